@@ -1,0 +1,46 @@
+// Builds the two bundles the extension ships:
+//   dist/extension.js — CommonJS, runs in the VS Code extension host (never imports node-llama-cpp)
+//   dist/worker.mjs   — ESM, the model process; node-llama-cpp is ESM-only with top-level await,
+//                       so it stays external and is imported only here.
+// Flags: --watch rebuilds on change; --production minifies and drops source maps.
+import * as esbuild from "esbuild";
+
+const watch = process.argv.includes("--watch");
+const production = process.argv.includes("--production");
+
+/** @type {import("esbuild").BuildOptions} */
+const common = {
+    bundle: true,
+    platform: "node",
+    target: "node20",
+    sourcemap: production ? false : "linked",
+    minify: production,
+    logLevel: "info",
+    legalComments: "none"
+};
+
+/** @type {import("esbuild").BuildOptions[]} */
+const builds = [
+    {
+        ...common,
+        entryPoints: {extension: "src/extension.ts"},
+        outdir: "dist",
+        format: "cjs",
+        external: ["vscode"]
+    },
+    {
+        ...common,
+        entryPoints: {worker: "src/engine/worker/main.ts"},
+        outdir: "dist",
+        outExtension: {".js": ".mjs"},
+        format: "esm",
+        external: ["node-llama-cpp", "@node-llama-cpp/*"]
+    }
+];
+
+if (watch) {
+    const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));
+    await Promise.all(contexts.map((context) => context.watch()));
+} else {
+    await Promise.all(builds.map((options) => esbuild.build(options)));
+}

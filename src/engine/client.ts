@@ -1,0 +1,344 @@
+/**
+ * EngineClient: the host side of the engine. It starts the model process lazily, loads the
+ * configured model on first use, sends typed requests, streams their events, turns an AbortSignal
+ * into a cancel message, fails requests that get no answer, and survives the worker dying: in-flight
+ * requests reject with `EngineCrashed`, the next request restarts the worker (with backoff) and
+ * reloads the model.
+ */
+import {AsyncQueue} from "./asyncQueue";
+import {Backoff, sleep, type BackoffOptions} from "./backoff";
+import {EngineError, type EngineErrorData} from "./errors";
+import {Disposable, Emitter, type Event} from "./lifecycle";
+import {PendingRequests} from "./pendingRequests";
+import {parsePart, type EventOf, type LoadParams, type LogLevel, type Method, type ModelInfo, type ParamsOf, type ResultOf, type WorkerMessage} from "./protocol";
+import {WorkerProcess, type WorkerExit, type WorkerProcessOptions} from "./workerProcess";
+
+export type EngineState =
+    | {kind: "notLoaded"}
+    | {kind: "loading"; modelPath: string; fraction: number}
+    | {kind: "ready"; info: ModelInfo}
+    | {kind: "error"; error: EngineErrorData};
+
+export interface EngineClientOptions extends Omit<WorkerProcessOptions, "log"> {
+    /** A request fails when the worker sent nothing about it for this long. */
+    requestTimeoutMs?: number;
+    /** How long a cancelled request may take to return its partial result. */
+    cancelGraceMs?: number;
+    backoff?: BackoffOptions;
+    log?: (level: LogLevel, message: string) => void;
+}
+
+export interface RequestOptions<M extends Method> {
+    signal?: AbortSignal | undefined;
+    onEvent?: ((event: EventOf<M>) => void) | undefined;
+    timeoutMs?: number | undefined;
+}
+
+export interface Stream<M extends Method> {
+    events: AsyncIterableIterator<EventOf<M>>;
+    result: Promise<ResultOf<M>>;
+}
+
+const defaultRequestTimeoutMs = 120_000;
+const defaultCancelGraceMs = 5_000;
+
+export class EngineClient extends Disposable {
+    private readonly pending = new PendingRequests();
+    private readonly backoff: Backoff;
+    private readonly stateEmitter = this.register(new Emitter<EngineState>());
+    readonly onDidChangeState: Event<EngineState> = this.stateEmitter.event;
+
+    private worker: WorkerProcess | undefined;
+    private starting: Promise<WorkerProcess> | undefined;
+    private desired: LoadParams | undefined;
+    private loaded: {params: LoadParams; info: ModelInfo} | undefined;
+    private loading: {params: LoadParams; promise: Promise<ModelInfo>} | undefined;
+    private currentState: EngineState = {kind: "notLoaded"};
+    /** Set while we stop a worker on purpose, so its exit is not reported as a crash. */
+    private readonly retiring = new WeakSet<WorkerProcess>();
+    private shutdownPromise: Promise<void> | undefined;
+
+    constructor(private readonly options: EngineClientOptions) {
+        super();
+        this.backoff = new Backoff(options.backoff);
+    }
+
+    get state(): EngineState {
+        return this.currentState;
+    }
+
+    /** The worker's process id, when one runs (tests use it to kill the worker). */
+    get workerPid(): number | undefined {
+        return this.worker?.isAlive ? this.worker.pid : undefined;
+    }
+
+    /**
+     * Sets the model to use. Nothing loads now; the next request that needs a model loads it, in a
+     * fresh process when another model was loaded (that is the only way to get all memory back).
+     */
+    configure(params: LoadParams | undefined): void {
+        this.assertNotDisposed();
+        this.desired = params;
+        if (!params && !this.loaded) this.setState({kind: "notLoaded"});
+    }
+
+    get configuredModel(): LoadParams | undefined {
+        return this.desired;
+    }
+
+    /** Loads the configured model unless it is loaded already, and returns its info. */
+    async ensureModel(signal?: AbortSignal): Promise<ModelInfo> {
+        this.assertNotDisposed();
+        const desired = this.desired;
+        if (!desired)
+            throw new EngineError("NoModelConfigured", "No model is configured. Choose a GGUF model file to start.");
+        if (this.loaded && sameModel(this.loaded.params, desired) && this.worker?.isAlive) return this.loaded.info;
+        if (!this.loading || !sameModel(this.loading.params, desired)) {
+            const promise = this.load(desired).finally(() => {
+                if (this.loading?.promise === promise) this.loading = undefined;
+            });
+            this.loading = {params: desired, promise};
+        }
+        // The load is shared by every caller, so one caller's cancel only stops its own wait.
+        return raceSignal(this.loading.promise, signal);
+    }
+
+    chat(params: ParamsOf<"chat">, options: RequestOptions<"chat"> = {}): Promise<ResultOf<"chat">> {
+        return this.withModel("chat", params, options);
+    }
+
+    complete(params: ParamsOf<"complete">, options: RequestOptions<"complete"> = {}): Promise<ResultOf<"complete">> {
+        return this.withModel("complete", params, options);
+    }
+
+    /** The same requests as `chat`/`complete`, with events as an async iterable. */
+    stream<M extends "chat" | "complete">(method: M, params: ParamsOf<M>, options: {signal?: AbortSignal} = {}): Stream<M> {
+        const events = new AsyncQueue<EventOf<M>>();
+        const result = this.withModel(method, params, {...options, onEvent: (event) => events.push(event)});
+        result.then(
+            () => events.close(),
+            () => events.close()
+        );
+        return {events, result};
+    }
+
+    async tokenize(text: string, specialTokens = false): Promise<number[]> {
+        return (await this.withModel("tokenize", {text, specialTokens}, {})).tokens;
+    }
+
+    async countTokens(text: string): Promise<number> {
+        return (await this.withModel("countTokens", {text}, {})).count;
+    }
+
+    /** Fresh info (memory in use changes) when a model is loaded, otherwise undefined. */
+    async info(): Promise<ModelInfo | undefined> {
+        if (!this.loaded || !this.worker?.isAlive) return undefined;
+        return (await this.request("info", {}, {})) ?? undefined;
+    }
+
+    /** Frees the model's memory by ending the worker; the next request starts afresh. */
+    async unload(): Promise<void> {
+        await this.retireWorker();
+        this.setState({kind: "notLoaded"});
+    }
+
+    /** Sends one request to the worker (started if needed), without loading a model first. */
+    async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
+        this.assertNotDisposed();
+        const {signal} = options;
+        if (signal?.aborted) throw abortedError();
+        const worker = await raceSignal(this.startWorker(), signal);
+        const id = this.pending.allocateId();
+        const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+
+        return new Promise<ResultOf<M>>((resolve, reject) => {
+            const onAbort = () => {
+                // The worker stops generating and answers with the partial result; if it cannot,
+                // the request still ends soon.
+                worker.send({type: "cancel", id});
+                this.pending.rearm(id, this.options.cancelGraceMs ?? defaultCancelGraceMs, () =>
+                    this.pending.reject(id, abortedError())
+                );
+            };
+            this.pending.add(
+                {
+                    id,
+                    method,
+                    onEvent: (raw) => {
+                        const event = parsePart(method, "event", raw);
+                        if (event.ok) options.onEvent?.(event.value);
+                        else this.log("error", `Dropped a malformed ${method} event: ${event.error}`);
+                    },
+                    resolve: (raw) => {
+                        const result = parsePart(method, "result", raw);
+                        if (!result.ok) {
+                            reject(new EngineError("Internal", `The model process sent a malformed ${method} result.`, result.error));
+                            return;
+                        }
+                        this.backoff.succeeded();
+                        resolve(result.value);
+                    },
+                    reject
+                },
+                timeoutMs,
+                () => {
+                    worker.send({type: "cancel", id});
+                    this.pending.reject(
+                        id,
+                        new EngineError("Timeout", `The model did not answer within ${Math.round(timeoutMs / 1000)} s.`)
+                    );
+                },
+                () => signal?.removeEventListener("abort", onAbort)
+            );
+            signal?.addEventListener("abort", onAbort, {once: true});
+            if (!worker.send({type: "request", id, method, params}))
+                this.pending.reject(id, crashedError("The model process is not running."));
+        });
+    }
+
+    /** Stops the worker and waits for it to exit. Safe to call more than once. */
+    shutdown(): Promise<void> {
+        this.shutdownPromise ??= (async () => {
+            const worker = this.worker ?? (await this.starting?.catch(() => undefined));
+            this.worker = undefined;
+            this.pending.rejectAll(() => new EngineError("Disposed", "Enclave is shutting down."));
+            if (worker) {
+                this.retiring.add(worker);
+                await worker.stop();
+            }
+        })();
+        super.dispose();
+        return this.shutdownPromise;
+    }
+
+    override dispose(): void {
+        void this.shutdown();
+    }
+
+    private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
+        await this.ensureModel(options.signal);
+        return this.request(method, params, options);
+    }
+
+    private async load(params: LoadParams): Promise<ModelInfo> {
+        // A different model was loaded: a fresh process is the only way to free all its memory.
+        if (this.loaded && !sameModel(this.loaded.params, params)) await this.retireWorker();
+        this.setState({kind: "loading", modelPath: params.modelPath, fraction: 0});
+        try {
+            const info = await this.request("load", params, {
+                onEvent: (event) => this.setState({kind: "loading", modelPath: params.modelPath, fraction: event.fraction})
+            });
+            this.loaded = {params, info};
+            this.setState({kind: "ready", info});
+            return info;
+        } catch (error) {
+            this.loaded = undefined;
+            const data = error instanceof EngineError ? error.toData() : {code: "Internal" as const, message: String(error)};
+            this.setState({kind: "error", error: data});
+            throw error;
+        }
+    }
+
+    private startWorker(): Promise<WorkerProcess> {
+        if (this.worker?.isAlive) return Promise.resolve(this.worker);
+        this.starting ??= (async () => {
+            await sleep(this.backoff.delayMs());
+            this.assertNotDisposed();
+            const worker = await WorkerProcess.start(
+                {...this.options, log: (level, message) => this.log(level, message)},
+                (message) => this.onWorkerMessage(message)
+            );
+            this.backoff.started();
+            this.worker = worker;
+            this.log("info", `Model process started (pid ${worker.pid}).`);
+            void worker.exited.then((exit) => this.onWorkerExit(worker, exit));
+            return worker;
+        })().finally(() => {
+            this.starting = undefined;
+        });
+        return this.starting;
+    }
+
+    private async retireWorker(): Promise<void> {
+        const worker = this.worker;
+        this.worker = undefined;
+        this.loaded = undefined;
+        if (!worker) return;
+        this.retiring.add(worker);
+        this.pending.rejectAll(() => new EngineError("Aborted", "The model was unloaded before this request finished."));
+        await worker.stop();
+    }
+
+    private onWorkerMessage(message: WorkerMessage): void {
+        switch (message.type) {
+            case "event":
+                this.pending.event(message.id, message.event);
+                break;
+            case "result":
+                this.pending.resolve(message.id, message.result);
+                break;
+            case "error":
+                this.pending.reject(message.id, EngineError.fromData(message.error));
+                break;
+            case "log":
+                this.log(message.level, message.message);
+                break;
+            case "ready":
+                break;
+        }
+    }
+
+    private onWorkerExit(worker: WorkerProcess, exit: WorkerExit): void {
+        if (this.retiring.has(worker)) return;
+        if (this.worker === worker) this.worker = undefined;
+        this.loaded = undefined;
+        this.backoff.failed();
+        const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
+        this.log("error", `The model process ${how}.`);
+        const error = crashedError(`The model process ${how}. The request did not finish; the next request restarts the model.`);
+        this.pending.rejectAll(() => error);
+        if (!this.isDisposed) this.setState({kind: "error", error: error.toData()});
+    }
+
+    private setState(state: EngineState): void {
+        this.currentState = state;
+        this.stateEmitter.fire(state);
+    }
+
+    private log(level: LogLevel, message: string): void {
+        this.options.log?.(level, message);
+    }
+}
+
+function sameModel(a: LoadParams, b: LoadParams): boolean {
+    return a.modelPath === b.modelPath && (a.contextSize ?? 0) === (b.contextSize ?? 0) &&
+        (a.threads ?? 0) === (b.threads ?? 0) && (a.gpu ?? "auto") === (b.gpu ?? "auto");
+}
+
+function abortedError(): EngineError {
+    return new EngineError("Aborted", "The request was cancelled.");
+}
+
+function crashedError(message: string): EngineError {
+    return new EngineError("EngineCrashed", message);
+}
+
+/** Waits for `promise`, or rejects with `Aborted` as soon as `signal` aborts. */
+function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return promise;
+    if (signal.aborted) return Promise.reject(abortedError());
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(abortedError());
+        signal.addEventListener("abort", onAbort, {once: true});
+        promise.then(
+            (value) => {
+                signal.removeEventListener("abort", onAbort);
+                resolve(value);
+            },
+            (error: unknown) => {
+                signal.removeEventListener("abort", onAbort);
+                reject(error);
+            }
+        );
+    });
+}

@@ -1,0 +1,159 @@
+/**
+ * The host↔worker protocol, defined once and imported by both ends. Each method maps to the schema
+ * of its params, its streamed events and its result; messages are validated on arrival on both
+ * sides (a malformed message is a bug or a version skew, never something to act on).
+ */
+import {z} from "zod";
+import {engineErrorCodes} from "./errors";
+
+export const sequenceNames = ["chat", "completion", "review"] as const;
+export type SequenceName = (typeof sequenceNames)[number];
+
+const LoadParams = z.object({
+    modelPath: z.string().min(1),
+    /** 0 or absent: the largest that fits, capped by the model's training size. */
+    contextSize: z.number().int().nonnegative().optional(),
+    /** 0 or absent: the machine's math cores. */
+    threads: z.number().int().nonnegative().optional(),
+    gpu: z.enum(["auto", "off"]).optional()
+});
+export type LoadParams = z.infer<typeof LoadParams>;
+
+const ModelInfo = z.object({
+    modelPath: z.string(),
+    architecture: z.string(),
+    name: z.string().optional(),
+    parameterCount: z.number(),
+    fileSizeBytes: z.number(),
+    contextSize: z.number(),
+    trainContextSize: z.number(),
+    fimSupported: z.boolean(),
+    chatWrapper: z.string(),
+    thinks: z.boolean(),
+    threads: z.number(),
+    gpu: z.string(),
+    memory: z.object({rssBytes: z.number(), modelBytes: z.number(), contextBytes: z.number()}),
+    loadMs: z.number()
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+const LoadEvent = z.object({kind: z.literal("progress"), fraction: z.number().min(0).max(1)});
+
+const ChatMessage = z.object({role: z.enum(["user", "assistant"]), content: z.string()});
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+const ChatParams = z.object({
+    messages: z.array(ChatMessage).min(1),
+    temperature: z.number().min(0).max(2).optional(),
+    maxTokens: z.number().int().positive().optional(),
+    /** Thought tokens allowed: absent or -1 means unlimited, 0 means answer without thinking. */
+    thoughtBudget: z.number().int().min(-1).optional(),
+    seed: z.number().int().optional()
+});
+export type ChatParams = z.infer<typeof ChatParams>;
+
+const ChatEvent = z.object({kind: z.enum(["thought", "answer"]), text: z.string()});
+export type ChatEvent = z.infer<typeof ChatEvent>;
+
+const StopReason = z.enum(["eos", "maxTokens", "abort", "stopString", "timeCap"]);
+export type StopReason = z.infer<typeof StopReason>;
+
+const ChatResult = z.object({
+    thought: z.string(),
+    answer: z.string(),
+    stopReason: StopReason,
+    /** True when the thinking budget, not the model, ended the thought. */
+    thoughtCutByBudget: z.boolean(),
+    thoughtTokens: z.number(),
+    answerTokens: z.number(),
+    firstTokenMs: z.number().nullable(),
+    totalMs: z.number()
+});
+export type ChatResult = z.infer<typeof ChatResult>;
+
+const CompleteParams = z.object({
+    prefix: z.string(),
+    suffix: z.string().optional(),
+    maxTokens: z.number().int().positive().optional(),
+    stop: z.array(z.string().min(1)).optional(),
+    /** Wall-clock cap: generation stops (keeping its text) once this has passed. */
+    timeCapMs: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional()
+});
+export type CompleteParams = z.infer<typeof CompleteParams>;
+
+const CompleteEvent = z.object({kind: z.literal("text"), text: z.string()});
+export type CompleteEvent = z.infer<typeof CompleteEvent>;
+
+const CompleteResult = z.object({
+    text: z.string(),
+    mode: z.enum(["infill", "completion"]),
+    stopReason: StopReason,
+    generatedTokens: z.number(),
+    totalMs: z.number()
+});
+export type CompleteResult = z.infer<typeof CompleteResult>;
+
+const TokenizeParams = z.object({text: z.string(), specialTokens: z.boolean().optional()});
+const NoParams = z.object({}).strict();
+const NoEvent = z.never();
+
+/** method name → [params, streamed event, result] */
+export const methods = {
+    load: {params: LoadParams, event: LoadEvent, result: ModelInfo},
+    unload: {params: NoParams, event: NoEvent, result: z.null()},
+    info: {params: NoParams, event: NoEvent, result: ModelInfo.nullable()},
+    chat: {params: ChatParams, event: ChatEvent, result: ChatResult},
+    complete: {params: CompleteParams, event: CompleteEvent, result: CompleteResult},
+    tokenize: {params: TokenizeParams, event: NoEvent, result: z.object({tokens: z.array(z.number().int())})},
+    countTokens: {params: TokenizeParams, event: NoEvent, result: z.object({count: z.number().int()})}
+} as const;
+
+export type Methods = typeof methods;
+export type Method = keyof Methods;
+export type ParamsOf<M extends Method> = z.infer<Methods[M]["params"]>;
+export type EventOf<M extends Method> = z.infer<Methods[M]["event"]>;
+export type ResultOf<M extends Method> = z.infer<Methods[M]["result"]>;
+
+const MethodName = z.enum(Object.keys(methods) as [Method, ...Method[]]);
+const RequestId = z.number().int().nonnegative();
+const ErrorData = z.object({code: z.enum(engineErrorCodes), message: z.string(), detail: z.string().optional()});
+
+const HostMessage = z.discriminatedUnion("type", [
+    z.object({type: z.literal("request"), id: RequestId, method: MethodName, params: z.unknown()}),
+    z.object({type: z.literal("cancel"), id: RequestId}),
+    z.object({type: z.literal("shutdown")})
+]);
+export type HostMessage = z.infer<typeof HostMessage>;
+
+const WorkerMessage = z.discriminatedUnion("type", [
+    z.object({type: z.literal("ready"), pid: z.number()}),
+    z.object({type: z.literal("event"), id: RequestId, event: z.unknown()}),
+    z.object({type: z.literal("result"), id: RequestId, result: z.unknown()}),
+    z.object({type: z.literal("error"), id: RequestId, error: ErrorData}),
+    z.object({type: z.literal("log"), level: z.enum(["debug", "info", "warn", "error"]), message: z.string()})
+]);
+export type WorkerMessage = z.infer<typeof WorkerMessage>;
+export type LogLevel = Extract<WorkerMessage, {type: "log"}>["level"];
+
+type Parsed<T> = {ok: true; value: T} | {ok: false; error: string};
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+    const result = schema.safeParse(value);
+    return result.success ? {ok: true, value: result.data} : {ok: false, error: z.prettifyError(result.error)};
+}
+
+export const parseHostMessage = (value: unknown): Parsed<HostMessage> => parse(HostMessage, value);
+export const parseWorkerMessage = (value: unknown): Parsed<WorkerMessage> => parse(WorkerMessage, value);
+
+type Part = "params" | "event" | "result";
+type PartOf<M extends Method, P extends Part> = z.infer<Methods[M][P]>;
+
+/** Validates one part of a method's traffic against the schema in `methods`. */
+export function parsePart<M extends Method, P extends Part>(method: M, part: P, value: unknown): Parsed<PartOf<M, P>> {
+    const schema: z.ZodType = methods[method][part];
+    const result = schema.safeParse(value);
+    return result.success
+        ? {ok: true, value: result.data as PartOf<M, P>}
+        : {ok: false, error: z.prettifyError(result.error)};
+}

@@ -1,0 +1,186 @@
+/**
+ * What the worker holds: one Llama, at most one model, and one context whose sequences (chat ·
+ * completion · review) each keep their own KV cache between requests, so a follow-up prompt that
+ * shares a prefix with the previous one only evaluates the new tokens.
+ */
+import {statSync} from "node:fs";
+import {
+    getLlama,
+    InsufficientMemoryError,
+    LlamaLogLevel,
+    resolveChatWrapper,
+    type ChatWrapper,
+    type Llama,
+    type LlamaContext,
+    type LlamaContextSequence,
+    type LlamaModel
+} from "node-llama-cpp";
+import {EngineError, describeError} from "../errors";
+import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type SequenceName} from "../protocol";
+import {checkModelFile} from "./modelFile";
+import {Mutex} from "./mutex";
+import {chooseThreads} from "./threads";
+
+/** Auto context size stays within this: more costs memory that completions and chat rarely use. */
+const autoContextMax = 16_384;
+const autoContextMin = 1_024;
+
+export interface LoadedModel {
+    readonly model: LlamaModel;
+    readonly context: LlamaContext;
+    readonly chatWrapper: ChatWrapper;
+    readonly info: ModelInfo;
+    sequence(name: SequenceName): LlamaContextSequence;
+    /** Serialises work on one sequence: its KV cache serves one generation at a time. */
+    lock(name: SequenceName): Mutex;
+    /** Per-sequence objects (a LlamaChat, a LlamaCompletion) kept to reuse their state. */
+    readonly state: Map<string, unknown>;
+}
+
+export class ModelRuntime {
+    private llama: Llama | undefined;
+    private loaded: LoadedModel | undefined;
+
+    constructor(private readonly log: (level: LogLevel, message: string) => void) {}
+
+    get current(): LoadedModel | undefined {
+        return this.loaded;
+    }
+
+    require(): LoadedModel {
+        if (!this.loaded) throw new EngineError("NoModelLoaded", "No model is loaded.");
+        return this.loaded;
+    }
+
+    async load(params: LoadParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<ModelInfo> {
+        const started = performance.now();
+        await this.unload();
+        const llama = await this.getLlama(params);
+        const threads = chooseThreads(params.threads, llama.cpuMathCores);
+        llama.maxThreads = threads;
+        const file = await checkModelFile(params.modelPath, llama);
+
+        let model: LlamaModel;
+        try {
+            model = await llama.loadModel({
+                modelPath: params.modelPath,
+                gpuLayers: params.gpu === "off" ? 0 : "auto",
+                onLoadProgress: onProgress,
+                loadSignal: signal
+            });
+        } catch (error) {
+            throw classifyLoadError(error, params.modelPath);
+        }
+
+        let context: LlamaContext;
+        try {
+            const train = model.trainContextSize;
+            context = await model.createContext({
+                sequences: sequenceNames.length,
+                contextSize: params.contextSize ? params.contextSize : {min: Math.min(autoContextMin, train), max: Math.min(train, autoContextMax)},
+                threads,
+                createSignal: signal
+            });
+        } catch (error) {
+            await model.dispose();
+            throw classifyLoadError(error, params.modelPath);
+        }
+
+        const sequences = new Map<SequenceName, LlamaContextSequence>();
+        const locks = new Map<SequenceName, Mutex>();
+        for (const name of sequenceNames) {
+            sequences.set(name, context.getSequence());
+            locks.set(name, new Mutex());
+        }
+        const chatWrapper = resolveChatWrapper(model);
+        const info: ModelInfo = {
+            modelPath: params.modelPath,
+            architecture: String(file.info.metadata.general.architecture),
+            name: typeof file.info.metadata.general.name === "string" ? file.info.metadata.general.name : undefined,
+            parameterCount: countParameters(file.info.tensorInfo),
+            fileSizeBytes: file.sizeBytes,
+            contextSize: context.contextSize,
+            trainContextSize: model.trainContextSize,
+            fimSupported: model.tokens.infill.prefix != null && model.tokens.infill.suffix != null && model.tokens.infill.middle != null,
+            chatWrapper: chatWrapper.wrapperName,
+            thinks: chatWrapper.settings.segments?.thought != null,
+            threads,
+            gpu: llama.gpu === false ? "cpu" : llama.gpu,
+            memory: memoryOf(model, context),
+            loadMs: Math.round(performance.now() - started)
+        };
+        this.loaded = {
+            model,
+            context,
+            chatWrapper,
+            info,
+            sequence: (name) => sequences.get(name) as LlamaContextSequence,
+            lock: (name) => locks.get(name) as Mutex,
+            state: new Map()
+        };
+        this.log("info", `Loaded ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
+        return info;
+    }
+
+    info(): ModelInfo | null {
+        if (!this.loaded) return null;
+        return {...this.loaded.info, memory: memoryOf(this.loaded.model, this.loaded.context)};
+    }
+
+    async unload(): Promise<void> {
+        const loaded = this.loaded;
+        this.loaded = undefined;
+        if (!loaded) return;
+        await loaded.context.dispose();
+        await loaded.model.dispose();
+    }
+
+    async dispose(): Promise<void> {
+        await this.unload();
+        await this.llama?.dispose();
+        this.llama = undefined;
+    }
+
+    private async getLlama(params: LoadParams): Promise<Llama> {
+        this.llama ??= await getLlama({
+            gpu: params.gpu === "off" ? false : "auto",
+            // Never compile or download at run time: the prebuilt binaries ship with the extension.
+            build: "never",
+            logLevel: LlamaLogLevel.warn,
+            logger: (level, message) => {
+                const text = message.trim();
+                if (text !== "") this.log(level === LlamaLogLevel.error || level === LlamaLogLevel.fatal ? "error" : "warn", `[llama.cpp] ${text}`);
+            }
+        });
+        return this.llama;
+    }
+}
+
+function memoryOf(model: LlamaModel, context: LlamaContext): ModelInfo["memory"] {
+    return {rssBytes: process.memoryUsage().rss, modelBytes: model.size, contextBytes: context.stateSize};
+}
+
+function countParameters(tensors: ReadonlyArray<{dimensions: ReadonlyArray<number | bigint>}> | undefined): number {
+    let total = 0;
+    for (const tensor of tensors ?? []) total += tensor.dimensions.reduce<number>((product, size) => product * Number(size), 1);
+    return total;
+}
+
+function classifyLoadError(error: unknown, modelPath: string): EngineError {
+    if (error instanceof EngineError) return error;
+    if (error instanceof InsufficientMemoryError || /memory|alloc/i.test(String(error)))
+        return new EngineError(
+            "InsufficientMemory",
+            "There is not enough free memory for this model. Close other programs, pick a smaller model or a smaller context size.",
+            describeError(error)
+        );
+    if (/architecture/i.test(String(error)))
+        return new EngineError("UnsupportedArchitecture", `${modelPath} uses a model architecture this version of Enclave cannot run.`, describeError(error));
+    let size = "";
+    try {
+        size = ` (${statSync(modelPath).size} bytes)`;
+    } catch {
+        // The file vanished meanwhile; the message stays generic.
+    }
+    return new EngineError("CorruptModel", `The model ${modelPath}${size} could not be loaded. It may be damaged or of an unsupported kind.`, describeError(error));
+}

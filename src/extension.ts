@@ -1,0 +1,48 @@
+/**
+ * Composition root: builds the services, registers the providers and hands every disposable to
+ * VS Code. No model work happens here: the model process starts on first use.
+ */
+import * as vscode from "vscode";
+import {EngineClient} from "./engine/client";
+import {AskCommand} from "./provider/askCommand";
+import {ErrorReporter} from "./provider/errorReporter";
+import {Log} from "./provider/log";
+import {ModelCommands} from "./provider/modelCommands";
+import {ModelSettingsSync, readRequestTimeoutMs} from "./provider/settings";
+import {EngineStatusBar} from "./provider/statusBar";
+
+/** What `activate` returns: for other extensions and for our integration tests. */
+export interface EnclaveApi {
+    readonly engine: EngineClient;
+    statusBarText(): string;
+}
+
+let engine: EngineClient | undefined;
+
+export function activate(context: vscode.ExtensionContext): EnclaveApi {
+    const log = new Log();
+    engine = new EngineClient({
+        workerPath: vscode.Uri.joinPath(context.extensionUri, "dist", "worker.mjs").fsPath,
+        requestTimeoutMs: readRequestTimeoutMs(),
+        log: (level, message) => log.write(level, message)
+    });
+    const errors = new ErrorReporter(log);
+    const statusBar = new EngineStatusBar(engine);
+    context.subscriptions.push(
+        log,
+        statusBar,
+        new ModelSettingsSync(engine),
+        new ModelCommands(engine, log, errors),
+        new AskCommand(engine, log, errors)
+    );
+    log.write("info", "Enclave activated. The model loads on first use.");
+    const client = engine;
+    return {engine: client, statusBarText: () => statusBar.text};
+}
+
+/** VS Code waits for this promise, so the model process is really gone when the window closes. */
+export function deactivate(): Promise<void> | undefined {
+    const shutdown = engine?.shutdown();
+    engine = undefined;
+    return shutdown;
+}

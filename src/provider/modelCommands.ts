@@ -1,0 +1,74 @@
+import * as vscode from "vscode";
+import type {EngineClient} from "../engine/client";
+import {Disposable} from "../engine/lifecycle";
+import type {ErrorReporter} from "./errorReporter";
+import type {Log} from "./log";
+import {formatMemory} from "./statusBar";
+
+/** Commands that manage the model: choose a file, show its info, unload it, restart the engine, show the log. */
+export class ModelCommands extends Disposable {
+    constructor(
+        private readonly engine: EngineClient,
+        private readonly log: Log,
+        private readonly errors: ErrorReporter
+    ) {
+        super();
+        this.register(vscode.commands.registerCommand("enclave.chooseModelFile", () => this.chooseModelFile()));
+        this.register(vscode.commands.registerCommand("enclave.showModelInfo", () => this.showModelInfo()));
+        this.register(vscode.commands.registerCommand("enclave.unloadModel", () => this.unload()));
+        this.register(vscode.commands.registerCommand("enclave.restartEngine", () => this.restart()));
+        this.register(vscode.commands.registerCommand("enclave.showLog", () => this.log.show()));
+    }
+
+    private async chooseModelFile(): Promise<void> {
+        const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            openLabel: "Use This Model",
+            title: "Choose a GGUF model file (a DeepSeek-R1 distill)",
+            filters: {"GGUF models": ["gguf"], "All files": ["*"]}
+        });
+        const file = picked?.[0];
+        if (!file) return;
+        // Settings listeners reconfigure the engine; the model loads on first use.
+        await vscode.workspace.getConfiguration("enclave").update("chat.model", file.fsPath, vscode.ConfigurationTarget.Global);
+        this.log.write("info", `Chat model set to ${file.fsPath}.`);
+        void vscode.window.showInformationMessage(`Enclave will use ${file.fsPath.split(/[\\/]/).pop()} when you first ask it something.`);
+    }
+
+    private async showModelInfo(): Promise<void> {
+        try {
+            const info = await vscode.window.withProgress(
+                {location: vscode.ProgressLocation.Window, title: "Enclave: loading model"},
+                () => this.engine.ensureModel()
+            );
+            const fresh = (await this.engine.info()) ?? info;
+            const lines = [
+                `Model: ${fresh.name ?? fresh.modelPath}`,
+                `Architecture: ${fresh.architecture}, ${fresh.parameterCount.toLocaleString("en")} parameters`,
+                `Context: ${fresh.contextSize} tokens (trained for ${fresh.trainContextSize})`,
+                `Chat format: ${fresh.chatWrapper}${fresh.thinks ? " (reasons before answering)" : ""}`,
+                `Infill (FIM): ${fresh.fimSupported ? "yes" : "no"}`,
+                `Threads: ${fresh.threads}, ${fresh.gpu}`,
+                `Memory: ${formatMemory(fresh.memory.rssBytes)}`
+            ];
+            this.log.write("info", lines.join("\n"));
+            void vscode.window.showInformationMessage(lines.join(" · "), {modal: false});
+        } catch (error) {
+            this.errors.report(error, "Show model info");
+        }
+    }
+
+    private async unload(): Promise<void> {
+        await this.engine.unload();
+        this.log.write("info", "Model unloaded.");
+    }
+
+    private async restart(): Promise<void> {
+        await this.engine.unload();
+        try {
+            await this.engine.ensureModel();
+        } catch (error) {
+            this.errors.report(error, "Restart engine");
+        }
+    }
+}
