@@ -49,12 +49,12 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (ms <= 0) return Promise.resolve();
     return new Promise((resolve, reject) => {
         if (signal?.aborted) {
-            reject(signal.reason);
+            reject(abortReason(signal));
             return;
         }
         const onAbort = () => {
             clearTimeout(timer);
-            reject(signal?.reason);
+            reject(abortReason(signal));
         };
         const timer = setTimeout(() => {
             signal?.removeEventListener("abort", onAbort);
@@ -62,4 +62,9 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
         }, ms);
         signal?.addEventListener("abort", onAbort, {once: true});
     });
+}
+
+function abortReason(signal: AbortSignal | undefined): Error {
+    const reason: unknown = signal?.reason;
+    return reason instanceof Error ? reason : new Error("Aborted");
 }

@@ -77,7 +77,7 @@ export class EngineClient extends Disposable {
      * fresh process when another model was loaded (that is the only way to get all memory back).
      */
     configure(params: LoadParams | undefined): void {
-        this.assertNotDisposed();
+        this.assertUsable();
         this.desired = params;
         if (!params && !this.loaded) this.setState({kind: "notLoaded"});
     }
@@ -88,7 +88,7 @@ export class EngineClient extends Disposable {
 
     /** Loads the configured model unless it is loaded already, and returns its info. */
     async ensureModel(signal?: AbortSignal): Promise<ModelInfo> {
-        this.assertNotDisposed();
+        this.assertUsable();
         const desired = this.desired;
         if (!desired)
             throw new EngineError("NoModelConfigured", "No model is configured. Choose a GGUF model file to start.");
@@ -144,7 +144,7 @@ export class EngineClient extends Disposable {
 
     /** Sends one request to the worker (started if needed), without loading a model first. */
     async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
-        this.assertNotDisposed();
+        this.assertUsable();
         const {signal} = options;
         if (signal?.aborted) throw abortedError();
         const worker = await raceSignal(this.startWorker(), signal);
@@ -215,6 +215,10 @@ export class EngineClient extends Disposable {
         void this.shutdown();
     }
 
+    private assertUsable(): void {
+        if (this.isDisposed) throw new EngineError("Disposed", "Enclave's engine has been shut down.");
+    }
+
     private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
         await this.ensureModel(options.signal);
         return this.request(method, params, options);
@@ -243,7 +247,7 @@ export class EngineClient extends Disposable {
         if (this.worker?.isAlive) return Promise.resolve(this.worker);
         this.starting ??= (async () => {
             await sleep(this.backoff.delayMs());
-            this.assertNotDisposed();
+            this.assertUsable();
             const worker = await WorkerProcess.start(
                 {...this.options, log: (level, message) => this.log(level, message)},
                 (message) => this.onWorkerMessage(message)
@@ -330,15 +334,6 @@ function raceSignal<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pr
     return new Promise<T>((resolve, reject) => {
         const onAbort = () => reject(abortedError());
         signal.addEventListener("abort", onAbort, {once: true});
-        promise.then(
-            (value) => {
-                signal.removeEventListener("abort", onAbort);
-                resolve(value);
-            },
-            (error: unknown) => {
-                signal.removeEventListener("abort", onAbort);
-                reject(error);
-            }
-        );
+        promise.finally(() => signal.removeEventListener("abort", onAbort)).then(resolve, reject);
     });
 }

@@ -3,7 +3,7 @@
  * that fails a request when the worker goes silent, and a bound on how long a cancelled request
  * may take to hand back its partial result.
  */
-import {EngineError} from "./errors";
+import type {EngineError} from "./errors";
 
 export interface PendingRequest {
     readonly id: number;
