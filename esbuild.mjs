@@ -1,5 +1,5 @@
 // Builds the two bundles the extension ships:
-//   dist/extension.js — CommonJS, runs in the VS Code extension host (never imports node-llama-cpp)
+//   dist/extension.cjs — CommonJS, runs in the VS Code extension host (never imports node-llama-cpp)
 //   dist/worker.mjs   — ESM, the model process; node-llama-cpp is ESM-only with top-level await,
 //                       so it stays external and is imported only here.
 // Flags: --watch rebuilds on change; --production minifies and drops source maps.
@@ -25,6 +25,7 @@ const builds = [
         ...common,
         entryPoints: {extension: "src/extension.ts"},
         outdir: "dist",
+        outExtension: {".js": ".cjs"},
         format: "cjs",
         external: ["vscode"]
     },

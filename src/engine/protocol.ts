@@ -32,7 +32,7 @@ const ModelInfo = z.object({
     thinks: z.boolean(),
     threads: z.number(),
     gpu: z.string(),
-    memory: z.object({rssBytes: z.number(), modelBytes: z.number(), contextBytes: z.number()}),
+    memory: z.object({rssBytes: z.number(), modelBytes: z.number()}),
     loadMs: z.number()
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;

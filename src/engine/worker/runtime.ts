@@ -106,7 +106,7 @@ export class ModelRuntime {
             thinks: chatWrapper.settings.segments?.thought != null,
             threads,
             gpu: llama.gpu === false ? "cpu" : llama.gpu,
-            memory: memoryOf(model, context),
+            memory: memoryOf(model),
             loadMs: Math.round(performance.now() - started)
         };
         this.loaded = {
@@ -124,7 +124,7 @@ export class ModelRuntime {
 
     info(): ModelInfo | null {
         if (!this.loaded) return null;
-        return {...this.loaded.info, memory: memoryOf(this.loaded.model, this.loaded.context)};
+        return {...this.loaded.info, memory: memoryOf(this.loaded.model)};
     }
 
     async unload(): Promise<void> {
@@ -156,8 +156,8 @@ export class ModelRuntime {
     }
 }
 
-function memoryOf(model: LlamaModel, context: LlamaContext): ModelInfo["memory"] {
-    return {rssBytes: process.memoryUsage().rss, modelBytes: model.size, contextBytes: context.stateSize};
+function memoryOf(model: LlamaModel): ModelInfo["memory"] {
+    return {rssBytes: process.memoryUsage().rss, modelBytes: model.size};
 }
 
 function countParameters(tensors: ReadonlyArray<{dimensions: ReadonlyArray<number | bigint>}> | undefined): number {

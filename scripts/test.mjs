@@ -1,0 +1,78 @@
+// `npm test`: everything a change must pass, in order — build, typecheck, lint, then the test tiers:
+//   unit         pure logic, no model, no VS Code
+//   engine       the real worker process and node-llama-cpp on generated models
+//   integration  the extension inside a real VS Code (code-server + headless Chromium here)
+// The engine and integration tiers run under a network guard: any non-loopback connection or
+// host-name lookup fails the run. The last line is "N passed, N failed" over all tiers.
+// `npm test -- unit engine` runs only the named tiers (and skips lint/typecheck).
+import {spawnSync} from "node:child_process";
+import {existsSync, mkdirSync, readFileSync, rmSync} from "node:fs";
+import {join, resolve} from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const artifacts = join(root, "test-artifacts");
+const allTiers = ["unit", "engine", "integration"];
+const requested = process.argv.slice(2).filter((arg) => allTiers.includes(arg));
+const tiers = requested.length > 0 ? requested : allTiers;
+const guard = join(root, "test", "support", "network-guard.cjs");
+const guardLog = join(artifacts, "network-violations.log");
+const started = Date.now();
+
+mkdirSync(artifacts, {recursive: true});
+rmSync(guardLog, {force: true});
+
+function run(title, command, args, env = {}) {
+    console.log(`\n▶ ${title}`);
+    const result = spawnSync(command, args, {cwd: root, stdio: "inherit", env: {...process.env, ...env}});
+    return result.status === 0;
+}
+
+const npx = (args, env) => run(args.join(" "), "npx", args, env);
+const failures = [];
+
+if (!run("build", process.execPath, ["esbuild.mjs"])) process.exit(1);
+if (requested.length === 0) {
+    if (!npx(["tsc", "--noEmit"])) failures.push("typecheck");
+    if (!npx(["eslint", "."])) failures.push("lint");
+}
+
+const guarded = {NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${guard}`.trim(), ENCLAVE_NETWORK_GUARD_LOG: guardLog};
+const mocha = (tier, env = {}) =>
+    npx(["mocha", "--import=tsx", "--reporter", join(root, "test/support/totals-reporter.cjs"), `test/${tier}/**/*.test.ts`], {
+        ENCLAVE_TOTALS_FILE: join(artifacts, `${tier}-results.json`),
+        ...env
+    });
+
+for (const tier of tiers) {
+    rmSync(join(artifacts, `${tier}-results.json`), {force: true});
+    const ok = tier === "integration"
+        ? npx(["tsx", "test/integration/run.ts"], guarded)
+        : mocha(tier, tier === "engine" ? guarded : {});
+    if (!ok) failures.push(tier);
+}
+
+let passed = 0;
+let failed = 0;
+let pending = 0;
+for (const tier of tiers) {
+    const file = join(artifacts, `${tier}-results.json`);
+    if (!existsSync(file)) {
+        console.log(`${tier}: no results (the tier did not run to the end)`);
+        failed++;
+        continue;
+    }
+    const totals = JSON.parse(readFileSync(file, "utf8"));
+    console.log(`${tier}: ${totals.passed} passed, ${totals.failed} failed, ${totals.pending} pending`);
+    passed += totals.passed;
+    failed += totals.failed;
+    pending += totals.pending;
+}
+if (existsSync(guardLog) && readFileSync(guardLog, "utf8").trim() !== "") {
+    console.log(`Network guard: code tried to leave the machine:\n${readFileSync(guardLog, "utf8")}`);
+    failures.push("network guard");
+    failed++;
+}
+if (failures.length > 0) console.log(`Failed steps: ${failures.join(", ")}`);
+console.log(`Total time: ${Math.round((Date.now() - started) / 1000)} s`);
+console.log(`${passed} passed, ${failed} failed${pending ? `, ${pending} skipped` : ""}`);
+process.exit(failures.length > 0 || failed > 0 ? 1 : 0);
