@@ -3,10 +3,15 @@
  *
  * R1 guidance (DESIGN.md): no system prompt, temperature around 0.6, reasoning first. We open the
  * thought segment ourselves (the assistant turn starts with "<think>", as newer R1 templates do), so
- * a model that only ever writes "</think>" still has its reasoning recognised; a thinking budget of 0
- * closes the segment at once, so the model answers without reasoning.
+ * a model that only ever writes "</think>" still has its reasoning recognised.
+ *
+ * The thinking budget is enforced here rather than by node-llama-cpp's `budgets`, which ignores a
+ * segment that the prompt opened: when the thought reaches the budget we stop, close the thought
+ * ("</think>") and let the model answer from there. The sequence keeps the prompt and the thought in
+ * its KV cache, so the second pass only evaluates the closing tag. A budget of 0 closes the thought
+ * before the model starts: it answers without reasoning.
  */
-import {LlamaChat, type ChatHistoryItem, type ChatModelSegment} from "node-llama-cpp";
+import {LlamaChat, type ChatHistoryItem, type ChatModelSegment, type LlamaChatResponseChunk} from "node-llama-cpp";
 import type {ChatEvent, ChatParams, ChatResult} from "../protocol";
 import {LeadingTagStripper} from "./leadingTagStripper";
 import type {LoadedModel} from "./runtime";
@@ -18,58 +23,66 @@ const defaultMaxTokens = 4096;
 export async function runChat(loaded: LoadedModel, params: ChatParams, signal: AbortSignal, emit: (event: ChatEvent) => void): Promise<ChatResult> {
     return loaded.lock("chat").run(async () => {
         const chat = chatFor(loaded);
+        const thinks = loaded.info.thinks;
         const budget = params.thoughtBudget ?? -1;
-        const history = toHistory(params, loaded.info.thinks, budget === 0);
-
+        const maxTokens = params.maxTokens ?? defaultMaxTokens;
         const started = performance.now();
-        let firstTokenMs: number | null = null;
-        let thoughtTokens = 0;
-        let answerTokens = 0;
-        let thought = "";
-        let answer = "";
         const stripper = new LeadingTagStripper("<think>");
-        const markFirst = () => {
-            firstTokenMs ??= performance.now() - started;
-        };
+        const budgetReached = new AbortController();
+        const state = {firstTokenMs: null as number | null, thoughtTokens: 0, answerTokens: 0, rawThought: "", thought: "", answer: ""};
 
-        const response = await chat.generateResponse(history, {
-            signal,
-            stopOnAbortSignal: true,
-            temperature: params.temperature ?? defaultTemperature,
-            maxTokens: params.maxTokens ?? defaultMaxTokens,
-            ...(params.seed != null ? {seed: params.seed} : {}),
-            budgets: {thoughtTokens: budget < 0 ? Infinity : budget, includeCurrentResponse: true},
-            onResponseChunk(chunk) {
-                if (chunk.tokens.length === 0 && chunk.text === "") return;
-                markFirst();
-                if (chunk.type === "segment") {
-                    if (chunk.segmentType !== "thought") return;
-                    thoughtTokens += chunk.tokens.length;
-                    const text = stripper.push(chunk.text);
-                    thought += text;
-                    if (text !== "") emit({kind: "thought", text});
-                } else {
-                    answerTokens += chunk.tokens.length;
-                    answer += chunk.text;
-                    emit({kind: "answer", text: chunk.text});
-                }
+        const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
+            if (chunk.tokens.length === 0 && chunk.text === "") return;
+            state.firstTokenMs ??= performance.now() - started;
+            if (chunk.type === "segment") {
+                // After the budget stopped the thought, a token or two may still arrive: drop them.
+                if (chunk.segmentType !== "thought" || budgetReached.signal.aborted) return;
+                state.thoughtTokens += chunk.tokens.length;
+                state.rawThought += chunk.text;
+                const text = stripper.push(chunk.text);
+                state.thought += text;
+                if (text !== "") emit({kind: "thought", text});
+                if (budget > 0 && state.thoughtTokens >= budget) budgetReached.abort();
+            } else {
+                state.answerTokens += chunk.tokens.length;
+                state.answer += chunk.text;
+                emit({kind: "answer", text: chunk.text});
             }
-        });
-        const held = stripper.flush();
-        if (held !== "") {
-            thought += held;
-            emit({kind: "thought", text: held});
+        };
+        const generate = (history: ChatHistoryItem[], tokens: number, stopSignal: AbortSignal) =>
+            chat.generateResponse(history, {
+                signal: stopSignal,
+                stopOnAbortSignal: true,
+                temperature: params.temperature ?? defaultTemperature,
+                maxTokens: tokens,
+                ...(params.seed != null ? {seed: params.seed} : {}),
+                // Our own budget applies; node-llama-cpp's default one (half the context) must not.
+                budgets: {thoughtTokens: Infinity},
+                onResponseChunk
+            });
+
+        const opening = thinks ? [thoughtSegment(budget === 0 ? "\n\n" : "", budget === 0)] : [];
+        let response = await generate([...toHistory(params), {type: "model", response: opening}], maxTokens, AbortSignal.any([signal, budgetReached.signal]));
+        const cutByBudget = budgetReached.signal.aborted && !signal.aborted;
+        if (cutByBudget) {
+            const left = maxTokens - state.thoughtTokens;
+            if (left > 0)
+                response = await generate([...toHistory(params), {type: "model", response: [thoughtSegment(state.rawThought, true)]}], left, signal);
         }
 
-        const stopReason = toStopReason(response.metadata.stopReason);
+        const held = stripper.flush();
+        if (held !== "") {
+            state.thought += held;
+            emit({kind: "thought", text: held});
+        }
         return {
-            thought,
-            answer,
-            stopReason,
-            thoughtCutByBudget: budget > 0 && thoughtTokens >= budget,
-            thoughtTokens,
-            answerTokens,
-            firstTokenMs: firstTokenMs == null ? null : Math.round(firstTokenMs),
+            thought: state.thought,
+            answer: state.answer,
+            stopReason: toStopReason(response.metadata.stopReason),
+            thoughtCutByBudget: cutByBudget,
+            thoughtTokens: state.thoughtTokens,
+            answerTokens: state.answerTokens,
+            firstTokenMs: state.firstTokenMs == null ? null : Math.round(state.firstTokenMs),
             totalMs: Math.round(performance.now() - started)
         };
     });
@@ -84,15 +97,13 @@ function chatFor(loaded: LoadedModel): LlamaChat {
     return chat;
 }
 
-/**
- * Earlier answers go back as plain text: R1's earlier thoughts are not sent back to the model.
- * The last item is the assistant turn we open, with its thought started (or already closed).
- */
-function toHistory(params: ChatParams, thinks: boolean, skipThinking: boolean): ChatHistoryItem[] {
-    const history: ChatHistoryItem[] = params.messages.map((message) =>
+function thoughtSegment(text: string, ended: boolean): ChatModelSegment {
+    return {type: "segment", segmentType: "thought", text, ended};
+}
+
+/** Earlier answers go back as plain text: R1's earlier thoughts are not sent back to the model. */
+function toHistory(params: ChatParams): ChatHistoryItem[] {
+    return params.messages.map((message) =>
         message.role === "user" ? {type: "user", text: message.content} : {type: "model", response: [message.content]}
     );
-    const opened: ChatModelSegment = {type: "segment", segmentType: "thought", text: skipThinking ? "\n\n" : "", ended: skipThinking};
-    history.push({type: "model", response: thinks ? [opened] : []});
-    return history;
 }

@@ -17,7 +17,8 @@ import {
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
 import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type SequenceName} from "../protocol";
-import {checkModelFile} from "./modelFile";
+import {kvCacheBytes} from "./contextMemory";
+import {checkModelFile, formatBytes} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseThreads} from "./threads";
 
@@ -74,6 +75,7 @@ export class ModelRuntime {
 
         let context: LlamaContext;
         try {
+            if (params.contextSize) await assertContextFits(llama, model, params.contextSize);
             const train = model.trainContextSize;
             context = await model.createContext({
                 sequences: sequenceNames.length,
@@ -154,6 +156,21 @@ export class ModelRuntime {
         });
         return this.llama;
     }
+}
+
+/**
+ * node-llama-cpp checks memory for "auto" sizes only; a fixed size that does not fit is allocated
+ * anyway and the OOM killer ends the process (its own estimator also allocates in proportion to
+ * the size asked for). So we do the arithmetic of the KV cache ourselves and refuse with numbers.
+ */
+async function assertContextFits(llama: Llama, model: LlamaModel, contextSize: number): Promise<void> {
+    const needed = kvCacheBytes(model.fileInfo.architectureMetadata, contextSize, sequenceNames.length);
+    const ram = await llama.getRamState();
+    if (needed > ram.free)
+        throw new EngineError(
+            "InsufficientMemory",
+            `There is not enough free memory for a ${contextSize.toLocaleString("en")}-token context (its cache alone needs ${formatBytes(needed)}, ${formatBytes(ram.free)} is free). Choose a smaller context size, or 0 for automatic.`
+        );
 }
 
 function memoryOf(model: LlamaModel): ModelInfo["memory"] {

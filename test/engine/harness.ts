@@ -1,0 +1,22 @@
+/**
+ * Shared setup for engine tests: an EngineClient on the real built worker (dist/worker.mjs, built
+ * by `npm test` before the tiers run) with its log captured for failure messages.
+ */
+import {existsSync} from "node:fs";
+import {fileURLToPath} from "node:url";
+import {EngineClient, type EngineClientOptions} from "../../src/engine/client";
+
+export const workerPath = fileURLToPath(new URL("../../dist/worker.mjs", import.meta.url));
+
+export function startClient(options: Partial<EngineClientOptions> = {}): {client: EngineClient; logs: string[]} {
+    if (!existsSync(workerPath)) throw new Error(`${workerPath} is missing: run "node esbuild.mjs" (npm test does) first.`);
+    const logs: string[] = [];
+    const client = new EngineClient({
+        workerPath,
+        requestTimeoutMs: 60_000,
+        backoff: {initialMs: 50, maxMs: 500, healthyAfterMs: 60_000},
+        log: (level, message) => logs.push(`${level}: ${message}`),
+        ...options
+    });
+    return {client, logs};
+}

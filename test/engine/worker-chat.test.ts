@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import type {EngineClient} from "../../src/engine/client";
+import type {ChatEvent} from "../../src/engine/protocol";
+import {scriptedModel} from "../models/scripted";
+import {startClient} from "./harness";
+
+const ask = (content: string) => ({messages: [{role: "user" as const, content}]});
+
+describe("worker: chat on a scripted R1 model", function () {
+    this.timeout(60_000);
+    let client: EngineClient;
+
+    before(async () => {
+        ({client} = startClient());
+        client.configure({modelPath: await scriptedModel()});
+        await client.ensureModel();
+    });
+    after(() => client.shutdown());
+
+    it("streams the thought and the answer as separate streams, with the scripted text", async () => {
+        const events: ChatEvent[] = [];
+        const result = await client.chat(ask("Say hello."), {onEvent: (event) => events.push(event)});
+        const thought = events.filter((event) => event.kind === "thought").map((event) => event.text).join("");
+        const answer = events.filter((event) => event.kind === "answer").map((event) => event.text).join("");
+        assert.equal(thought, "Hmm, ok.");
+        assert.equal(answer, "Hello!");
+        const firstAnswer = events.findIndex((event) => event.kind === "answer");
+        assert.ok(events.slice(firstAnswer).every((event) => event.kind === "answer"), "no thought after the answer began");
+        assert.equal(result.thought, "Hmm, ok.");
+        assert.equal(result.answer, "Hello!");
+        assert.equal(result.stopReason, "eos");
+        assert.ok(!result.answer.includes("think"), "no think tags leak into the answer");
+    });
+
+    it("keeps working over a multi-turn conversation on the same sequence", async () => {
+        const result = await client.chat({
+            messages: [
+                {role: "user", content: "Say hello."},
+                {role: "assistant", content: "Hello!"},
+                {role: "user", content: "Again, please."}
+            ]
+        });
+        assert.equal(result.thought, "Hmm, ok.");
+        assert.equal(result.answer, "Hello!");
+    });
+
+    it("answers without thinking when the thinking budget is 0", async () => {
+        const events: ChatEvent[] = [];
+        const result = await client.chat({...ask("Quick."), thoughtBudget: 0}, {onEvent: (event) => events.push(event)});
+        assert.equal(result.thought, "");
+        assert.equal(result.answer, "Hello!");
+        assert.ok(events.every((event) => event.kind === "answer"));
+    });
+
+    it("cuts the thought at the budget and still answers", async () => {
+        const result = await client.chat({...ask("Think briefly."), thoughtBudget: 1});
+        assert.equal(result.thought, "Hmm");
+        assert.equal(result.thoughtTokens, 1);
+        assert.equal(result.thoughtCutByBudget, true);
+        assert.equal(result.answer, "Hello!");
+    });
+
+    it("reports model info: architecture, FIM support, the DeepSeek chat format", async () => {
+        const info = await client.info();
+        assert.ok(info);
+        assert.equal(info.architecture, "qwen2");
+        assert.equal(info.fimSupported, true);
+        assert.equal(info.chatWrapper, "DeepSeek");
+        assert.equal(info.thinks, true);
+        assert.ok(info.parameterCount > 10_000);
+        assert.ok(info.contextSize >= 1024);
+        assert.ok(info.threads >= 1);
+        assert.ok(info.memory.rssBytes > info.memory.modelBytes);
+    });
+
+    it("tokenizes and counts tokens with the model's vocabulary", async () => {
+        const tokens = await client.tokenize("hello world");
+        assert.ok(tokens.length > 0);
+        assert.equal(await client.countTokens("hello world"), tokens.length);
+        const special = await client.tokenize("<｜User｜>", true);
+        assert.equal(special.length, 1, "special tokens are recognised when asked for");
+    });
+});
+
+describe("worker: a model that writes only </think>", function () {
+    this.timeout(60_000);
+
+    it("still separates the thought from the answer", async () => {
+        const {client} = startClient();
+        try {
+            client.configure({modelPath: await scriptedModel({emitThinkOpen: false, thought: "Let me see.", answer: "Done."})});
+            const events: ChatEvent[] = [];
+            const result = await client.chat(ask("Go."), {onEvent: (event) => events.push(event)});
+            assert.equal(result.thought, "Let me see.");
+            assert.equal(result.answer, "Done.");
+            assert.equal(events.filter((event) => event.kind === "thought").map((event) => event.text).join(""), "Let me see.");
+        } finally {
+            await client.shutdown();
+        }
+    });
+});

@@ -1,0 +1,144 @@
+import assert from "node:assert/strict";
+import type {EngineClient} from "../../src/engine/client";
+import {EngineError} from "../../src/engine/errors";
+import {badModels} from "../models/bad";
+import {scriptedModel} from "../models/scripted";
+import {startClient} from "./harness";
+
+const ask = (content: string) => ({messages: [{role: "user" as const, content}]});
+
+async function rejection(promise: Promise<unknown>): Promise<EngineError> {
+    try {
+        await promise;
+    } catch (error) {
+        assert.ok(error instanceof EngineError, `expected an EngineError, got ${String(error)}`);
+        return error;
+    }
+    assert.fail("expected a rejection");
+}
+
+describe("worker: completion, abort, concurrency and crashes", function () {
+    this.timeout(90_000);
+    let client: EngineClient;
+
+    before(async () => {
+        ({client} = startClient());
+        // The answer never ends (a filler repeats), so there is always something to interrupt.
+        client.configure({modelPath: await scriptedModel({answerLoop: true})});
+        await client.ensureModel();
+    });
+    after(() => client.shutdown());
+
+    it("infills with FIM tokens and completes plain text otherwise", async () => {
+        const infill = await client.complete({prefix: "function add(a, b) {\n    ", suffix: "\n}\n"});
+        assert.equal(infill.mode, "infill");
+        assert.equal(infill.text, "return a + b;");
+        const plain = await client.complete({prefix: "let x = 1;\n"});
+        assert.equal(plain.mode, "completion");
+        assert.equal(plain.text, "console.log(42);\n}");
+    });
+
+    it("honours stop strings and max tokens", async () => {
+        const stopped = await client.complete({prefix: "let y = 2;\n", stop: [";"]});
+        assert.equal(stopped.text, "console.log(42)");
+        assert.equal(stopped.stopReason, "stopString");
+        const capped = await client.complete({prefix: "let z = 3;\n", maxTokens: 1});
+        assert.equal(capped.generatedTokens, 1);
+        assert.equal(capped.stopReason, "maxTokens");
+    });
+
+    it("stops within a few tokens of an abort and keeps the partial text", async () => {
+        const controller = new AbortController();
+        let answerEvents = 0;
+        let abortedAt = 0;
+        const result = await client.chat(ask("Talk forever."), {
+            signal: controller.signal,
+            onEvent: (event) => {
+                if (event.kind !== "answer") return;
+                if (++answerEvents === 20) {
+                    abortedAt = performance.now();
+                    controller.abort();
+                }
+            }
+        });
+        const stopMs = performance.now() - abortedAt;
+        assert.equal(result.stopReason, "abort");
+        assert.ok(result.answer.startsWith("Hello! la la"), result.answer.slice(0, 40));
+        assert.ok(answerEvents - 20 <= 3, `stopped within a few tokens (${answerEvents - 20} more)`);
+        assert.ok(result.answerTokens >= 20);
+        assert.ok(stopMs < 2_000, `stopped ${Math.round(stopMs)} ms after the abort`);
+    });
+
+    it("runs chat and completion at the same time on their own sequences", async () => {
+        const controller = new AbortController();
+        let chatEvents = 0;
+        let chatEventsWhenCompleted = -1;
+        const chat = client.chat(ask("Talk forever."), {signal: controller.signal, onEvent: () => chatEvents++});
+        while (chatEvents < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+        const completion = await client.complete({prefix: "fn(", suffix: ")"});
+        chatEventsWhenCompleted = chatEvents;
+        assert.equal(completion.text, "return a + b;");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        assert.ok(chatEvents > chatEventsWhenCompleted, "the chat kept streaming while and after the completion ran");
+        controller.abort();
+        assert.equal((await chat).stopReason, "abort");
+    });
+
+    it("rejects in-flight requests with EngineCrashed on SIGKILL, and the next request succeeds", async () => {
+        let events = 0;
+        const inFlight = client.chat(ask("Talk forever."), {onEvent: () => events++});
+        while (events < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+        const pid = client.workerPid;
+        assert.ok(pid);
+        process.kill(pid, "SIGKILL");
+        const error = await rejection(inFlight);
+        assert.equal(error.code, "EngineCrashed");
+        assert.match(error.message, /SIGKILL/);
+
+        const next = await client.complete({prefix: "a(", suffix: ")"});
+        assert.equal(next.text, "return a + b;", "the model was reloaded in a new process");
+        assert.notEqual(client.workerPid, pid);
+        assert.equal(client.state.kind, "ready");
+    });
+});
+
+describe("worker: bad model files", function () {
+    this.timeout(90_000);
+    let client: EngineClient;
+    let bad: Awaited<ReturnType<typeof badModels>>;
+
+    before(async () => {
+        bad = await badModels();
+        ({client} = startClient());
+    });
+    after(() => client.shutdown());
+
+    const cases: Array<[keyof Awaited<ReturnType<typeof badModels>>, string, RegExp]> = [
+        ["missing", "ModelNotFound", /does not exist/],
+        ["notGguf", "NotGguf", /not a GGUF model file/],
+        ["truncated", "CorruptModel", /incomplete|damaged/],
+        ["unsupportedArch", "UnsupportedArchitecture", /architecture/],
+        ["noTokenizer", "CorruptModel", /no tokenizer/]
+    ];
+    for (const [kind, code, message] of cases) {
+        it(`${kind}: fails with ${code} and a clear message, then a good model loads`, async () => {
+            client.configure({modelPath: bad[kind]});
+            const error = await rejection(client.chat(ask("hi")));
+            assert.equal(error.code, code, error.message);
+            assert.match(error.message, message);
+            assert.equal(client.state.kind, "error");
+
+            client.configure({modelPath: await scriptedModel()});
+            assert.equal((await client.chat(ask("hi"))).answer, "Hello!");
+        });
+    }
+
+    it("a context that cannot fit in memory fails with InsufficientMemory, and the engine recovers", async () => {
+        client.configure({modelPath: await scriptedModel(), contextSize: 2_000_000_000});
+        const error = await rejection(client.chat(ask("hi")));
+        assert.equal(error.code, "InsufficientMemory", `${error.code}: ${error.message} ${error.detail ?? ""}`);
+        assert.match(error.message, /not enough free memory for a 2,000,000,000-token context/);
+        client.configure({modelPath: await scriptedModel()});
+        assert.equal((await client.chat(ask("hi"))).answer, "Hello!");
+    });
+});
