@@ -102,10 +102,16 @@ async function main(): Promise<void> {
     };
     let hostLagP99Ms = 0;
     const lagSamples: number[] = [];
-    const longPrompt = text("context", 1150);
+    // The random model's vocabulary has few merges, so size the texts by its own token counts.
+    const tokensPerWord = (await client.countTokens(text("probe", 400))) / 401;
+    const longPrompt = text("context", Math.round(1500 / tokensPerWord) - 1);
     const promptTokens = await client.countTokens(longPrompt);
-    const extension = text("more", 18);
-    const extendedTokens = await client.countTokens(longPrompt + " " + extension);
+    let extension = "";
+    let extendedTokens = promptTokens;
+    for (let words = Math.round(20 / tokensPerWord); extendedTokens - promptTokens < 25; words++) {
+        extension = text("more", words);
+        extendedTokens = await client.countTokens(longPrompt + " " + extension);
+    }
     log(`long prompt ${promptTokens} tokens, extended ${extendedTokens} tokens`);
 
     for (let r = 0; r < rounds; r++) {
