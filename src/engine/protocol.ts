@@ -78,7 +78,9 @@ const CompleteParams = z.object({
     stop: z.array(z.string().min(1)).optional(),
     /** Wall-clock cap: generation stops (keeping its text) once this has passed. */
     timeCapMs: z.number().int().positive().optional(),
-    temperature: z.number().min(0).max(2).optional()
+    temperature: z.number().min(0).max(2).optional(),
+    /** Parse special-token text in `prefix` (e.g. "<｜User｜>") as the model's special tokens. */
+    specialTokens: z.boolean().optional()
 });
 export type CompleteParams = z.infer<typeof CompleteParams>;
 
@@ -90,6 +92,9 @@ const CompleteResult = z.object({
     mode: z.enum(["infill", "completion"]),
     stopReason: StopReason,
     generatedTokens: z.number(),
+    /** Tokens of the prompt, and how many of them the sequence's KV cache already held. */
+    promptTokens: z.number(),
+    reusedTokens: z.number(),
     totalMs: z.number()
 });
 export type CompleteResult = z.infer<typeof CompleteResult>;

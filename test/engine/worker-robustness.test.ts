@@ -38,6 +38,21 @@ describe("worker: completion, abort, concurrency and crashes", function () {
         assert.equal(plain.text, "console.log(42);\n}");
     });
 
+    it("reads special tokens in an R1-format prompt and reports KV-cache reuse", async () => {
+        const chatPrefix = "<｜begin▁of▁sentence｜><｜User｜>Complete the code.<｜Assistant｜><think>\n\n</think>\n\n```ts\nlet x = 1;\n";
+        const first = await client.complete({prefix: chatPrefix, specialTokens: true, stop: ["```"]});
+        assert.equal(first.mode, "completion");
+        assert.equal(first.text, "console.log(42);\n}");
+        assert.ok(!first.text.includes("think"));
+        const tokens = await client.tokenize(chatPrefix, true);
+        assert.ok(Math.abs(first.promptTokens - tokens.length) <= 1, `prompt ${first.promptTokens} tokens vs ${tokens.length} (BOS not doubled)`);
+
+        const second = await client.complete({prefix: chatPrefix + "let y = 2;\n", specialTokens: true, stop: ["```"]});
+        assert.equal(second.text, "console.log(42);\n}");
+        assert.ok(second.reusedTokens >= tokens.length - 1, `the shared prefix came from the KV cache (${second.reusedTokens} of ${second.promptTokens})`);
+        assert.ok(second.promptTokens > second.reusedTokens);
+    });
+
     it("honours stop strings and max tokens", async () => {
         const stopped = await client.complete({prefix: "let y = 2;\n", stop: [";"]});
         assert.equal(stopped.text, "console.log(42)");

@@ -3,7 +3,7 @@
  * plain continuation otherwise. A time cap stops generation and keeps what was generated, so a
  * slow machine still gets a (shorter) suggestion instead of none.
  */
-import {LlamaCompletion} from "node-llama-cpp";
+import {LlamaCompletion, LlamaText, SpecialTokensText, type LlamaModel, type Token} from "node-llama-cpp";
 import type {CompleteEvent, CompleteParams, CompleteResult} from "../protocol";
 import type {LoadedModel} from "./runtime";
 import {toStopReason} from "./stopReason";
@@ -24,6 +24,9 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
             : undefined;
         let generatedTokens = 0;
         const useInfill = params.suffix != null && completion.infillSupported;
+        const sequence = loaded.sequence("completion");
+        const before = sequence.contextTokens;
+        const prefix = params.specialTokens ? withSpecialTokens(params.prefix, loaded.model) : params.prefix;
         const options = {
             signal: AbortSignal.any([signal, capped.signal]),
             stopOnAbortSignal: true,
@@ -37,13 +40,16 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         };
         try {
             const response = useInfill
-                ? await completion.generateInfillCompletionWithMeta(params.prefix, params.suffix ?? "", options)
-                : await completion.generateCompletionWithMeta(params.prefix, options);
+                ? await completion.generateInfillCompletionWithMeta(prefix, params.suffix ?? "", options)
+                : await completion.generateCompletionWithMeta(prefix, options);
+            const after = sequence.contextTokens;
             return {
                 text: response.response,
                 mode: useInfill ? "infill" : "completion",
                 stopReason: toStopReason(response.metadata.stopReason, timeCapHit && !signal.aborted),
                 generatedTokens,
+                promptTokens: Math.max(0, after.length - generatedTokens),
+                reusedTokens: commonPrefixLength(before, after),
                 totalMs: Math.round(performance.now() - started)
             };
         } finally {
@@ -59,4 +65,21 @@ function completionFor(loaded: LoadedModel): LlamaCompletion {
         loaded.state.set("completion", completion);
     }
     return completion;
+}
+
+/**
+ * A prompt written in the model's chat format. node-llama-cpp prepends BOS itself when the model
+ * asks for it, so a BOS written by the prompt builder is dropped rather than doubled.
+ */
+function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
+    const bos = model.tokens.bosString;
+    const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
+    return LlamaText(new SpecialTokensText(text));
+}
+
+function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+    const length = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < length && a[i] === b[i]) i++;
+    return i;
 }
