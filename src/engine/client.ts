@@ -10,7 +10,7 @@ import {Backoff, sleep, type BackoffOptions} from "./backoff";
 import {EngineError, type EngineErrorData} from "./errors";
 import {Disposable, Emitter, type Event} from "./lifecycle";
 import {PendingRequests} from "./pendingRequests";
-import {parsePart, type EventOf, type LoadParams, type LogLevel, type Method, type ModelInfo, type ParamsOf, type ResultOf, type WorkerMessage} from "./protocol";
+import {parsePart, type EventOf, type LoadParams, type LogLevel, type Method, type ModelInfo, type ModelRole, type ParamsOf, type ResultOf, type WorkerMessage} from "./protocol";
 import {WorkerProcess, type WorkerExit, type WorkerProcessOptions} from "./workerProcess";
 
 export type EngineState =
@@ -50,9 +50,9 @@ export class EngineClient extends Disposable {
 
     private worker: WorkerProcess | undefined;
     private starting: Promise<WorkerProcess> | undefined;
-    private desired: LoadParams | undefined;
-    private loaded: {params: LoadParams; info: ModelInfo} | undefined;
-    private loading: {params: LoadParams; promise: Promise<ModelInfo>} | undefined;
+    private readonly desired = new Map<ModelRole, LoadParams>();
+    private readonly loaded = new Map<ModelRole, {params: LoadParams; info: ModelInfo}>();
+    private readonly loading = new Map<ModelRole, {params: LoadParams; promise: Promise<ModelInfo>}>();
     private currentState: EngineState = {kind: "notLoaded"};
     /** Set while we stop a worker on purpose, so its exit is not reported as a crash. */
     private readonly retiring = new WeakSet<WorkerProcess>();
@@ -73,34 +73,50 @@ export class EngineClient extends Disposable {
     }
 
     /**
-     * Sets the model to use. Nothing loads now; the next request that needs a model loads it, in a
-     * fresh process when another model was loaded (that is the only way to get all memory back).
+     * Sets the chat model. Nothing loads now; the next request that needs it loads it, in a fresh
+     * process when another chat model was loaded (the only way to get all its memory back).
      */
     configure(params: LoadParams | undefined): void {
-        this.assertUsable();
-        this.desired = params;
-        if (!params && !this.loaded) this.setState({kind: "notLoaded"});
+        this.configureRole("chat", params);
+        if (!params && !this.loaded.has("chat")) this.setState({kind: "notLoaded"});
+    }
+
+    /** Sets a separate model for completions (a small FIM model), or none to use the chat model. */
+    configureCompletion(params: LoadParams | undefined): void {
+        this.configureRole("completion", params);
     }
 
     get configuredModel(): LoadParams | undefined {
-        return this.desired;
+        return this.desired.get("chat");
     }
 
-    /** Loads the configured model unless it is loaded already, and returns its info. */
-    async ensureModel(signal?: AbortSignal): Promise<ModelInfo> {
+    get configuredCompletionModel(): LoadParams | undefined {
+        return this.desired.get("completion");
+    }
+
+    /** The model that serves completions: the separate completion model when one is configured. */
+    get completionRole(): ModelRole {
+        return this.desired.has("completion") ? "completion" : "chat";
+    }
+
+    /** Loads the configured model of `role` unless it is loaded already, and returns its info. */
+    async ensureModel(signal?: AbortSignal, role: ModelRole = "chat"): Promise<ModelInfo> {
         this.assertUsable();
-        const desired = this.desired;
+        const desired = this.desired.get(role);
         if (!desired)
             throw new EngineError("NoModelConfigured", "No model is configured. Choose a GGUF model file to start.");
-        if (this.loaded && sameModel(this.loaded.params, desired) && this.worker?.isAlive) return this.loaded.info;
-        if (!this.loading || !sameModel(this.loading.params, desired)) {
-            const promise = this.load(desired).finally(() => {
-                if (this.loading?.promise === promise) this.loading = undefined;
+        const loaded = this.loaded.get(role);
+        if (loaded && sameModel(loaded.params, desired) && this.worker?.isAlive) return loaded.info;
+        let loading = this.loading.get(role);
+        if (!loading || !sameModel(loading.params, desired)) {
+            const promise: Promise<ModelInfo> = this.load(role, desired).finally(() => {
+                if (this.loading.get(role)?.promise === promise) this.loading.delete(role);
             });
-            this.loading = {params: desired, promise};
+            loading = {params: desired, promise};
+            this.loading.set(role, loading);
         }
         // The load is shared by every caller, so one caller's cancel only stops its own wait.
-        return raceSignal(this.loading.promise, signal);
+        return raceSignal(loading.promise, signal);
     }
 
     chat(params: ParamsOf<"chat">, options: RequestOptions<"chat"> = {}): Promise<ResultOf<"chat">> {
@@ -108,13 +124,17 @@ export class EngineClient extends Disposable {
     }
 
     complete(params: ParamsOf<"complete">, options: RequestOptions<"complete"> = {}): Promise<ResultOf<"complete">> {
-        return this.withModel("complete", params, options);
+        const role = this.completionRole;
+        return this.withModel("complete", {...params, model: role}, options, role);
     }
 
     /** The same requests as `chat`/`complete`, with events as an async iterable. */
     stream<M extends "chat" | "complete">(method: M, params: ParamsOf<M>, options: {signal?: AbortSignal} = {}): Stream<M> {
         const events = new AsyncQueue<EventOf<M>>();
-        const result = this.withModel(method, params, {...options, onEvent: (event) => events.push(event)});
+        const withEvents = {...options, onEvent: (event: EventOf<M>) => events.push(event)};
+        const result = (method === "chat"
+            ? this.chat(params as ParamsOf<"chat">, withEvents as RequestOptions<"chat">)
+            : this.complete(params as ParamsOf<"complete">, withEvents as RequestOptions<"complete">)) as Promise<ResultOf<M>>;
         result.then(
             () => events.close(),
             () => events.close()
@@ -122,18 +142,18 @@ export class EngineClient extends Disposable {
         return {events, result};
     }
 
-    async tokenize(text: string, specialTokens = false): Promise<number[]> {
-        return (await this.withModel("tokenize", {text, specialTokens}, {})).tokens;
+    async tokenize(text: string, specialTokens = false, role: ModelRole = "chat"): Promise<number[]> {
+        return (await this.withModel("tokenize", {text, specialTokens, model: role}, {}, role)).tokens;
     }
 
-    async countTokens(text: string): Promise<number> {
-        return (await this.withModel("countTokens", {text}, {})).count;
+    async countTokens(text: string, role: ModelRole = "chat"): Promise<number> {
+        return (await this.withModel("countTokens", {text, model: role}, {}, role)).count;
     }
 
-    /** Fresh info (memory in use changes) when a model is loaded, otherwise undefined. */
-    async info(): Promise<ModelInfo | undefined> {
-        if (!this.loaded || !this.worker?.isAlive) return undefined;
-        return (await this.request("info", {}, {})) ?? undefined;
+    /** Fresh info (memory in use changes) when the model of `role` is loaded, otherwise undefined. */
+    async info(role: ModelRole = "chat"): Promise<ModelInfo | undefined> {
+        if (!this.loaded.has(role) || !this.worker?.isAlive) return undefined;
+        return (await this.request("info", {model: role}, {})) ?? undefined;
     }
 
     /** Frees the model's memory by ending the worker; the next request starts afresh. */
@@ -219,26 +239,43 @@ export class EngineClient extends Disposable {
         if (this.isDisposed) throw new EngineError("Disposed", "Enclave's engine has been shut down.");
     }
 
-    private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>): Promise<ResultOf<M>> {
-        await this.ensureModel(options.signal);
+    private configureRole(role: ModelRole, params: LoadParams | undefined): void {
+        this.assertUsable();
+        if (params) this.desired.set(role, {...params, role});
+        else this.desired.delete(role);
+    }
+
+    private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>, role: ModelRole = "chat"): Promise<ResultOf<M>> {
+        await this.ensureModel(options.signal, role);
         return this.request(method, params, options);
     }
 
-    private async load(params: LoadParams): Promise<ModelInfo> {
-        // A different model was loaded: a fresh process is the only way to free all its memory.
-        if (this.loaded && !sameModel(this.loaded.params, params)) await this.retireWorker();
-        this.setState({kind: "loading", modelPath: params.modelPath, fraction: 0});
+    private async load(role: ModelRole, params: LoadParams): Promise<ModelInfo> {
+        const previous = this.loaded.get(role);
+        if (previous && !sameModel(previous.params, params)) {
+            // Another chat model: a fresh process is the only way to free all its memory. A
+            // completion model is small; unloading it in place is enough.
+            if (role === "chat") await this.retireWorker();
+            else {
+                this.loaded.delete(role);
+                await this.request("unload", {model: role});
+            }
+        }
+        // The status bar follows the chat model; a completion model's problems surface where
+        // completions are shown.
+        const report = (state: EngineState) => role === "chat" && this.setState(state);
+        report({kind: "loading", modelPath: params.modelPath, fraction: 0});
         try {
             const info = await this.request("load", params, {
-                onEvent: (event) => this.setState({kind: "loading", modelPath: params.modelPath, fraction: event.fraction})
+                onEvent: (event) => report({kind: "loading", modelPath: params.modelPath, fraction: event.fraction})
             });
-            this.loaded = {params, info};
-            this.setState({kind: "ready", info});
+            this.loaded.set(role, {params, info});
+            report({kind: "ready", info});
             return info;
         } catch (error) {
-            this.loaded = undefined;
+            this.loaded.delete(role);
             const data = error instanceof EngineError ? error.toData() : {code: "Internal" as const, message: String(error)};
-            this.setState({kind: "error", error: data});
+            report({kind: "error", error: data});
             throw error;
         }
     }
@@ -266,7 +303,7 @@ export class EngineClient extends Disposable {
     private async retireWorker(): Promise<void> {
         const worker = this.worker;
         this.worker = undefined;
-        this.loaded = undefined;
+        this.loaded.clear();
         if (!worker) return;
         this.retiring.add(worker);
         this.pending.rejectAll(() => new EngineError("Aborted", "The model was unloaded before this request finished."));
@@ -295,7 +332,7 @@ export class EngineClient extends Disposable {
     private onWorkerExit(worker: WorkerProcess, exit: WorkerExit): void {
         if (this.retiring.has(worker)) return;
         if (this.worker === worker) this.worker = undefined;
-        this.loaded = undefined;
+        this.loaded.clear();
         this.backoff.failed();
         const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
         this.log("error", `The model process ${how}.`);
@@ -315,7 +352,7 @@ export class EngineClient extends Disposable {
 }
 
 function sameModel(a: LoadParams, b: LoadParams): boolean {
-    return a.modelPath === b.modelPath && (a.contextSize ?? 0) === (b.contextSize ?? 0) &&
+    return a.modelPath === b.modelPath && (a.role ?? "chat") === (b.role ?? "chat") && (a.contextSize ?? 0) === (b.contextSize ?? 0) &&
         (a.threads ?? 0) === (b.threads ?? 0) && (a.gpu ?? "auto") === (b.gpu ?? "auto");
 }
 

@@ -9,8 +9,17 @@ import {engineErrorCodes} from "./errors";
 export const sequenceNames = ["chat", "completion", "review"] as const;
 export type SequenceName = (typeof sequenceNames)[number];
 
+/**
+ * Which model a request is for. The chat model serves everything by default; a separate small
+ * FIM model may be loaded beside it for completions, on a context of its own.
+ */
+export const modelRoles = ["chat", "completion"] as const;
+export type ModelRole = (typeof modelRoles)[number];
+const ModelRoleSchema = z.enum(modelRoles);
+
 const LoadParams = z.object({
     modelPath: z.string().min(1),
+    role: ModelRoleSchema.optional(),
     /** 0 or absent: the largest that fits, capped by the model's training size. */
     contextSize: z.number().int().nonnegative().optional(),
     /** 0 or absent: the machine's math cores. */
@@ -21,6 +30,7 @@ export type LoadParams = z.infer<typeof LoadParams>;
 
 const ModelInfo = z.object({
     modelPath: z.string(),
+    role: ModelRoleSchema,
     architecture: z.string(),
     name: z.string().optional(),
     parameterCount: z.number(),
@@ -80,7 +90,9 @@ const CompleteParams = z.object({
     timeCapMs: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
     /** Parse special-token text in `prefix` (e.g. "<｜User｜>") as the model's special tokens. */
-    specialTokens: z.boolean().optional()
+    specialTokens: z.boolean().optional(),
+    /** The model to run on; defaults to "chat". */
+    model: ModelRoleSchema.optional()
 });
 export type CompleteParams = z.infer<typeof CompleteParams>;
 
@@ -99,15 +111,15 @@ const CompleteResult = z.object({
 });
 export type CompleteResult = z.infer<typeof CompleteResult>;
 
-const TokenizeParams = z.object({text: z.string(), specialTokens: z.boolean().optional()});
-const NoParams = z.object({}).strict();
+const TokenizeParams = z.object({text: z.string(), specialTokens: z.boolean().optional(), model: ModelRoleSchema.optional()});
+const RoleParams = z.object({model: ModelRoleSchema.optional()}).strict();
 const NoEvent = z.never();
 
 /** method name → [params, streamed event, result] */
 export const methods = {
     load: {params: LoadParams, event: LoadEvent, result: ModelInfo},
-    unload: {params: NoParams, event: NoEvent, result: z.null()},
-    info: {params: NoParams, event: NoEvent, result: ModelInfo.nullable()},
+    unload: {params: RoleParams, event: NoEvent, result: z.null()},
+    info: {params: RoleParams, event: NoEvent, result: ModelInfo.nullable()},
     chat: {params: ChatParams, event: ChatEvent, result: ChatResult},
     complete: {params: CompleteParams, event: CompleteEvent, result: CompleteResult},
     tokenize: {params: TokenizeParams, event: NoEvent, result: z.object({tokens: z.array(z.number().int())})},

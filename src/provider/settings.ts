@@ -5,8 +5,17 @@ import type {EngineClient} from "../engine/client";
 
 /** Reads `enclave.*` settings into engine terms. */
 export function readChatModel(): LoadParams | undefined {
+    return readModel("chat.model");
+}
+
+/** The separate completion model, when one is set; otherwise completions use the chat model. */
+export function readCompletionModel(): LoadParams | undefined {
+    return readModel("completion.model");
+}
+
+function readModel(key: "chat.model" | "completion.model"): LoadParams | undefined {
     const config = vscode.workspace.getConfiguration("enclave");
-    const modelPath = config.get<string>("chat.model", "").trim();
+    const modelPath = config.get<string>(key, "").trim();
     if (modelPath === "") return undefined;
     return {
         modelPath: expandHome(modelPath),
@@ -44,11 +53,14 @@ function expandHome(path: string): string {
 export class ModelSettingsSync extends Disposable {
     constructor(engine: EngineClient) {
         super();
-        engine.configure(readChatModel());
+        const sync = () => {
+            engine.configure(readChatModel());
+            engine.configureCompletion(readCompletionModel());
+        };
+        sync();
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
-                if (event.affectsConfiguration("enclave.chat.model") || event.affectsConfiguration("enclave.engine"))
-                    engine.configure(readChatModel());
+                if (["enclave.chat.model", "enclave.completion.model", "enclave.engine"].some((key) => event.affectsConfiguration(key))) sync();
             })
         );
     }

@@ -99,3 +99,31 @@ describe("worker: a model that writes only </think>", function () {
         }
     });
 });
+
+describe("worker: a separate completion model beside the chat model", function () {
+    this.timeout(60_000);
+
+    it("routes completions to the completion model and chat to the chat model", async () => {
+        const {client} = startClient();
+        try {
+            client.configure({modelPath: await scriptedModel()});
+            client.configureCompletion({modelPath: await scriptedModel({infill: "a * b;", completion: "print(7)"})});
+            const [chat, infill, plain] = await Promise.all([
+                client.chat(ask("Hi.")),
+                client.complete({prefix: "def mul(a, b):\n    return ", suffix: "\n"}),
+                client.complete({prefix: "x = 1\n"})
+            ]);
+            assert.equal(chat.answer, "Hello!");
+            assert.equal(infill.text, "a * b;");
+            assert.equal(plain.text, "print(7)");
+            const completionInfo = await client.info("completion");
+            assert.equal(completionInfo?.role, "completion");
+            assert.notEqual(completionInfo?.modelPath, (await client.info("chat"))?.modelPath);
+
+            client.configureCompletion(undefined);
+            assert.equal((await client.complete({prefix: "x = 1\n"})).text, "console.log(42);\n}", "back to the chat model");
+        } finally {
+            await client.shutdown();
+        }
+    });
+});

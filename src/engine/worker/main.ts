@@ -23,15 +23,15 @@ const active = new Map<number, AbortController>();
 
 const handlers: {[M in Method]: Handler<M>} = {
     load: (params, signal, emit) => runtime.load(params, (fraction) => emit({kind: "progress", fraction: Math.min(1, Math.max(0, fraction))}), signal),
-    unload: async () => {
-        await runtime.unload();
+    unload: async ({model}) => {
+        await runtime.unload(model ?? "chat");
         return null;
     },
-    info: async () => runtime.info(),
-    chat: (params, signal, emit) => runChat(runtime.require(), params, signal, emit),
-    complete: (params, signal, emit) => runComplete(runtime.require(), params, signal, emit),
-    tokenize: async ({text, specialTokens}) => ({tokens: [...runtime.require().model.tokenize(text, specialTokens ?? false)]}),
-    countTokens: async ({text, specialTokens}) => ({count: runtime.require().model.tokenize(text, specialTokens ?? false).length})
+    info: async ({model}) => runtime.info(model),
+    chat: (params, signal, emit) => runChat(runtime.require("chat"), params, signal, emit),
+    complete: (params, signal, emit) => runComplete(runtime.require(params.model), params, signal, emit),
+    tokenize: async ({text, specialTokens, model}) => ({tokens: [...runtime.require(model).model.tokenize(text, specialTokens ?? false)]}),
+    countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(model).model.tokenize(text, specialTokens ?? false).length})
 };
 
 async function handle<M extends Method>(id: number, method: M, rawParams: unknown): Promise<void> {

@@ -1,7 +1,8 @@
 /**
- * What the worker holds: one Llama, at most one model, and one context whose sequences (chat ·
- * completion · review) each keep their own KV cache between requests, so a follow-up prompt that
- * shares a prefix with the previous one only evaluates the new tokens.
+ * What the worker holds: one Llama and up to one model per role. The chat model's context has a
+ * sequence each for chat · completion · review; a separate completion model (a small FIM model)
+ * gets a context with one completion sequence. Each sequence keeps its KV cache between requests,
+ * so a follow-up prompt that shares a prefix with the previous one only evaluates the new tokens.
  */
 import {statSync} from "node:fs";
 import {
@@ -16,7 +17,7 @@ import {
     type LlamaModel
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
-import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type SequenceName} from "../protocol";
+import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type ModelRole, type SequenceName} from "../protocol";
 import {kvCacheBytes} from "./contextMemory";
 import {checkModelFile, formatBytes} from "./modelFile";
 import {Mutex} from "./mutex";
@@ -25,6 +26,9 @@ import {chooseThreads} from "./threads";
 /** Auto context size stays within this: more costs memory that completions and chat rarely use. */
 const autoContextMax = 16_384;
 const autoContextMin = 1_024;
+
+/** The sequences each role's context has. */
+const sequencesOf: Record<ModelRole, readonly SequenceName[]> = {chat: sequenceNames, completion: ["completion"]};
 
 export interface LoadedModel {
     readonly model: LlamaModel;
@@ -40,22 +44,21 @@ export interface LoadedModel {
 
 export class ModelRuntime {
     private llama: Llama | undefined;
-    private loaded: LoadedModel | undefined;
+    private readonly loaded = new Map<ModelRole, LoadedModel>();
 
     constructor(private readonly log: (level: LogLevel, message: string) => void) {}
 
-    get current(): LoadedModel | undefined {
-        return this.loaded;
-    }
-
-    require(): LoadedModel {
-        if (!this.loaded) throw new EngineError("NoModelLoaded", "No model is loaded.");
-        return this.loaded;
+    require(role: ModelRole = "chat"): LoadedModel {
+        const loaded = this.loaded.get(role);
+        if (!loaded) throw new EngineError("NoModelLoaded", role === "chat" ? "No model is loaded." : "No completion model is loaded.");
+        return loaded;
     }
 
     async load(params: LoadParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<ModelInfo> {
         const started = performance.now();
-        await this.unload();
+        const role = params.role ?? "chat";
+        const sequenceList = sequencesOf[role];
+        await this.unload(role);
         const llama = await this.getLlama(params);
         const threads = chooseThreads(params.threads, llama.cpuMathCores);
         llama.maxThreads = threads;
@@ -75,10 +78,10 @@ export class ModelRuntime {
 
         let context: LlamaContext;
         try {
-            if (params.contextSize) await assertContextFits(llama, model, params.contextSize);
+            if (params.contextSize) await assertContextFits(llama, model, params.contextSize, sequenceList.length);
             const train = model.trainContextSize;
             context = await model.createContext({
-                sequences: sequenceNames.length,
+                sequences: sequenceList.length,
                 contextSize: params.contextSize ? params.contextSize : {min: Math.min(autoContextMin, train), max: Math.min(train, autoContextMax)},
                 threads,
                 createSignal: signal
@@ -90,13 +93,14 @@ export class ModelRuntime {
 
         const sequences = new Map<SequenceName, LlamaContextSequence>();
         const locks = new Map<SequenceName, Mutex>();
-        for (const name of sequenceNames) {
+        for (const name of sequenceList) {
             sequences.set(name, context.getSequence());
             locks.set(name, new Mutex());
         }
         const chatWrapper = resolveChatWrapper(model);
         const info: ModelInfo = {
             modelPath: params.modelPath,
+            role,
             architecture: String(file.info.metadata.general.architecture),
             name: typeof file.info.metadata.general.name === "string" ? file.info.metadata.general.name : undefined,
             parameterCount: countParameters(file.info.tensorInfo),
@@ -111,7 +115,7 @@ export class ModelRuntime {
             memory: memoryOf(model),
             loadMs: Math.round(performance.now() - started)
         };
-        this.loaded = {
+        this.loaded.set(role, {
             model,
             context,
             chatWrapper,
@@ -119,26 +123,26 @@ export class ModelRuntime {
             sequence: (name) => sequences.get(name) as LlamaContextSequence,
             lock: (name) => locks.get(name) as Mutex,
             state: new Map()
-        };
-        this.log("info", `Loaded ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
+        });
+        this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
         return info;
     }
 
-    info(): ModelInfo | null {
-        if (!this.loaded) return null;
-        return {...this.loaded.info, memory: memoryOf(this.loaded.model)};
+    info(role: ModelRole = "chat"): ModelInfo | null {
+        const loaded = this.loaded.get(role);
+        return loaded ? {...loaded.info, memory: memoryOf(loaded.model)} : null;
     }
 
-    async unload(): Promise<void> {
-        const loaded = this.loaded;
-        this.loaded = undefined;
+    async unload(role: ModelRole): Promise<void> {
+        const loaded = this.loaded.get(role);
+        this.loaded.delete(role);
         if (!loaded) return;
         await loaded.context.dispose();
         await loaded.model.dispose();
     }
 
     async dispose(): Promise<void> {
-        await this.unload();
+        for (const role of [...this.loaded.keys()]) await this.unload(role);
         await this.llama?.dispose();
         this.llama = undefined;
     }
@@ -163,8 +167,8 @@ export class ModelRuntime {
  * anyway and the OOM killer ends the process (its own estimator also allocates in proportion to
  * the size asked for). So we do the arithmetic of the KV cache ourselves and refuse with numbers.
  */
-async function assertContextFits(llama: Llama, model: LlamaModel, contextSize: number): Promise<void> {
-    const needed = kvCacheBytes(model.fileInfo.architectureMetadata, contextSize, sequenceNames.length);
+async function assertContextFits(llama: Llama, model: LlamaModel, contextSize: number, sequences: number): Promise<void> {
+    const needed = kvCacheBytes(model.fileInfo.architectureMetadata, contextSize, sequences);
     const ram = await llama.getRamState();
     if (needed > ram.free)
         throw new EngineError(
