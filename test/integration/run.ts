@@ -1,0 +1,150 @@
+// Runs the integration tests inside a real VS Code: `npx tsx test/integration/run.ts`.
+// Expects dist/ to be built already (`npm test` builds first). Steps: bundle the test entry and
+// suites, make a throwaway workspace and profile, then @vscode/test-electron's runTests with
+//   - our launcher (code-server + headless Chromium, installed by test/vscode/install.mjs) on Linux,
+//   - desktop VS Code, downloaded by test-electron, with ENCLAVE_VSCODE=desktop or off Linux.
+// Env: ENCLAVE_VSCODE=desktop, ENCLAVE_VSCODE_TIMEOUT_SECONDS (launcher, default 600),
+// ENCLAVE_VSCODE_VERBOSE=1, ENCLAVE_TEST_GREP=<regexp> (only matching tests),
+// ENCLAVE_NETWORK_GUARD_LOG (default test-artifacts/network-violations.log).
+// Exit code: the tests'; 1 also when the network guard recorded a new violation.
+import {spawnSync} from "node:child_process";
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join, resolve} from "node:path";
+import {runTests, TestRunFailedError} from "@vscode/test-electron";
+import * as esbuild from "esbuild";
+import {testUserSettings} from "./settings";
+
+const root = resolve(import.meta.dirname, "..", "..");
+const artifacts = join(root, "test-artifacts");
+const outdir = join(root, "dist", "test", "integration");
+const guardLog = process.env.ENCLAVE_NETWORK_GUARD_LOG ?? join(artifacts, "network-violations.log");
+const desktop = process.env.ENCLAVE_VSCODE === "desktop" || process.platform !== "linux";
+
+const SAMPLE = `// A small file for the integration tests to open and edit.
+export function greet(name: string): string {
+    return \`Hello, \${name}!\`;
+}
+`;
+
+async function bundleTests(): Promise<string> {
+    rmSync(outdir, {recursive: true, force: true});
+    const suiteDir = join(root, "test", "integration", "suite");
+    const suites = readdirSync(suiteDir).filter((name) => name.endsWith(".test.ts")).map((name) => join(suiteDir, name));
+    await esbuild.build({
+        entryPoints: [join(root, "test", "integration", "index.ts"), ...suites],
+        outbase: join(root, "test", "integration"),
+        outdir,
+        outExtension: {".js": ".cjs"},
+        bundle: true,
+        platform: "node",
+        format: "cjs",
+        target: "node20",
+        sourcemap: "inline",
+        // vscode is provided by the extension host; mocha is found in the repo's node_modules.
+        external: ["vscode", "mocha"],
+        logLevel: "warning"
+    });
+    return join(outdir, "index.cjs");
+}
+
+/** A throwaway workspace with a sample file, a user-data dir with settings, an extensions dir. */
+async function makeProfile(): Promise<{dir: string; workspace: string; userDataDir: string; extensionsDir: string}> {
+    const dir = mkdtempSync(join(tmpdir(), "enclave-it-"));
+    const workspace = join(dir, "workspace");
+    const userDataDir = join(dir, "user-data");
+    const extensionsDir = join(dir, "extensions");
+    for (const path of [workspace, join(userDataDir, "User"), extensionsDir]) mkdirSync(path, {recursive: true});
+    writeFileSync(join(workspace, "sample.ts"), SAMPLE);
+    writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify(await testUserSettings(root), null, 2));
+    return {dir, workspace, userDataDir, extensionsDir};
+}
+
+/** The launcher path after installing code-server, or undefined for desktop VS Code. */
+async function vscodeExecutable(): Promise<string | undefined> {
+    if (desktop) {
+        // Downloading VS Code is the harness's own traffic, not the extension's: lift the guard here.
+        const guard = await import("../support/network-guard.cjs");
+        guard.uninstall();
+        return undefined;
+    }
+    const install = spawnSync(process.execPath, [join(root, "test", "vscode", "install.mjs")], {stdio: "inherit"});
+    if (install.status !== 0) throw new Error("test/vscode/install.mjs failed");
+    return join(root, "test", "vscode", "launcher");
+}
+
+/** NODE_OPTIONS without the network guard: VS Code itself must not run guarded (the test entry
+ * installs the guard inside the extension host). */
+function withoutGuard(options: string | undefined): string {
+    return (options ?? "").replace(/(--require[= ]|-r )\S*network-guard\.cjs/g, "").trim();
+}
+
+function size(file: string): number {
+    return existsSync(file) ? statSync(file).size : 0;
+}
+
+function printTotals(): boolean {
+    const file = join(artifacts, "integration-results.json");
+    if (!existsSync(file)) {
+        console.log("integration: no results (the tests did not run to the end)");
+        return false;
+    }
+    const totals = JSON.parse(readFileSync(file, "utf8")) as {passed: number; failed: number; pending: number};
+    console.log(`integration: ${totals.passed} passed, ${totals.failed} failed, ${totals.pending} skipped`);
+    return totals.passed + totals.failed > 0;
+}
+
+async function main(): Promise<number> {
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {main: string};
+    if (!existsSync(join(root, manifest.main))) throw new Error(`${manifest.main} is missing: build first (npm run build)`);
+    mkdirSync(artifacts, {recursive: true});
+    rmSync(join(artifacts, "integration-results.json"), {force: true});
+    const screenshots = join(artifacts, "screenshots");
+    rmSync(screenshots, {recursive: true, force: true});
+
+    const started = Date.now();
+    const extensionTestsPath = await bundleTests();
+    const vscodeExecutablePath = await vscodeExecutable();
+    const profile = await makeProfile();
+    const guardLogBefore = size(guardLog);
+    let code: number;
+    try {
+        code = await runTests({
+            vscodeExecutablePath,
+            // Desktop downloads go to the git-ignored .cache/, not <cwd>/.vscode-test.
+            cachePath: join(root, ".cache", "vscode-test"),
+            extensionDevelopmentPath: root,
+            extensionTestsPath,
+            launchArgs: [profile.workspace, "--disable-extensions", `--user-data-dir=${profile.userDataDir}`,
+                `--extensions-dir=${profile.extensionsDir}`],
+            extensionTestsEnv: {
+                ENCLAVE_TEST_ARTIFACTS: artifacts,
+                ENCLAVE_TEST_WORKSPACE: profile.workspace,
+                ENCLAVE_NETWORK_GUARD_LOG: guardLog,
+                NODE_OPTIONS: withoutGuard(process.env.NODE_OPTIONS),
+                ...(desktop ? {} : {ENCLAVE_SCREENSHOT_DIR: screenshots})
+            }
+        });
+    } catch (error) {
+        if (!(error instanceof TestRunFailedError)) throw error;
+        code = typeof error.code === "number" && error.code !== 0 ? error.code : 1;
+    } finally {
+        rmSync(profile.dir, {recursive: true, force: true, maxRetries: 3});
+    }
+    const ranTests = printTotals();
+    if (size(guardLog) > guardLogBefore) {
+        const lines = readFileSync(guardLog).subarray(guardLogBefore).toString("utf8").trim();
+        console.log(`Network guard: code tried to leave the machine during the integration tests:\n${lines}`);
+        code = code || 1;
+    }
+    console.log(`integration tests took ${Math.round((Date.now() - started) / 1000)} s (${desktop ? "desktop VS Code" : "code-server"})`);
+    return ranTests ? code : code || 1;
+}
+
+main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+        console.error(error instanceof Error ? error.stack ?? error.message : String(error));
+        process.exit(1);
+    }
+);

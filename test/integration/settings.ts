@@ -1,0 +1,25 @@
+// User settings of the throwaway VS Code profile the integration tests run in; run.ts writes them to
+// <user-data-dir>/User/settings.json before VS Code starts (code-server and desktop alike).
+// Tests that need files first (e.g. a generated model named by a setting) create them here:
+// this runs in the parent Node process, before VS Code, with the repository root as the argument.
+
+/** Quiet, offline, no welcome pages or side panels that would clutter screenshots. */
+const BASE: Record<string, unknown> = {
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    "security.workspace.trust.enabled": false,
+    // With telemetry off, VS Code's built-in extensions also stop asking the experiment service
+    // (default.exp-tas.com), which the network guard in the extension host would record.
+    "telemetry.telemetryLevel": "off",
+    "workbench.enableExperiments": false,
+    "update.mode": "none",
+    "extensions.autoCheckUpdates": false,
+    "extensions.autoUpdate": false,
+    "git.enabled": false,
+    "chat.disableAIFeatures": true
+};
+
+export async function testUserSettings(_root: string): Promise<Record<string, unknown>> {
+    return {...BASE};
+}
