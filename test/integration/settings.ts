@@ -20,6 +20,11 @@ const BASE: Record<string, unknown> = {
     "chat.disableAIFeatures": true
 };
 
+/**
+ * The extension under test runs the scripted model (fixed thought "Hmm, ok.", answer "Hello!"),
+ * generated here once and cached like every test model.
+ */
 export async function testUserSettings(_root: string): Promise<Record<string, unknown>> {
-    return {...BASE};
+    const {scriptedModel} = await import("../models/scripted");
+    return {...BASE, "enclave.chat.model": await scriptedModel()};
 }

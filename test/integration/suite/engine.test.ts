@@ -1,0 +1,74 @@
+// The extension and its engine inside a real VS Code: activation loads nothing; a question asked
+// through the `enclave.ask` command is answered by the scripted model through the worker process
+// that the real extension host forked; the status bar shows each state.
+import assert from "node:assert/strict";
+import * as vscode from "vscode";
+import type {EnclaveApi} from "../../../src/extension";
+import type {ChatResult} from "../../../src/engine/protocol";
+import {screenshot} from "../screenshot";
+
+async function api(): Promise<EnclaveApi> {
+    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
+    assert.ok(extension, "the extension is installed");
+    return extension.activate();
+}
+
+async function waitFor(condition: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while (!condition()) {
+        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${typeof what === "string" ? what : what()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+describe("engine in the extension host", () => {
+    it("activates without starting the model process or loading a model", async () => {
+        const enclave = await api();
+        const configured = vscode.workspace.getConfiguration("enclave").get<string>("chat.model");
+        assert.ok(configured, "the test settings name the scripted model");
+        assert.equal(enclave.engine.workerPid, undefined, "no model process at activation");
+        assert.equal(enclave.engine.state.kind, "notLoaded");
+        assert.match(enclave.statusBarText(), /Enclave/);
+        assert.doesNotMatch(enclave.statusBarText(), /\$\(check\)/);
+    });
+
+    it("answers a question with the scripted model through the worker", async () => {
+        const enclave = await api();
+        const result = await vscode.commands.executeCommand<ChatResult>("enclave.ask", "Say hello.");
+        assert.ok(result, "the command returned a result");
+        assert.equal(result.answer, "Hello!");
+        assert.equal(result.thought, "Hmm, ok.");
+        const pid = enclave.engine.workerPid;
+        assert.ok(pid && pid !== process.pid, "answered by a separate process");
+    });
+
+    it("shows the ready state and memory in the status bar", async () => {
+        const enclave = await api();
+        await waitFor(() => enclave.engine.state.kind === "ready", "the ready state");
+        assert.match(enclave.statusBarText(), /^\$\(check\) Enclave: \d+(\.\d)? (MB|GB)$/);
+        await screenshot("status-bar-ready");
+    });
+
+    it("shows an error state with a clear message when the model file is missing, then recovers", async () => {
+        const enclave = await api();
+        const config = vscode.workspace.getConfiguration("enclave");
+        const good = config.get<string>("chat.model") as string;
+        // A workspace value overrides the user setting; removing it brings the good model back.
+        await config.update("chat.model", "/nonexistent/model.gguf", vscode.ConfigurationTarget.Workspace);
+        try {
+            await waitFor(() => enclave.engine.configuredModel?.modelPath === "/nonexistent/model.gguf", "the new setting to reach the engine");
+            await assert.rejects(enclave.engine.ensureModel(), /does not exist/);
+            assert.equal(enclave.engine.state.kind, "error");
+            assert.match(enclave.statusBarText(), /error/);
+            await screenshot("status-bar-error");
+        } finally {
+            await config.update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
+        }
+        await waitFor(
+            () => enclave.engine.configuredModel?.modelPath === good,
+            () => `the good setting to reach the engine (engine has ${enclave.engine.configuredModel?.modelPath}, want ${good})`
+        );
+        const result = await vscode.commands.executeCommand<ChatResult>("enclave.ask", "Again.");
+        assert.equal(result?.answer, "Hello!");
+    });
+});
