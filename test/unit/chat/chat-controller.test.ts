@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import {mkdtemp, rm} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {ChatController, type ChatEnginePort} from "../../../src/chat/chatController";
+import {ChatHistoryStore} from "../../../src/chat/historyStore";
+import type {ChatEvent, ChatParams, ChatResult} from "../../../src/engine/protocol";
+import type {HostToChat, HostToTrace} from "../../../src/webview/protocol";
+
+/** A stand-in engine: thinks "Hm.", then answers by streaming `answer` word by word, honouring aborts. */
+class FakeEngine implements ChatEnginePort {
+    readonly requests: ChatParams[] = [];
+    answer = "The answer is 42.";
+    delayMs = 1;
+    contextSize = 4096;
+
+    async model() {
+        return {name: "fake", contextSize: this.contextSize};
+    }
+
+    async countTokens(text: string) {
+        return text.split(/\s+/).filter(Boolean).length;
+    }
+
+    async chat(params: ChatParams, {signal, onEvent}: {signal: AbortSignal; onEvent: (event: ChatEvent) => void}): Promise<ChatResult> {
+        this.requests.push(params);
+        onEvent({kind: "thought", text: "Hm."});
+        let answer = "";
+        let stopReason: ChatResult["stopReason"] = "eos";
+        for (const word of this.answer.split(/(?<= )/)) {
+            if (signal.aborted) {
+                stopReason = "abort";
+                break;
+            }
+            answer += word;
+            onEvent({kind: "answer", text: word});
+            await new Promise((resolve) => setTimeout(resolve, this.delayMs));
+        }
+        return {thought: "Hm.", answer, stopReason, thoughtCutByBudget: false, thoughtTokens: 1, answerTokens: answer.length, firstTokenMs: 1, totalMs: 1};
+    }
+}
+
+describe("ChatController", () => {
+    let dir: string;
+    let engine: FakeEngine;
+    let toChat: HostToChat[];
+    let toTrace: HostToTrace[];
+    let problems: string[];
+
+    const make = () =>
+        new ChatController({
+            engine,
+            store: new ChatHistoryStore(dir),
+            postToChat: (message) => toChat.push(message),
+            postToTrace: (message) => toTrace.push(message),
+            settings: () => ({temperature: 0.6, maxTokens: 512, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"}),
+            reportProblem: (message) => problems.push(message)
+        });
+
+    beforeEach(async () => {
+        dir = await mkdtemp(join(tmpdir(), "enclave-chat-"));
+        engine = new FakeEngine();
+        toChat = [];
+        toTrace = [];
+        problems = [];
+    });
+    afterEach(() => rm(dir, {recursive: true, force: true}));
+
+    it("streams the answer to the chat view and the thought to the trace view", async () => {
+        const controller = make();
+        await controller.initialize();
+        await controller.send("What is it?", []);
+        const answer = toChat.filter((m) => m.type === "answerChunk").map((m) => (m.type === "answerChunk" ? m.text : "")).join("");
+        assert.equal(answer, "The answer is 42.");
+        assert.ok(toTrace.some((m) => m.type === "thoughtChunk" && m.text === "Hm."));
+        assert.ok(toChat.some((m) => m.type === "turnEnded" && m.stopReason === "eos"));
+        assert.ok(toTrace.some((m) => m.type === "turnEnded"));
+        assert.ok(toChat.some((m) => m.type === "usage" && m.contextSize === 4096 && m.trimmedTurns === 0));
+    });
+
+    it("sends earlier answers but never earlier thoughts, and attachments in DeepSeek's format", async () => {
+        const controller = make();
+        await controller.initialize();
+        await controller.send("First?", [{kind: "selection", label: "a.ts:1-1", fileName: "a.ts", startLine: 1, endLine: 1, content: "x()"}]);
+        await controller.send("Second?", []);
+        const messages = engine.requests[1]?.messages ?? [];
+        assert.deepEqual(messages.map((m) => m.role), ["user", "assistant", "user"]);
+        assert.match(messages[0]?.content ?? "", /^\[file name\]: a\.ts \(lines 1-1\)\n\[file content begin\]\nx\(\)\n\[file content end\]\nFirst\?$/);
+        assert.equal(messages[1]?.content, "The answer is 42.");
+        assert.ok(messages.every((m) => !m.content.includes("Hm.")));
+    });
+
+    it("stop keeps the partial answer", async () => {
+        engine.answer = Array.from({length: 200}, (_, i) => `w${i} `).join("");
+        engine.delayMs = 5;
+        const controller = make();
+        await controller.initialize();
+        const sending = controller.send("Long?", []);
+        while (toChat.filter((m) => m.type === "answerChunk").length < 3) await new Promise((resolve) => setTimeout(resolve, 2));
+        controller.stop();
+        await sending;
+        const ended = toChat.find((m) => m.type === "turnEnded");
+        assert.equal(ended?.type === "turnEnded" && ended.stopReason, "abort");
+        const kept = controller.currentChat?.turns[0]?.answer ?? "";
+        assert.ok(kept.startsWith("w0 w1 w2") && kept.length < engine.answer.length, kept);
+    });
+
+    it("regenerate replaces the last answer", async () => {
+        const controller = make();
+        await controller.initialize();
+        await controller.send("Q?", []);
+        const firstId = controller.currentChat?.turns[0]?.id;
+        engine.answer = "Another answer.";
+        await controller.regenerate();
+        assert.equal(controller.currentChat?.turns.length, 1);
+        assert.equal(controller.currentChat?.turns[0]?.answer, "Another answer.");
+        assert.ok(toChat.some((m) => m.type === "turnStarted" && m.replaces === firstId));
+    });
+
+    it("keeps chats in the history: a new controller (a window reload) finds them", async () => {
+        const first = make();
+        await first.initialize();
+        await first.send("Remember me?", []);
+        await first.newChat();
+        await first.send("Second chat", []);
+
+        toChat = [];
+        const second = make();
+        await second.initialize();
+        second.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        assert.ok(init && init.type === "init");
+        assert.deepEqual(init.chats.map((c) => c.title).sort(), ["Remember me?", "Second chat"]);
+        assert.equal(init.current?.turns[0]?.answer, "The answer is 42.");
+        await second.deleteChat(init.chats[1]?.id ?? "");
+        const third = make();
+        await third.initialize();
+        third.chatViewReady();
+        const last = toChat.filter((m) => m.type === "init").at(-1);
+        assert.equal(last?.type === "init" && last.chats.length, 1);
+    });
+
+    it("trims the oldest turns when the conversation outgrows the context, and says so", async () => {
+        engine.contextSize = 40;
+        engine.answer = "one two three four five six seven eight nine ten eleven twelve";
+        const controller = make();
+        await controller.initialize();
+        for (const question of ["a b c", "d e f", "g h i"]) await controller.send(question, []);
+        const usage = toChat.filter((m) => m.type === "usage").at(-1);
+        assert.ok(usage?.type === "usage" && usage.trimmedTurns > 0, JSON.stringify(usage));
+        assert.equal(engine.requests.at(-1)?.messages.at(-1)?.content, "g h i");
+        assert.ok((engine.requests.at(-1)?.messages.length ?? 0) < 5);
+    });
+
+    it("reports a failed turn in the view and keeps going", async () => {
+        const controller = make();
+        await controller.initialize();
+        engine.chat = async () => {
+            throw new Error("The model process was killed (SIGKILL).");
+        };
+        await controller.send("Boom?", []);
+        assert.ok(toChat.some((m) => m.type === "turnFailed" && /SIGKILL/.test(m.message)));
+        assert.equal(controller.isRunning, false);
+    });
+});
