@@ -5,6 +5,7 @@
 import * as vscode from "vscode";
 import {EngineClient} from "./engine/client";
 import {AskCommand} from "./provider/askCommand";
+import {ChatFeature} from "./provider/chat/chatFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
@@ -14,6 +15,7 @@ import {EngineStatusBar} from "./provider/statusBar";
 /** What `activate` returns: for other extensions and for our integration tests. */
 export interface EnclaveApi {
     readonly engine: EngineClient;
+    readonly chat: ChatFeature;
     statusBarText(): string;
 }
 
@@ -28,7 +30,9 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     const errors = new ErrorReporter(log);
     const statusBar = new EngineStatusBar(engine);
+    const chat = new ChatFeature(context, engine, log, errors);
     context.subscriptions.push(
+        chat,
         log,
         statusBar,
         new ModelSettingsSync(engine),
@@ -37,7 +41,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, statusBarText: () => statusBar.text};
+    return {engine: client, chat, statusBarText: () => statusBar.text};
 }
 
 /** VS Code waits for this promise, so the model process is really gone when the window closes. */

@@ -45,6 +45,8 @@ export class ChatController {
     private current: Chat | undefined;
     private running: {turnId: string; controller: AbortController; done: Promise<void>} | undefined;
     private model: {name: string; contextSize: number} | null = null;
+    /** The last usage report, repeated to a view that (re)opens. */
+    private usage: Extract<HostToChat, {type: "usage"}> | undefined;
     private readonly tokenCounts = new Map<string, number>();
 
     constructor(private readonly ports: ChatControllerPorts) {}
@@ -76,6 +78,7 @@ export class ChatController {
             model: this.model,
             thinkingBudget: this.ports.settings().budgetLabel
         });
+        if (this.usage && this.current) this.ports.postToChat(this.usage);
     }
 
     traceViewReady(): void {
@@ -224,7 +227,8 @@ export class ChatController {
         const texts = chat.turns.flatMap((turn) => [userContent(turn), turn.answer]);
         await Promise.all(texts.filter((text) => !this.tokenCounts.has(text)).map(async (text) => this.tokenCounts.set(text, await this.ports.engine.countTokens(text))));
         const trimmed = trimToBudget(chat.turns, budget, (text) => this.tokenCounts.get(text) ?? 0);
-        this.ports.postToChat({type: "usage", usedTokens: trimmed.usedTokens, contextSize, trimmedTurns: trimmed.trimmedTurns});
+        this.usage = {type: "usage", usedTokens: trimmed.usedTokens, contextSize, trimmedTurns: trimmed.trimmedTurns};
+        this.ports.postToChat(this.usage);
         if (this.tokenCounts.size > 5_000) this.tokenCounts.clear();
         return toMessages(trimmed.turns);
     }

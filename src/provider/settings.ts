@@ -1,5 +1,6 @@
 import * as vscode from "vscode";
 import type {LoadParams} from "../engine/protocol";
+import type {ChatSettings} from "../chat/chatController";
 import {Disposable} from "../engine/lifecycle";
 import type {EngineClient} from "../engine/client";
 
@@ -25,18 +26,19 @@ function readModel(key: "chat.model" | "completion.model"): LoadParams | undefin
     };
 }
 
-export interface ChatSettings {
-    temperature: number;
-    maxTokens: number;
-    thoughtBudget: number;
-}
+/** Thinking budgets by name, in thought tokens (-1: no limit). */
+export const thinkingBudgets = {off: 0, quick: 512, normal: 2048, unlimited: -1} as const;
+export type ThinkingBudget = keyof typeof thinkingBudgets;
 
 export function readChatSettings(): ChatSettings {
     const config = vscode.workspace.getConfiguration("enclave.chat");
+    const name = config.get<string>("thinkingBudget", "normal");
+    const budget: ThinkingBudget = name in thinkingBudgets ? (name as ThinkingBudget) : "normal";
     return {
         temperature: config.get<number>("temperature", 0.6),
         maxTokens: config.get<number>("maxTokens", 4096),
-        thoughtBudget: config.get<number>("thinkingBudget", -1)
+        thoughtBudget: thinkingBudgets[budget],
+        budgetLabel: `Thinking: ${budget}`
     };
 }
 

@@ -30,3 +30,14 @@ export async function screenshot(name: string, timeoutMs = 30_000): Promise<stri
     if (result !== "ok") throw new Error(`screenshot ${name}: ${result}`);
     return join(dir, `${name}.png`);
 }
+
+/**
+ * The visible text of the workbench and every webview, as captured with the screenshot `name`
+ * (call `screenshot(name)` first); undefined where screenshots are not available.
+ */
+export function capturedText(name: string): string | undefined {
+    const dir = process.env.ENCLAVE_SCREENSHOT_DIR;
+    if (!dir) return undefined;
+    const file = join(dir, `${name}.txt`);
+    return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+}

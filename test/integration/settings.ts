@@ -26,5 +26,10 @@ const BASE: Record<string, unknown> = {
  */
 export async function testUserSettings(_root: string): Promise<Record<string, unknown>> {
     const {scriptedModel} = await import("../models/scripted");
-    return {...BASE, "enclave.chat.model": await scriptedModel()};
+    return {
+        ...BASE,
+        "enclave.chat.model": await scriptedModel(),
+        // Not an Enclave setting: where tests find a model whose answer never ends (to stop it).
+        "enclaveTest.endlessModel": await scriptedModel({answerLoop: true})
+    };
 }

@@ -1,8 +1,9 @@
 // Screenshots on request from tests running inside the extension host, which has no access to the
 // browser showing the workbench. A file protocol keeps both sides trivial and needs no port:
 //   the test writes   <dir>/<name>.request   (content ignored)
-//   the launcher      saves <dir>/<name>.png, deletes the request, then writes <dir>/<name>.done
-//                     containing "ok" or "error: <message>".
+//   the launcher      saves <dir>/<name>.png and the visible text of every frame (the workbench and
+//                     each webview) to <dir>/<name>.txt, deletes the request, then writes
+//                     <dir>/<name>.done containing "ok" or "error: <message>".
 // <name> is limited to letters, digits, "_", "-" and "." so it cannot leave <dir>.
 // test/integration/screenshot.ts is the test-side helper.
 import {existsSync, mkdirSync, readdirSync, rmSync, writeFileSync} from "node:fs";
@@ -28,6 +29,7 @@ export function serveScreenshotRequests(page, dir, log) {
         let result = "ok";
         try {
             await page.screenshot({path: png, timeout: 15_000});
+            writeFileSync(join(dir, `${name}.txt`), await framesText(page));
             log(`screenshot ${png}`);
         } catch (error) {
             result = `error: ${error instanceof Error ? error.message : String(error)}`;
@@ -57,4 +59,21 @@ export function serveScreenshotRequests(page, dir, log) {
             await current;
         }
     };
+}
+
+/**
+ * The text a user sees in every frame, webviews included (they are nested iframes the extension
+ * host cannot look into), separated by form feeds.
+ * @param {import("playwright-core").Page} page
+ */
+async function framesText(page) {
+    const texts = [];
+    for (const frame of page.frames()) {
+        try {
+            texts.push(await frame.evaluate(() => document.body?.innerText ?? ""));
+        } catch {
+            // A frame that navigated away meanwhile has nothing to read.
+        }
+    }
+    return texts.join("\n\f\n");
 }

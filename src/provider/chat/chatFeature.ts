@@ -1,0 +1,71 @@
+import * as vscode from "vscode";
+import {ChatController} from "../../chat/chatController";
+import {ChatHistoryStore} from "../../chat/historyStore";
+import type {EngineClient} from "../../engine/client";
+import {Disposable} from "../../engine/lifecycle";
+import type {ErrorReporter} from "../errorReporter";
+import type {Log} from "../log";
+import {readChatSettings} from "../settings";
+import {ChatViewProvider} from "./chatViewProvider";
+import {CodeProposals} from "./codeProposals";
+import {EditorTracker} from "./editorTracker";
+import {ExplainCommand} from "./explainCommand";
+import {TraceViewProvider} from "./traceViewProvider";
+import {basename} from "node:path";
+
+/**
+ * The chat panel, the reasoning-trace panel, "Explain selection" and "Apply to File", around one
+ * ChatController. History lives in the extension's global storage, so it survives reloads.
+ */
+export class ChatFeature extends Disposable {
+    readonly controller: ChatController;
+    readonly chatView: ChatViewProvider;
+    readonly traceView: TraceViewProvider;
+    readonly proposals: CodeProposals;
+    /** Where chats are stored (one JSON file each). */
+    readonly historyDir: string;
+    private readonly initialized: Promise<void>;
+
+    constructor(context: vscode.ExtensionContext, engine: EngineClient, log: Log, errors: ErrorReporter) {
+        super();
+        this.historyDir = vscode.Uri.joinPath(context.globalStorageUri, "chats").fsPath;
+        const store = new ChatHistoryStore(this.historyDir);
+        this.controller = new ChatController({
+            engine: {
+                chat: (params, options) => engine.chat(params, options),
+                model: async (signal) => {
+                    const info = await engine.ensureModel(signal);
+                    return {name: info.name ?? basename(info.modelPath), contextSize: info.contextSize};
+                },
+                countTokens: (text) => engine.countTokens(text)
+            },
+            store,
+            postToChat: (message) => this.chatView.post(message),
+            postToTrace: (message) => this.traceView.post(message),
+            settings: readChatSettings,
+            reportProblem: (message, error) => errors.report(error ?? new Error(message), message)
+        });
+        this.register({dispose: () => this.controller.dispose()});
+        const editors = this.register(new EditorTracker());
+        this.proposals = this.register(new CodeProposals());
+        const controller = () => this.controller;
+        this.chatView = this.register(new ChatViewProvider(context.extensionUri, controller, editors, this.proposals, log));
+        this.traceView = this.register(new TraceViewProvider(context.extensionUri, controller, log));
+        this.register(new ExplainCommand(controller));
+        this.register(vscode.commands.registerCommand("enclave.newChat", () => this.controller.newChat()));
+        this.register(vscode.commands.registerCommand("enclave.stopChat", () => this.controller.stop()));
+        this.initialized = this.controller.initialize().then(
+            () => {
+                // A view that opened before the history was read asks again now.
+                if (this.chatView.isReady) this.controller.chatViewReady();
+                if (this.traceView.isReady) this.controller.traceViewReady();
+            },
+            (error: unknown) => errors.report(error, "Loading the chat history")
+        );
+    }
+
+    /** Resolves once the history is loaded. */
+    whenReady(): Promise<void> {
+        return this.initialized;
+    }
+}

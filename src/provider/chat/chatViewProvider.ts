@@ -1,0 +1,113 @@
+import * as vscode from "vscode";
+import type {ChatController} from "../../chat/chatController";
+import {Disposable} from "../../engine/lifecycle";
+import {parseChatToHost, type ChatToHost, type HostToChat} from "../../webview/protocol";
+import type {Log} from "../log";
+import {collectAttachments} from "./attachments";
+import type {CodeProposals} from "./codeProposals";
+import type {EditorTracker} from "./editorTracker";
+import {WebviewChannel} from "./webviewPanel";
+
+/** The chat panel: renders the conversation (webview) and turns its messages into actions. */
+export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
+    static readonly viewId = "enclave.chat";
+    private channel: WebviewChannel<HostToChat> | undefined;
+
+    constructor(
+        private readonly extensionUri: vscode.Uri,
+        private readonly controller: () => ChatController,
+        private readonly editors: EditorTracker,
+        private readonly proposals: CodeProposals,
+        private readonly log: Log
+    ) {
+        super();
+        this.register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this));
+    }
+
+    resolveWebviewView(view: vscode.WebviewView): void {
+        this.channel?.dispose();
+        this.channel = new WebviewChannel<HostToChat>(
+            view,
+            this.extensionUri,
+            "chat",
+            "Enclave Chat",
+            (raw) => this.onMessage(raw),
+            () => this.controller().chatViewReady()
+        );
+    }
+
+    post(message: HostToChat): void {
+        this.channel?.post(message);
+    }
+
+    get isReady(): boolean {
+        return this.channel?.isReady ?? false;
+    }
+
+    override dispose(): void {
+        this.channel?.dispose();
+        super.dispose();
+    }
+
+    private onMessage(raw: unknown): void {
+        const parsed = parseChatToHost(raw);
+        if (!parsed.ok) {
+            // The page renders model output: anything it sends is checked, and junk is only logged.
+            this.log.write("warn", `Ignored an invalid message from the chat view: ${parsed.error}`);
+            return;
+        }
+        void this.handle(parsed.value).catch((error: unknown) => this.log.write("error", `Chat view action failed: ${String(error)}`));
+    }
+
+    private async handle(message: ChatToHost): Promise<void> {
+        const controller = this.controller();
+        switch (message.type) {
+            case "ready":
+                break;
+            case "send":
+                await controller.send(message.text, collectAttachments(message.attach, this.editors.last));
+                break;
+            case "stop":
+                controller.stop();
+                break;
+            case "regenerate":
+                await controller.regenerate();
+                break;
+            case "newChat":
+                await controller.newChat();
+                break;
+            case "openChat":
+                await controller.openChat(message.chatId);
+                break;
+            case "deleteChat":
+                await controller.deleteChat(message.chatId);
+                break;
+            case "copyCode":
+                await vscode.env.clipboard.writeText(message.code);
+                void vscode.window.setStatusBarMessage("Enclave: code copied", 2_000);
+                break;
+            case "insertCode": {
+                const editor = this.editors.last;
+                if (!editor) {
+                    void vscode.window.showInformationMessage("Enclave: open a file to insert the code into.");
+                    return;
+                }
+                await editor.edit((builder) => builder.replace(editor.selection, message.code));
+                break;
+            }
+            case "applyCode": {
+                const editor = this.editors.last;
+                if (!editor) {
+                    void vscode.window.showInformationMessage("Enclave: open the file to apply the code to, then click Apply again.");
+                    return;
+                }
+                await this.proposals.propose(editor, message.code);
+                break;
+            }
+            case "openLink":
+                // Validated as http(s) by the protocol; opened only after the user's click.
+                await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
+                break;
+        }
+    }
+}

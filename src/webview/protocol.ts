@@ -1,0 +1,193 @@
+/**
+ * The host↔webview protocol for the chat and reasoning-trace views, defined once and imported by
+ * both ends: the extension host (providers) and the browser bundles under media/. No `vscode`
+ * import, so it bundles for the browser and is tested in plain Node.
+ *
+ * Every message that crosses the boundary is validated on arrival. The webview treats the host as
+ * trusted but still checks shapes (a version skew must not render garbage); the host must treat the
+ * webview as untrusted, since it renders model output: `openLink` only carries http(s) addresses and
+ * every size is bounded.
+ */
+// A namespace import lets esbuild drop the parts of zod the webview bundles do not use (85 KB, not 450 KB).
+import * as z from "zod";
+import type {StopReason as EngineStopReason} from "../engine/protocol";
+
+/** Bounds keep a confused peer from making the other side hold or render absurd amounts of text. */
+const MAX_TEXT = 4_000_000;
+const Text = z.string().max(MAX_TEXT);
+const Label = z.string().max(1_000);
+const Id = z.string().min(1).max(200);
+const Count = z.number().int().nonnegative();
+const Millis = z.number().nonnegative();
+
+export const attachmentKinds = ["selection", "file", "editors"] as const;
+export type AttachmentKind = (typeof attachmentKinds)[number];
+const AttachmentKind = z.enum(attachmentKinds);
+
+/** Mirrors the engine's stop reasons; the type check below breaks the build if they drift apart. */
+export const stopReasons = ["eos", "maxTokens", "abort", "stopString", "timeCap"] as const;
+export type StopReason = (typeof stopReasons)[number];
+const StopReason = z.enum(stopReasons);
+const sameStopReasons: [EngineStopReason] extends [StopReason] ? ([StopReason] extends [EngineStopReason] ? true : false) : false = true;
+void sameStopReasons;
+
+const Attachment = z.object({kind: AttachmentKind, label: Label});
+export type Attachment = z.infer<typeof Attachment>;
+
+const ChatSummary = z.object({id: Id, title: Label, updatedAt: z.number()});
+export type ChatSummary = z.infer<typeof ChatSummary>;
+
+const AnswerStats = z.object({
+    thoughtTokens: Count,
+    answerTokens: Count,
+    elapsedMs: Millis,
+    /** True when the thinking budget, not the model, ended the thought. */
+    thoughtCutByBudget: z.boolean()
+});
+export type AnswerStats = z.infer<typeof AnswerStats>;
+
+const TranscriptTurn = z.object({
+    turnId: Id,
+    userText: Text,
+    attachments: z.array(Attachment).max(100),
+    answer: Text,
+    /** Absent together with `error` while the turn is still streaming (the view was re-created mid-answer). */
+    stopReason: StopReason.optional(),
+    stats: AnswerStats.optional(),
+    /** Set when the turn failed; `answer` keeps whatever arrived before. */
+    error: Label.optional()
+});
+export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
+
+const Transcript = z.object({id: Id, title: Label, turns: z.array(TranscriptTurn).max(10_000)});
+export type Transcript = z.infer<typeof Transcript>;
+
+const ModelSummary = z.object({name: Label, contextSize: Count});
+export type ModelSummary = z.infer<typeof ModelSummary>;
+
+// ── host → chat ────────────────────────────────────────────────────────────────────────────────
+
+const HostToChat = z.discriminatedUnion("type", [
+    /**
+     * The whole state of the view. Sent after `ready`, and again whenever the current chat changes
+     * (after `newChat`, `openChat`, `deleteChat` of the open chat): the view replaces everything.
+     */
+    z.object({
+        type: z.literal("init"),
+        chats: z.array(ChatSummary).max(10_000),
+        current: Transcript.nullable(),
+        model: ModelSummary.nullable(),
+        /** Shown as is, e.g. "Thinking: normal". */
+        thinkingBudget: Label
+    }),
+    z.object({
+        type: z.literal("turnStarted"),
+        turnId: Id,
+        userText: Text,
+        attachments: z.array(Attachment).max(100),
+        /** For `regenerate`: the turn this one replaces, removed from the view. */
+        replaces: Id.optional()
+    }),
+    z.object({type: z.literal("answerChunk"), turnId: Id, text: Text}),
+    /** The chat shows only a "Thinking… (n tokens)" indicator; the thought itself goes to the trace view. */
+    z.object({
+        type: z.literal("thoughtChunk"),
+        turnId: Id,
+        text: Text,
+        /** Thought tokens so far in this turn; without it the view counts chunks. */
+        thoughtTokens: Count.optional()
+    }),
+    z.object({type: z.literal("turnEnded"), turnId: Id, stopReason: StopReason, stats: AnswerStats}),
+    z.object({type: z.literal("turnFailed"), turnId: Id, message: Label}),
+    /** How much of the model's context the conversation uses; `trimmedTurns` oldest turns were left out. */
+    z.object({type: z.literal("usage"), usedTokens: Count, contextSize: Count, trimmedTurns: Count}),
+    z.object({type: z.literal("history"), chats: z.array(ChatSummary).max(10_000)})
+]);
+export type HostToChat = z.infer<typeof HostToChat>;
+export type HostToChatOf<K extends HostToChat["type"]> = Extract<HostToChat, {type: K}>;
+
+// ── chat → host ────────────────────────────────────────────────────────────────────────────────
+
+/** The only links the host may open for the webview: absolute http(s) addresses. */
+export function isSafeExternalHref(href: string): boolean {
+    // The raw text must already look like an absolute http(s) URL: URL parsing alone would repair
+    // " javascript:" or "https:///x" into something else than what the user saw.
+    if (href.length > 8_000 || !/^https?:\/\/[^/\\\s]/i.test(href)) return false;
+    let url: URL;
+    try {
+        url = new URL(href);
+    } catch {
+        return false;
+    }
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname !== "";
+}
+
+const Code = z.string().max(MAX_TEXT);
+
+const ChatToHost = z.discriminatedUnion("type", [
+    z.object({type: z.literal("ready")}),
+    z.object({
+        type: z.literal("send"),
+        text: Text.refine((text) => text.trim() !== "", "empty message"),
+        attach: z.array(AttachmentKind).max(attachmentKinds.length)
+    }),
+    z.object({type: z.literal("stop")}),
+    z.object({type: z.literal("regenerate")}),
+    z.object({type: z.literal("newChat")}),
+    z.object({type: z.literal("openChat"), chatId: Id}),
+    z.object({type: z.literal("deleteChat"), chatId: Id}),
+    z.object({type: z.literal("copyCode"), code: Code}),
+    z.object({type: z.literal("insertCode"), code: Code}),
+    /** `language` is the fence's info word ("ts", "python"), or "" when the block had none. */
+    z.object({type: z.literal("applyCode"), code: Code, language: z.string().max(100)}),
+    /** Sent after a user click; the host opens it with vscode.env.openExternal. */
+    z.object({type: z.literal("openLink"), href: z.string().refine(isSafeExternalHref, "only http(s) links")})
+]);
+export type ChatToHost = z.infer<typeof ChatToHost>;
+export type ChatToHostOf<K extends ChatToHost["type"]> = Extract<ChatToHost, {type: K}>;
+
+// ── host → trace ───────────────────────────────────────────────────────────────────────────────
+
+const TraceStats = z.object({
+    thoughtTokens: Count,
+    elapsedMs: Millis,
+    tokensPerSecond: z.number().nonnegative(),
+    thoughtCutByBudget: z.boolean()
+});
+export type TraceStats = z.infer<typeof TraceStats>;
+
+const TraceTurn = z.object({turnId: Id, title: Label, thought: Text, stats: TraceStats.optional()});
+export type TraceTurn = z.infer<typeof TraceTurn>;
+
+const HostToTrace = z.discriminatedUnion("type", [
+    /** Earlier turns of the current chat; a turn without `stats` is still thinking. */
+    z.object({type: z.literal("init"), turns: z.array(TraceTurn).max(10_000)}),
+    z.object({type: z.literal("turnStarted"), turnId: Id, title: Label}),
+    z.object({type: z.literal("thoughtChunk"), turnId: Id, text: Text}),
+    z.object({type: z.literal("turnEnded"), turnId: Id, stats: TraceStats}),
+    z.object({type: z.literal("clear")})
+]);
+export type HostToTrace = z.infer<typeof HostToTrace>;
+export type HostToTraceOf<K extends HostToTrace["type"]> = Extract<HostToTrace, {type: K}>;
+
+// ── trace → host ───────────────────────────────────────────────────────────────────────────────
+
+const TraceToHost = z.discriminatedUnion("type", [z.object({type: z.literal("ready")})]);
+export type TraceToHost = z.infer<typeof TraceToHost>;
+
+// ── parsing ────────────────────────────────────────────────────────────────────────────────────
+
+export type Parsed<T> = {ok: true; value: T} | {ok: false; error: string};
+
+function parse<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
+    const result = schema.safeParse(value);
+    return result.success ? {ok: true, value: result.data} : {ok: false, error: z.prettifyError(result.error)};
+}
+
+export const parseHostToChat = (value: unknown): Parsed<HostToChat> => parse(HostToChat, value);
+export const parseChatToHost = (value: unknown): Parsed<ChatToHost> => parse(ChatToHost, value);
+export const parseHostToTrace = (value: unknown): Parsed<HostToTrace> => parse(HostToTrace, value);
+export const parseTraceToHost = (value: unknown): Parsed<TraceToHost> => parse(TraceToHost, value);
+
+export const isChatToHost = (value: unknown): value is ChatToHost => ChatToHost.safeParse(value).success;
+export const isTraceToHost = (value: unknown): value is TraceToHost => TraceToHost.safeParse(value).success;

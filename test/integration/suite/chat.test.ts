@@ -1,0 +1,115 @@
+// Chat, reasoning trace, "Explain selection" and "Apply to File" in a real VS Code, answered by
+// the scripted model (thought "Hmm, ok.", answer "Hello!") through the real worker.
+import assert from "node:assert/strict";
+import * as vscode from "vscode";
+import {ChatHistoryStore} from "../../../src/chat/historyStore";
+import type {EnclaveApi} from "../../../src/extension";
+import {capturedText, screenshot} from "../screenshot";
+
+async function api(): Promise<EnclaveApi> {
+    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
+    assert.ok(extension);
+    const enclave = await extension.activate();
+    await enclave.chat.whenReady();
+    return enclave;
+}
+
+async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while (!condition()) {
+        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+async function openSample(): Promise<vscode.TextEditor> {
+    const [uri] = await vscode.workspace.findFiles("sample.ts");
+    assert.ok(uri);
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {preview: false});
+}
+
+describe("chat and reasoning panels", () => {
+    it("Explain selection streams the answer into the chat and the thought into the trace", async () => {
+        const enclave = await api();
+        const editor = await openSample();
+        editor.selection = new vscode.Selection(1, 0, 3, 1);
+        await vscode.commands.executeCommand("enclave.explainSelection");
+        const turn = enclave.chat.controller.currentChat?.turns.at(-1);
+        assert.ok(turn);
+        assert.equal(turn.answer, "Hello!");
+        assert.equal(turn.thought, "Hmm, ok.");
+        assert.equal(turn.attachments[0]?.label, "sample.ts:2-4");
+        assert.match(turn.attachments[0]?.content ?? "", /function greet/);
+
+        await vscode.commands.executeCommand("enclave.trace.focus");
+        await vscode.commands.executeCommand("enclave.chat.focus");
+        await waitFor(() => enclave.chat.chatView.isReady && enclave.chat.traceView.isReady, "both panels to be ready");
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        const png = await screenshot("chat-and-trace-panels");
+        const text = capturedText("chat-and-trace-panels");
+        if (png && text !== undefined) {
+            assert.ok(text.includes("Hello!"), "the answer is on screen in the chat panel");
+            assert.ok(text.includes("Hmm, ok."), "the thought is on screen in the reasoning panel");
+            assert.ok(text.includes("sample.ts:2-4"), "the attachment is shown");
+        }
+    });
+
+    it("Stop keeps the partial answer", async () => {
+        const enclave = await api();
+        const endless = vscode.workspace.getConfiguration("enclaveTest").get<string>("endlessModel");
+        assert.ok(endless);
+        const config = vscode.workspace.getConfiguration("enclave");
+        await config.update("chat.model", endless, vscode.ConfigurationTarget.Workspace);
+        try {
+            await waitFor(() => enclave.engine.configuredModel?.modelPath === endless, "the endless model setting");
+            await enclave.chat.controller.newChat();
+            const sending = enclave.chat.controller.send("Talk forever.", []);
+            await waitFor(() => (enclave.chat.controller.currentChat?.turns.at(-1)?.answer.length ?? 0) > 30, "a partial answer");
+            enclave.chat.controller.stop();
+            await sending;
+            const turn = enclave.chat.controller.currentChat?.turns.at(-1);
+            assert.equal(turn?.stopReason, "abort");
+            assert.match(turn?.answer ?? "", /^Hello!( la)+/);
+            await screenshot("chat-stopped");
+        } finally {
+            await config.update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
+        }
+    });
+
+    it("keeps the history on disk, where a reloaded window finds it", async () => {
+        const enclave = await api();
+        const current = enclave.chat.controller.currentChat;
+        assert.ok(current);
+        const {chats, problems} = await new ChatHistoryStore(enclave.chat.historyDir).loadAll();
+        assert.deepEqual(problems, []);
+        const saved = chats.find((chat) => chat.id === current.id);
+        assert.ok(saved, "the current chat was saved");
+        assert.equal(saved.turns.at(-1)?.stopReason, "abort");
+        assert.ok(chats.some((chat) => chat.turns.some((turn) => turn.answer === "Hello!")), "the explained chat is there too");
+    });
+
+    it("Apply to File shows a diff and, once accepted, changes the file in one undoable step", async () => {
+        const enclave = await api();
+        const editor = await openSample();
+        const original = editor.document.getText();
+        editor.selection = new vscode.Selection(1, 0, 3, 1);
+        const code = "export function greet(name: string): string {\n    return `Hi, ${name}!`;\n}";
+        const proposal = await enclave.chat.proposals.propose(editor, code);
+        const diffOpen = () =>
+            vscode.window.tabGroups.all.some((group) =>
+                group.tabs.some((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposal.toString())
+            );
+        await waitFor(diffOpen, "the diff view");
+        assert.equal(editor.document.getText(), original, "nothing changes before Accept");
+        await screenshot("apply-to-file-diff");
+
+        assert.equal(await vscode.commands.executeCommand("enclave.acceptProposal", proposal), true);
+        const document = editor.document;
+        assert.ok(document.getText().includes("return `Hi, ${name}!`;"));
+        assert.ok(!diffOpen(), "the diff closed");
+
+        await vscode.window.showTextDocument(document);
+        await vscode.commands.executeCommand("undo");
+        assert.equal(document.getText(), original, "one undo restores the file");
+    });
+});
