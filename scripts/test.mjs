@@ -1,6 +1,7 @@
 // `npm test`: everything a change must pass, in order — build, typecheck, lint, then the test tiers:
 //   unit         pure logic, no model, no VS Code
 //   engine       the real worker process and node-llama-cpp on generated models
+//   ui           the webviews in real headless Chromium (rendering, buttons, XSS payloads)
 //   integration  the extension inside a real VS Code (code-server + headless Chromium here)
 // The engine and integration tiers run under a network guard: any non-loopback connection or
 // host-name lookup fails the run. The last line is "N passed, N failed" over all tiers.
@@ -11,7 +12,7 @@ import {join, resolve} from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const artifacts = join(root, "test-artifacts");
-const allTiers = ["unit", "engine", "integration"];
+const allTiers = ["unit", "engine", "ui", "integration"];
 const requested = process.argv.slice(2).filter((arg) => allTiers.includes(arg));
 const tiers = requested.length > 0 ? requested : allTiers;
 const guard = join(root, "test", "support", "network-guard.cjs");

@@ -123,6 +123,11 @@ export class EngineClient extends Disposable {
         return this.withModel("chat", params, options);
     }
 
+    /** A JSON answer constrained by `params.schema` (on the review sequence, without reasoning). */
+    structured(params: ParamsOf<"structured">, options: RequestOptions<"structured"> = {}): Promise<ResultOf<"structured">> {
+        return this.withModel("structured", params, options);
+    }
+
     complete(params: ParamsOf<"complete">, options: RequestOptions<"complete"> = {}): Promise<ResultOf<"complete">> {
         const role = this.completionRole;
         return this.withModel("complete", {...params, model: role}, options, role);

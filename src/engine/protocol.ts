@@ -58,7 +58,9 @@ const ChatParams = z.object({
     maxTokens: z.number().int().positive().optional(),
     /** Thought tokens allowed: absent or -1 means unlimited, 0 means answer without thinking. */
     thoughtBudget: z.number().int().min(-1).optional(),
-    seed: z.number().int().optional()
+    seed: z.number().int().optional(),
+    /** The sequence (and so the KV cache) to use: "review" keeps code review apart from the chat. */
+    sequence: z.enum(["chat", "review"]).optional()
 });
 export type ChatParams = z.infer<typeof ChatParams>;
 
@@ -111,6 +113,19 @@ const CompleteResult = z.object({
 });
 export type CompleteResult = z.infer<typeof CompleteResult>;
 
+const StructuredParams = z.object({
+    messages: z.array(ChatMessage).min(1),
+    /** A JSON schema (node-llama-cpp's GBNF-convertible subset); the output always parses against it. */
+    schema: z.record(z.string(), z.unknown()),
+    maxTokens: z.number().int().positive().optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    seed: z.number().int().optional()
+});
+export type StructuredParams = z.infer<typeof StructuredParams>;
+
+const StructuredResult = z.object({value: z.unknown(), text: z.string(), tokens: z.number(), totalMs: z.number()});
+export type StructuredResult = z.infer<typeof StructuredResult>;
+
 const TokenizeParams = z.object({text: z.string(), specialTokens: z.boolean().optional(), model: ModelRoleSchema.optional()});
 const RoleParams = z.object({model: ModelRoleSchema.optional()}).strict();
 const NoEvent = z.never();
@@ -122,6 +137,7 @@ export const methods = {
     info: {params: RoleParams, event: NoEvent, result: ModelInfo.nullable()},
     chat: {params: ChatParams, event: ChatEvent, result: ChatResult},
     complete: {params: CompleteParams, event: CompleteEvent, result: CompleteResult},
+    structured: {params: StructuredParams, event: NoEvent, result: StructuredResult},
     tokenize: {params: TokenizeParams, event: NoEvent, result: z.object({tokens: z.array(z.number().int())})},
     countTokens: {params: TokenizeParams, event: NoEvent, result: z.object({count: z.number().int()})}
 } as const;

@@ -157,3 +157,33 @@ describe("worker: bad model files", function () {
         assert.equal((await client.chat(ask("hi"))).answer, "Hello!");
     });
 });
+
+describe("worker: structured output", function () {
+    this.timeout(90_000);
+
+    it("always returns JSON that matches the schema, on the review sequence", async () => {
+        const {client} = startClient();
+        try {
+            client.configure({modelPath: await scriptedModel()});
+            const schema = {
+                type: "object",
+                properties: {
+                    severity: {enum: ["error", "warning", "info"]},
+                    line: {type: "integer"},
+                    ok: {type: "boolean"}
+                }
+            };
+            const result = await client.structured({messages: [ask("Review this.").messages[0] as {role: "user"; content: string}], schema, maxTokens: 200});
+            const value = result.value as {severity: string; line: number; ok: boolean};
+            assert.deepEqual(Object.keys(value).sort(), ["line", "ok", "severity"]);
+            assert.ok(["error", "warning", "info"].includes(value.severity));
+            assert.ok(Number.isInteger(value.line));
+            assert.equal(typeof value.ok, "boolean");
+            assert.deepEqual(JSON.parse(result.text), value);
+            // The chat sequence is untouched by the review pass.
+            assert.equal((await client.chat(ask("Hi."))).answer, "Hello!");
+        } finally {
+            await client.shutdown();
+        }
+    });
+});

@@ -21,8 +21,9 @@ const defaultTemperature = 0.6;
 const defaultMaxTokens = 4096;
 
 export async function runChat(loaded: LoadedModel, params: ChatParams, signal: AbortSignal, emit: (event: ChatEvent) => void): Promise<ChatResult> {
-    return loaded.lock("chat").run(async () => {
-        const chat = chatFor(loaded);
+    const sequence = params.sequence ?? "chat";
+    return loaded.lock(sequence).run(async () => {
+        const chat = chatFor(loaded, sequence);
         const thinks = loaded.info.thinks;
         const budget = params.thoughtBudget ?? -1;
         const maxTokens = params.maxTokens ?? defaultMaxTokens;
@@ -88,21 +89,23 @@ export async function runChat(loaded: LoadedModel, params: ChatParams, signal: A
     });
 }
 
-function chatFor(loaded: LoadedModel): LlamaChat {
-    let chat = loaded.state.get("chat") as LlamaChat | undefined;
+/** One LlamaChat per sequence, kept so that its KV cache and context window carry over. */
+export function chatFor(loaded: LoadedModel, sequence: "chat" | "review"): LlamaChat {
+    const key = `chat:${sequence}`;
+    let chat = loaded.state.get(key) as LlamaChat | undefined;
     if (!chat) {
-        chat = new LlamaChat({contextSequence: loaded.sequence("chat"), chatWrapper: loaded.chatWrapper});
-        loaded.state.set("chat", chat);
+        chat = new LlamaChat({contextSequence: loaded.sequence(sequence), chatWrapper: loaded.chatWrapper});
+        loaded.state.set(key, chat);
     }
     return chat;
 }
 
-function thoughtSegment(text: string, ended: boolean): ChatModelSegment {
+export function thoughtSegment(text: string, ended: boolean): ChatModelSegment {
     return {type: "segment", segmentType: "thought", text, ended};
 }
 
 /** Earlier answers go back as plain text: R1's earlier thoughts are not sent back to the model. */
-function toHistory(params: ChatParams): ChatHistoryItem[] {
+export function toHistory(params: Pick<ChatParams, "messages">): ChatHistoryItem[] {
     return params.messages.map((message) =>
         message.role === "user" ? {type: "user", text: message.content} : {type: "model", response: [message.content]}
     );

@@ -8,6 +8,7 @@ import {parseHostMessage, parsePart, type EventOf, type LogLevel, type Method, t
 import {runChat} from "./chat";
 import {runComplete} from "./complete";
 import {ModelRuntime} from "./runtime";
+import {runStructured} from "./structured";
 
 type Handler<M extends Method> = (params: ParamsOf<M>, signal: AbortSignal, emit: (event: EventOf<M>) => void) => Promise<ResultOf<M>>;
 
@@ -30,6 +31,7 @@ const handlers: {[M in Method]: Handler<M>} = {
     info: async ({model}) => runtime.info(model),
     chat: (params, signal, emit) => runChat(runtime.require("chat"), params, signal, emit),
     complete: (params, signal, emit) => runComplete(runtime.require(params.model), params, signal, emit),
+    structured: (params, signal) => runStructured(runtime.require("chat"), params, signal),
     tokenize: async ({text, specialTokens, model}) => ({tokens: [...runtime.require(model).model.tokenize(text, specialTokens ?? false)]}),
     countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(model).model.tokenize(text, specialTokens ?? false).length})
 };

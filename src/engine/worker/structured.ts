@@ -1,0 +1,32 @@
+/**
+ * The `structured` operation: an answer that always parses, constrained by a grammar made from a
+ * JSON schema (node-llama-cpp compiles the schema to GBNF, so the model cannot emit anything else).
+ * It runs on the review sequence and without reasoning (the thought is closed before the answer):
+ * the reasoning happens in an earlier, free `chat` pass whose conclusion this pass only structures.
+ */
+import type {GbnfJsonSchema} from "node-llama-cpp";
+import type {StructuredParams, StructuredResult} from "../protocol";
+import {chatFor, thoughtSegment, toHistory} from "./chat";
+import type {LoadedModel} from "./runtime";
+
+export async function runStructured(loaded: LoadedModel, params: StructuredParams, signal: AbortSignal): Promise<StructuredResult> {
+    return loaded.lock("review").run(async () => {
+        const started = performance.now();
+        const grammar = await loaded.model.llama.createGrammarForJsonSchema<GbnfJsonSchema>(params.schema as GbnfJsonSchema);
+        const chat = chatFor(loaded, "review");
+        const opening = loaded.info.thinks ? [thoughtSegment("\n\n", true)] : [];
+        let tokens = 0;
+        const response = await chat.generateResponse([...toHistory(params), {type: "model", response: opening}], {
+            grammar,
+            signal,
+            maxTokens: params.maxTokens ?? 2048,
+            temperature: params.temperature ?? 0,
+            ...(params.seed != null ? {seed: params.seed} : {}),
+            budgets: {thoughtTokens: Infinity},
+            onResponseChunk: (chunk) => {
+                tokens += chunk.tokens.length;
+            }
+        });
+        return {value: grammar.parse(response.response), text: response.response, tokens, totalMs: Math.round(performance.now() - started)};
+    });
+}
