@@ -1,55 +1,31 @@
 import * as vscode from "vscode";
 import type {ChatController} from "../../chat/chatController";
-import {Disposable} from "../../engine/lifecycle";
 import {parseChatToHost, type ChatToHost, type HostToChat} from "../../webview/protocol";
 import type {Log} from "../log";
 import {collectAttachments} from "./attachments";
 import type {CodeProposals} from "./codeProposals";
 import type {EditorTracker} from "./editorTracker";
-import {WebviewChannel} from "./webviewPanel";
+import {WebviewViewHost} from "./webviewViewHost";
 
 /** The chat panel: renders the conversation (webview) and turns its messages into actions. */
-export class ChatViewProvider extends Disposable implements vscode.WebviewViewProvider {
+export class ChatViewProvider extends WebviewViewHost<HostToChat> {
     static readonly viewId = "enclave.chat";
-    private channel: WebviewChannel<HostToChat> | undefined;
 
     constructor(
-        private readonly extensionUri: vscode.Uri,
+        extensionUri: vscode.Uri,
         private readonly controller: () => ChatController,
         private readonly editors: EditorTracker,
         private readonly proposals: CodeProposals,
         private readonly log: Log
     ) {
-        super();
-        this.register(vscode.window.registerWebviewViewProvider(ChatViewProvider.viewId, this));
+        super(ChatViewProvider.viewId, extensionUri, "chat", "Enclave Chat");
     }
 
-    resolveWebviewView(view: vscode.WebviewView): void {
-        this.channel?.dispose();
-        this.channel = new WebviewChannel<HostToChat>(
-            view,
-            this.extensionUri,
-            "chat",
-            "Enclave Chat",
-            (raw) => this.onMessage(raw),
-            () => this.controller().chatViewReady()
-        );
+    protected onReady(): void {
+        this.controller().chatViewReady();
     }
 
-    post(message: HostToChat): void {
-        this.channel?.post(message);
-    }
-
-    get isReady(): boolean {
-        return this.channel?.isReady ?? false;
-    }
-
-    override dispose(): void {
-        this.channel?.dispose();
-        super.dispose();
-    }
-
-    private onMessage(raw: unknown): void {
+    protected onMessage(raw: unknown): void {
         const parsed = parseChatToHost(raw);
         if (!parsed.ok) {
             // The page renders model output: anything it sends is checked, and junk is only logged.

@@ -1,4 +1,5 @@
 import * as vscode from "vscode";
+import {Disposable} from "../../engine/lifecycle";
 import {nonce, webviewHtml} from "../../webview/html";
 
 /**
@@ -54,4 +55,46 @@ export class WebviewChannel<ToView> implements vscode.Disposable {
         this.ready = false;
         for (const disposable of this.disposables.splice(0)) disposable.dispose();
     }
+}
+
+/**
+ * A registered webview view whose page talks through a WebviewChannel: the chat and the trace
+ * panels differ only in their bundle, their title and what they do with the page's messages.
+ */
+export abstract class WebviewViewHost<ToView> extends Disposable implements vscode.WebviewViewProvider {
+    private channel: WebviewChannel<ToView> | undefined;
+
+    protected constructor(
+        viewId: string,
+        private readonly extensionUri: vscode.Uri,
+        private readonly bundle: "chat" | "trace",
+        private readonly title: string
+    ) {
+        super();
+        this.register(vscode.window.registerWebviewViewProvider(viewId, this));
+    }
+
+    resolveWebviewView(view: vscode.WebviewView): void {
+        this.channel?.dispose();
+        this.channel = new WebviewChannel<ToView>(view, this.extensionUri, this.bundle, this.title, (raw) => this.onMessage(raw), () => this.onReady());
+    }
+
+    post(message: ToView): void {
+        this.channel?.post(message);
+    }
+
+    get isReady(): boolean {
+        return this.channel?.isReady ?? false;
+    }
+
+    override dispose(): void {
+        this.channel?.dispose();
+        super.dispose();
+    }
+
+    /** The page (re)loaded and wants its full state. */
+    protected abstract onReady(): void;
+
+    /** Any other message from the page: untrusted, validate before use. */
+    protected abstract onMessage(raw: unknown): void;
 }
