@@ -2,6 +2,8 @@
 //   dist/extension.cjs — CommonJS, runs in the VS Code extension host (never imports node-llama-cpp)
 //   dist/worker.mjs   — ESM, the model process; node-llama-cpp is ESM-only with top-level await,
 //                       so it stays external and is imported only here.
+//   dist/media/       — the chat and trace webviews for the browser: chat.js/.css, trace.js/.css and
+//                       the codicon font they reference (load them through asWebviewUri).
 // Flags: --watch rebuilds on change; --production minifies and drops source maps.
 import * as esbuild from "esbuild";
 
@@ -36,6 +38,18 @@ const builds = [
         outExtension: {".js": ".mjs"},
         format: "esm",
         external: ["node-llama-cpp", "@node-llama-cpp/*"]
+    },
+    {
+        ...common,
+        // Webview bundles: everything (markdown-it, DOMPurify, highlight.js, zod, codicons) is bundled,
+        // because a webview with CSP default-src 'none' can load nothing else.
+        entryPoints: {chat: "media/chat/main.ts", trace: "media/trace/main.ts"},
+        outdir: "dist/media",
+        platform: "browser",
+        target: "chrome120",
+        format: "iife",
+        loader: {".ttf": "file"},
+        assetNames: "[name]"
     }
 ];
 

@@ -15,7 +15,7 @@ import type {StopReason as EngineStopReason} from "../engine/protocol";
 /** Bounds keep a confused peer from making the other side hold or render absurd amounts of text. */
 const MAX_TEXT = 4_000_000;
 const Text = z.string().max(MAX_TEXT);
-const Label = z.string().max(1_000);
+const Label = z.string().max(10_000);
 const Id = z.string().min(1).max(200);
 const Count = z.number().int().nonnegative();
 const Millis = z.number().nonnegative();

@@ -1,0 +1,137 @@
+/**
+ * The chat view: header (past chats, title, new chat), transcript, usage, composer. It applies host
+ * messages to the view and turns user actions into messages for the host; it keeps no chat state
+ * of its own beyond what is on screen (the host owns history).
+ */
+import type {ChatToHost, HostToChat, HostToChatOf, Transcript} from "../../src/webview/protocol";
+import {el, iconButton} from "../shared/dom";
+import {interceptLinks} from "../shared/links";
+import {followScrollEnd} from "../shared/scrollFollower";
+import {ChatHistory} from "./chatHistory";
+import {onCodeAction} from "./codeBlocks";
+import {Composer, type ComposerState} from "./composer";
+import {TurnView} from "./turnView";
+import {UsageMeter} from "./usageMeter";
+
+export class ChatApp {
+    private readonly turns = new Map<string, TurnView>();
+    private readonly transcript = el("div", {class: "transcript"});
+    private readonly scroller: HTMLElement;
+    private readonly emptyState = el("div", {class: "empty-state"});
+    private readonly title = el("h1", {class: "chat-title", text: "New chat"});
+    private readonly history: ChatHistory;
+    private readonly usage = new UsageMeter();
+    private readonly composer: Composer;
+    private hasModel = false;
+    private currentChatId: string | undefined;
+    private chats: HostToChatOf<"history">["chats"] = [];
+
+    constructor(root: HTMLElement, private readonly post: (message: ChatToHost) => void, state: ComposerState | undefined, saveState: (state: ComposerState) => void) {
+        this.history = new ChatHistory({
+            open: (chatId) => post({type: "openChat", chatId}),
+            delete: (chatId) => post({type: "deleteChat", chatId})
+        });
+        const newChat = iconButton("add", "New chat");
+        newChat.addEventListener("click", () => {
+            post({type: "newChat"});
+            this.composer.focus();
+        });
+        const header = el("header", {class: "chat-header"}, this.history.toggle, this.title, newChat);
+        this.composer = new Composer(
+            {
+                send: (text, attach) => post({type: "send", text, attach}),
+                stop: () => post({type: "stop"}),
+                regenerate: () => post({type: "regenerate"}),
+                stateChanged: saveState
+            },
+            state
+        );
+        this.scroller = el("main", {class: "transcript-scroller", attrs: {"aria-label": "Conversation"}}, this.emptyState, this.transcript);
+        root.classList.add("chat-app");
+        root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element);
+        followScrollEnd(this.scroller, this.transcript);
+        interceptLinks(root, (href) => post({type: "openLink", href}));
+        onCodeAction(this.transcript, (action, code, language) => {
+            if (action === "copy") post({type: "copyCode", code});
+            else if (action === "insert") post({type: "insertCode", code});
+            else post({type: "applyCode", code, language});
+        });
+        this.refresh();
+    }
+
+    handle(message: HostToChat): void {
+        switch (message.type) {
+            case "init":
+                this.hasModel = message.model !== null;
+                this.usage.setModel(message.model, message.thinkingBudget);
+                this.chats = message.chats;
+                this.show(message.current);
+                break;
+            case "history":
+                this.chats = message.chats;
+                this.history.update(this.chats, this.currentChatId);
+                break;
+            case "turnStarted": {
+                if (message.replaces !== undefined) this.remove(message.replaces);
+                this.remove(message.turnId);
+                this.add(new TurnView(message.turnId, message.userText, message.attachments));
+                break;
+            }
+            // Chunks change no controls: return before the refresh, they arrive per token.
+            case "thoughtChunk":
+                this.turns.get(message.turnId)?.appendThought(message.text, message.thoughtTokens);
+                return;
+            case "answerChunk":
+                this.turns.get(message.turnId)?.appendAnswer(message.text);
+                return;
+            case "turnEnded":
+                this.turns.get(message.turnId)?.end(message.stopReason, message.stats);
+                break;
+            case "turnFailed":
+                this.turns.get(message.turnId)?.fail(message.message);
+                break;
+            case "usage":
+                this.usage.setUsage(message.usedTokens, message.contextSize, message.trimmedTurns);
+                break;
+        }
+        this.refresh();
+    }
+
+    private show(chat: Transcript | null): void {
+        this.turns.clear();
+        this.transcript.replaceChildren();
+        this.currentChatId = chat?.id;
+        this.title.textContent = chat?.title.trim() || "New chat";
+        this.title.title = this.title.textContent;
+        for (const turn of chat?.turns ?? []) this.add(TurnView.fromTranscript(turn));
+        this.history.update(this.chats, this.currentChatId);
+        this.scroller.scrollTop = this.scroller.scrollHeight;
+    }
+
+    private add(turn: TurnView): void {
+        this.turns.set(turn.turnId, turn);
+        this.transcript.append(turn.element);
+    }
+
+    private remove(turnId: string): void {
+        this.turns.get(turnId)?.element.remove();
+        this.turns.delete(turnId);
+    }
+
+    private refresh(): void {
+        const turns = [...this.turns.values()];
+        const busy = turns.some((turn) => !turn.isFinished);
+        this.composer.setBusy(busy, turns.length > 0);
+        this.emptyState.hidden = turns.length > 0;
+        if (turns.length === 0) {
+            this.emptyState.replaceChildren(
+                el("p", {class: "empty-title", text: this.hasModel ? "Ask about your code." : "No model is loaded."}),
+                el("p", {
+                    text: this.hasModel
+                        ? "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file or the open editors with the toggles below."
+                        : "Choose a GGUF model with the command “Enclave: Choose Model File…”."
+                })
+            );
+        }
+    }
+}

@@ -1,0 +1,72 @@
+/**
+ * The toolbar on each rendered code block: Copy, Insert at Cursor, Apply to File. Buttons are added
+ * by this code after sanitising (never by model text) and handled by one delegated listener, so
+ * re-rendering a streaming answer does not pile up listeners. The code posted is read from the
+ * block as shown, so it is exactly what the user saw.
+ */
+import {el, iconButton} from "../shared/dom";
+
+export type CodeAction = "copy" | "insert" | "apply";
+
+const actions: readonly {action: CodeAction; icon: string; label: string; text: string}[] = [
+    {action: "copy", icon: "copy", label: "Copy code", text: "Copy"},
+    {action: "insert", icon: "insert", label: "Insert code at cursor", text: "Insert"},
+    {action: "apply", icon: "git-compare", label: "Apply code to file (shows a diff first)", text: "Apply"}
+];
+
+/** Wraps every `pre` in `root` in a block with a language label and the action buttons. */
+export function decorateCodeBlocks(root: DocumentFragment | Element): void {
+    for (const pre of root.querySelectorAll("pre")) {
+        const code = pre.querySelector("code");
+        // The fence's info word, bounded like the protocol's `language` field so applyCode stays valid.
+        const language = ([...(code?.classList ?? [])].find((name) => name.startsWith("language-"))?.slice("language-".length) ?? "").slice(0, 100);
+        code?.classList.add("hljs");
+        const toolbar = el("div", {class: "code-toolbar"}, el("span", {class: "code-language", text: language}));
+        for (const {action, icon, label, text} of actions) {
+            const button = iconButton(icon, label, {text, class: "code-action"});
+            button.dataset.action = action;
+            toolbar.append(button);
+        }
+        // Focusable and named, so keyboard users can scroll long lines (Chromium would make a scrolling
+        // pre focusable anyway, named after its whole text).
+        pre.tabIndex = 0;
+        pre.setAttribute("aria-label", language ? `Code (${language})` : "Code");
+        const block = el("div", {class: "code-block"});
+        block.dataset.language = language;
+        pre.replaceWith(block);
+        block.append(toolbar, pre);
+    }
+}
+
+/** The block's code as shown, without the final newline that fenced blocks always end with. */
+function blockCode(block: Element): string {
+    const text = block.querySelector("pre")?.textContent ?? "";
+    return text.endsWith("\n") ? text.slice(0, -1) : text;
+}
+
+export function onCodeAction(root: HTMLElement, handle: (action: CodeAction, code: string, language: string) => void): void {
+    root.addEventListener("click", (event) => {
+        if (!(event.target instanceof Element)) return;
+        const button = event.target.closest<HTMLButtonElement>("button.code-action");
+        const block = button?.closest<HTMLElement>(".code-block");
+        const action = button?.dataset.action;
+        if (!button || !block || !isCodeAction(action)) return;
+        handle(action, blockCode(block), block.dataset.language ?? "");
+        if (action === "copy") flash(button, "Copied");
+    });
+}
+
+function isCodeAction(value: string | undefined): value is CodeAction {
+    return value === "copy" || value === "insert" || value === "apply";
+}
+
+/** Brief feedback on the button itself, announced through its label. */
+function flash(button: HTMLButtonElement, text: string): void {
+    const label = button.querySelector(".button-text");
+    if (!label) return;
+    const before = label.textContent;
+    label.textContent = text;
+    setTimeout(() => {
+        label.textContent = before;
+    }, 1200);
+}

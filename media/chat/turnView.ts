@@ -1,0 +1,122 @@
+/**
+ * One question and its answer in the transcript: the user's text and attachments (as text), a
+ * compact thinking indicator (the thought itself is in the trace view), the streamed answer, and a
+ * footer with the outcome.
+ */
+import type {AnswerStats, Attachment, StopReason, TranscriptTurn} from "../../src/webview/protocol";
+import {el, formatCount, formatSeconds, icon} from "../shared/dom";
+import {StreamedMarkdown} from "./streamedMarkdown";
+
+const attachmentIcons: Record<Attachment["kind"], string> = {selection: "selection", file: "file", editors: "files"};
+
+export class TurnView {
+    readonly element: HTMLElement;
+    private readonly answer: StreamedMarkdown;
+    private readonly thinking: HTMLElement;
+    private readonly thinkingIcon = icon("loading", true);
+    private readonly thinkingText = el("span");
+    private readonly assistant: HTMLElement;
+    private readonly footer: HTMLElement;
+    private thoughtTokens = 0;
+    private answering = false;
+    private finished = false;
+
+    constructor(readonly turnId: string, userText: string, attachments: readonly Attachment[]) {
+        const chips = attachments.map((attachment) =>
+            el("li", {class: "attachment-chip", attrs: {title: attachment.label}}, icon(attachmentIcons[attachment.kind]), el("span", {text: attachment.label}))
+        );
+        const user = el(
+            "div",
+            {class: "user-message"},
+            el("div", {class: "speaker", text: "You"}),
+            el("div", {class: "user-text", text: userText}),
+            chips.length > 0 && el("ul", {class: "attachments", attrs: {"aria-label": "Attached context"}}, ...chips)
+        );
+        // Not a live region: a screen reader would read every token count. aria-busy marks the streaming.
+        this.thinking = el("div", {class: "thinking"}, this.thinkingIcon, this.thinkingText);
+        this.thinking.hidden = true;
+        this.answer = new StreamedMarkdown(el("div", {class: "answer markdown-body"}));
+        this.footer = el("div", {class: "turn-footer"});
+        this.footer.hidden = true;
+        this.assistant = el("div", {class: "assistant-message", attrs: {"aria-busy": "true"}}, el("div", {class: "speaker", text: "Enclave"}), this.thinking, this.answer.element, this.footer);
+        this.element = el("article", {class: "turn", attrs: {"aria-label": "Question and answer"}}, user, this.assistant);
+        this.element.dataset.turnId = turnId;
+    }
+
+    /** A turn from a saved transcript; one with neither an outcome nor an error is still streaming. */
+    static fromTranscript(turn: TranscriptTurn): TurnView {
+        const view = new TurnView(turn.turnId, turn.userText, turn.attachments);
+        view.answer.set(turn.answer);
+        view.answering = turn.answer !== "";
+        if (turn.error !== undefined) view.fail(turn.error);
+        else if (turn.stopReason !== undefined) view.end(turn.stopReason, turn.stats);
+        return view;
+    }
+
+    get isFinished(): boolean {
+        return this.finished;
+    }
+
+    get answerText(): string {
+        return this.answer.value;
+    }
+
+    appendThought(text: string, thoughtTokens: number | undefined): void {
+        if (this.finished) return;
+        this.thoughtTokens = thoughtTokens ?? this.thoughtTokens + (text === "" ? 0 : 1);
+        if (!this.answering) this.showThinking(true);
+    }
+
+    appendAnswer(text: string): void {
+        if (this.finished) return;
+        if (!this.answering && text.trim() !== "") {
+            this.answering = true;
+            if (this.thoughtTokens > 0) this.showThinking(false);
+        }
+        this.answer.append(text);
+    }
+
+    end(stopReason: StopReason, stats: AnswerStats | undefined): void {
+        this.finish();
+        if (stats) this.thoughtTokens = stats.thoughtTokens;
+        if (this.thoughtTokens > 0) this.showThinking(false, stats?.thoughtCutByBudget ?? false);
+        else this.thinking.hidden = true;
+        const parts: string[] = [];
+        if (stats) parts.push(`${formatCount(stats.answerTokens)} answer tokens`, formatSeconds(stats.elapsedMs));
+        const note = stopNotes[stopReason];
+        this.footer.replaceChildren(...(note ? [el("span", {class: "stop-note"}, icon(note.icon), el("span", {text: note.text}))] : []), el("span", {text: parts.join(" · ")}));
+        this.footer.hidden = false;
+        if (stopReason !== "abort" && this.answer.value.trim() === "") {
+            this.answer.element.replaceChildren(el("p", {class: "empty-answer", text: "The model gave no answer."}));
+        }
+    }
+
+    fail(message: string): void {
+        this.finish();
+        if (this.thoughtTokens > 0) this.showThinking(false);
+        else this.thinking.hidden = true;
+        this.footer.replaceChildren(el("div", {class: "turn-error", attrs: {role: "alert"}}, icon("error"), el("span", {text: message})));
+        this.footer.hidden = false;
+    }
+
+    private finish(): void {
+        this.answer.flush();
+        this.finished = true;
+        this.assistant.removeAttribute("aria-busy");
+    }
+
+    // Updates text and icon in place: rebuilding the spinner on every token would restart its animation.
+    private showThinking(live: boolean, cutByBudget = false): void {
+        const count = `${this.thoughtTokens} ${this.thoughtTokens === 1 ? "token" : "tokens"}`;
+        this.thinkingText.textContent = live ? `Thinking… (${count})` : `Thought for ${count}${cutByBudget ? ", cut short by the thinking budget" : ""}`;
+        this.thinkingIcon.className = live ? "codicon codicon-loading codicon-modifier-spin" : "codicon codicon-lightbulb";
+        this.thinking.classList.toggle("live", live);
+        this.thinking.hidden = false;
+    }
+}
+
+const stopNotes: Partial<Record<StopReason, {icon: string; text: string}>> = {
+    abort: {icon: "debug-stop", text: "Stopped"},
+    maxTokens: {icon: "warning", text: "Stopped at the answer length limit"},
+    timeCap: {icon: "warning", text: "Stopped at the time limit"}
+};

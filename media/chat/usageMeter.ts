@@ -1,0 +1,38 @@
+/**
+ * How much of the model's context the conversation uses, and — never silently — how many of the
+ * oldest turns were left out of the prompt to make it fit.
+ */
+import {el, formatCount} from "../shared/dom";
+
+export class UsageMeter {
+    readonly element: HTMLElement;
+    readonly notice = el("div", {class: "trim-notice", attrs: {role: "status"}});
+    private readonly label = el("span", {class: "usage-label"});
+    private readonly bar = el("div", {class: "usage-fill"});
+    private readonly model = el("span", {class: "model-label"});
+
+    constructor() {
+        const track = el("div", {class: "usage-bar", attrs: {"aria-hidden": "true"}}, this.bar);
+        this.element = el("div", {class: "usage"}, this.model, el("span", {class: "spacer"}), this.label, track);
+        this.notice.hidden = true;
+        this.setUsage(0, 0, 0);
+    }
+
+    setModel(model: {name: string; contextSize: number} | null, thinkingBudget: string): void {
+        this.model.textContent = model ? [model.name, thinkingBudget].filter((part) => part !== "").join(" · ") : "No model loaded";
+        this.model.title = this.model.textContent;
+    }
+
+    setUsage(used: number, contextSize: number, trimmedTurns: number): void {
+        const fraction = contextSize > 0 ? Math.min(1, used / contextSize) : 0;
+        this.label.textContent = contextSize > 0 ? `${formatCount(used)} / ${formatCount(contextSize)} tokens` : `${formatCount(used)} tokens`;
+        this.label.title = `${used.toLocaleString()} of ${contextSize.toLocaleString()} context tokens used`;
+        this.label.setAttribute("aria-label", this.label.title);
+        // The width goes through the CSSOM, which the CSP allows (inline style attributes it does not).
+        this.bar.style.width = `${(fraction * 100).toFixed(1)}%`;
+        this.bar.classList.toggle("high", fraction >= 0.85);
+        this.notice.hidden = trimmedTurns === 0;
+        this.notice.textContent =
+            trimmedTurns === 0 ? "" : `${trimmedTurns} older ${trimmedTurns === 1 ? "turn was" : "turns were"} left out so the conversation fits the model's context.`;
+    }
+}
