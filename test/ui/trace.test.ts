@@ -1,0 +1,142 @@
+/**
+ * The reasoning-trace webview in real headless Chromium: live thought as plain text, per-turn
+ * sections, stats, budget cut, the no-thinking state, screenshots.
+ */
+import assert from "node:assert/strict";
+import {mkdirSync} from "node:fs";
+import {join, resolve} from "node:path";
+import type {Browser} from "playwright-core";
+import {thoughtChunks, traceStats} from "./fixtures";
+import {buildMedia, launchBrowser, WebviewPage, WebviewServer} from "./harness";
+import {darkTheme, lightTheme} from "./theme";
+
+const screenshots = resolve(import.meta.dirname, "../../test-artifacts/ui");
+
+const thought = "Okay, the user wants to sort numbers.\n\nFirst, `sort()` compares strings by default, so [10, 9] stays <wrong>.\nI should pass a comparator: (a, b) => a - b.\n\nWait — in place matters here, so not toSorted().";
+
+describe("trace webview (Chromium)", function () {
+    this.timeout(60_000);
+    const server = new WebviewServer();
+    let browser: Browser;
+    let view: WebviewPage;
+
+    before(async function () {
+        this.timeout(120_000);
+        buildMedia();
+        await server.start();
+        browser = await launchBrowser();
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server.stop();
+    });
+
+    beforeEach(async () => {
+        view = await WebviewPage.open(browser, server, "trace", {theme: darkTheme});
+    });
+
+    afterEach(async function () {
+        const violations = await view.cspViolations();
+        const {pageErrors, blockedRequests, dialogs} = view;
+        await view.close();
+        if (this.currentTest?.state === "failed") return;
+        assert.deepEqual({pageErrors, violations, blockedRequests, dialogs}, {pageErrors: [], violations: [], blockedRequests: [], dialogs: []});
+    });
+
+    const turn = (turnId: string): string => `[data-turn-id="${turnId}"]`;
+
+    it("says ready and shows an empty state", async () => {
+        assert.deepEqual(await view.posted(), [{type: "ready"}]);
+        assert.match(await view.page.locator(".empty-state").innerText(), /No reasoning yet/);
+    });
+
+    it("streams the thought live as plain text, then shows time, tokens and tokens/s", async () => {
+        await view.send({type: "turnStarted", turnId: "t1", title: "How do I sort numbers?"});
+        const chunks = thoughtChunks("t1", thought, 4);
+        await view.sendAll(chunks.slice(0, 10));
+        assert.equal(await view.page.locator(`${turn("t1")} .thought`).innerText(), thought.slice(0, 40));
+        assert.match(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), /^thinking… \d/);
+        await view.sendAll(chunks.slice(10));
+        await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 57, elapsedMs: 2850, tokensPerSecond: 20})});
+        const text = await view.page.locator(`${turn("t1")} .thought`).evaluate((element) => element.textContent);
+        assert.equal(text, thought);
+        assert.equal(await view.page.locator(`${turn("t1")} .thought *`).count(), 0, "no elements inside the thought");
+        assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "2.9 s · 57 tokens · 20.0 tok/s");
+        assert.equal(await view.page.locator(`${turn("t1")} .trace-title`).innerText(), "How do I sort numbers?");
+        assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).isVisible(), false);
+    });
+
+    it("says when the thinking budget cut the thought short", async () => {
+        await view.send({type: "turnStarted", turnId: "t1", title: "q"});
+        await view.sendAll(thoughtChunks("t1", "Let me think about this carefully"));
+        await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 64, thoughtCutByBudget: true})});
+        assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), "Cut short by the thinking budget after 64 tokens.");
+    });
+
+    it("shows clearly when the model did not think", async () => {
+        await view.send({type: "turnStarted", turnId: "t1", title: "q"});
+        await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 0, tokensPerSecond: 0})});
+        assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), "This model does not think: it answered without a reasoning trace.");
+        assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "no thinking");
+        await view.send({type: "turnStarted", turnId: "t2", title: "q"});
+        await view.send({type: "turnEnded", turnId: "t2", stats: traceStats({thoughtTokens: 0, tokensPerSecond: 0, thoughtCutByBudget: true})});
+        assert.match(await view.page.locator(`${turn("t2")} .trace-notice`).innerText(), /Thinking is off/);
+    });
+
+    it("keeps one collapsible section per turn: the new one open, earlier ones folded", async () => {
+        await view.send({
+            type: "init",
+            turns: [
+                {turnId: "a", title: "first", thought: "thought A", stats: traceStats()},
+                {turnId: "b", title: "second", thought: "thought B", stats: traceStats()}
+            ]
+        });
+        assert.deepEqual(await view.page.locator("details.trace-turn").evaluateAll((all) => all.map((d) => (d as HTMLDetailsElement).open)), [false, true]);
+        await view.send({type: "turnStarted", turnId: "c", title: "third"});
+        await view.send({type: "thoughtChunk", turnId: "c", text: "thought C"});
+        assert.deepEqual(await view.page.locator("details.trace-turn").evaluateAll((all) => all.map((d) => (d as HTMLDetailsElement).open)), [false, false, true]);
+        // Keyboard: the summary toggles its section.
+        await view.page.locator(`${turn("a")} summary`).focus();
+        await view.page.keyboard.press("Enter");
+        assert.equal(await view.page.locator(`${turn("a")}`).evaluate((d) => (d as HTMLDetailsElement).open), true);
+        assert.equal(await view.page.locator(`${turn("a")} .thought`).innerText(), "thought A");
+        // A chunk for a turn the view has not seen (re-created mid-turn) still shows.
+        await view.send({type: "thoughtChunk", turnId: "d", text: "orphan"});
+        assert.equal(await view.page.locator(`${turn("d")} .thought`).innerText(), "orphan");
+        await view.send({type: "clear"});
+        assert.equal(await view.page.locator("details.trace-turn").count(), 0);
+        assert.equal(await view.page.locator(".empty-state").isVisible(), true);
+    });
+
+    it("fits a 250px side bar", async () => {
+        await view.page.setViewportSize({width: 250, height: 500});
+        await view.send({type: "turnStarted", turnId: "t1", title: "A rather long question title that should be cut with an ellipsis"});
+        await view.sendAll(thoughtChunks("t1", `${thought} ${"averyveryverylongwordwithoutspaces".repeat(5)}`, 10));
+        await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtCutByBudget: true})});
+        const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.equal(overflow, 0);
+    });
+
+    it("saves screenshots in light and dark themes", async () => {
+        mkdirSync(screenshots, {recursive: true});
+        for (const theme of [lightTheme, darkTheme]) {
+            const page = await WebviewPage.open(browser, server, "trace", {theme, width: 320, height: 560});
+            try {
+                await page.send({
+                    type: "init",
+                    turns: [
+                        {turnId: "a", title: "What does this regex match?", thought: "Hmm.", stats: traceStats({thoughtTokens: 180, elapsedMs: 9100, tokensPerSecond: 19.8})},
+                        {turnId: "b", title: "Rename the variable", thought: "", stats: traceStats({thoughtTokens: 0, tokensPerSecond: 0})},
+                        {turnId: "c", title: "Why is this slow?", thought: "The loop.", stats: traceStats({thoughtTokens: 256, thoughtCutByBudget: true, elapsedMs: 12_000, tokensPerSecond: 21.3})}
+                    ]
+                });
+                await page.send({type: "turnStarted", turnId: "t1", title: "How do I sort numbers in place?"});
+                await page.sendAll(thoughtChunks("t1", thought, 6));
+                await page.page.screenshot({path: join(screenshots, `trace-${theme.name}.png`)});
+            } finally {
+                await page.close();
+            }
+        }
+    });
+});

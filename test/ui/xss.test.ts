@@ -1,0 +1,227 @@
+/**
+ * Model output never executes. Every payload in xssPayloads.ts goes through the chat view (as a
+ * streamed answer) and the trace view (as a thought), each on two pages: one with the real CSP,
+ * and one with the CSP switched off — there only the rendering (markdown-it without HTML,
+ * DOMPurify, text nodes) stands between the payload and execution. After rendering, every link and
+ * button in the output is clicked and every element hovered and focused. A payload that ran would
+ * set `top.__pwned`, open a dialog, or request a URL off the loopback server; any of these fails.
+ */
+import assert from "node:assert/strict";
+import type {Browser} from "playwright-core";
+import {answerChunks, answerStats, initChat, thoughtChunks, traceStats, turnStarted} from "./fixtures";
+import {buildMedia, launchBrowser, WebviewPage, WebviewServer, type ViewName} from "./harness";
+import {darkTheme} from "./theme";
+import {xssPayloads} from "./xssPayloads";
+
+/** Time for anything asynchronous a payload might start (image errors, frame loads, timers). */
+const GRACE_MS = 60;
+
+interface Pair {
+    strict: WebviewPage;
+    noCsp: WebviewPage;
+}
+
+async function openPair(browser: Browser, server: WebviewServer, view: ViewName): Promise<Pair> {
+    const [strict, noCsp] = await Promise.all([
+        WebviewPage.open(browser, server, view, {theme: darkTheme}),
+        WebviewPage.open(browser, server, view, {theme: darkTheme, bypassCSP: true})
+    ]);
+    return {strict, noCsp};
+}
+
+/** Clicks, middle-clicks, hovers and focuses everything inside `selector`, as a curious user would. */
+async function poke(page: WebviewPage, selector: string): Promise<void> {
+    await page.page.evaluate((root) => {
+        for (const element of document.querySelectorAll(`${root}, ${root} *`)) {
+            for (const type of ["mouseover", "mouseenter", "focus", "focusin", "animationstart", "toggle"]) element.dispatchEvent(new Event(type, {bubbles: true}));
+            if (element instanceof HTMLElement) element.focus();
+            if (element instanceof HTMLAnchorElement || element instanceof HTMLButtonElement) {
+                element.click();
+                element.dispatchEvent(new MouseEvent("auxclick", {bubbles: true, cancelable: true, button: 1}));
+            }
+        }
+    }, selector);
+    await page.page.waitForTimeout(GRACE_MS);
+}
+
+/** Nothing ran, nothing was fetched, and the rendered output holds no active content. */
+async function assertInert(page: WebviewPage, selector: string, label: string): Promise<void> {
+    assert.equal(await page.pwned(), undefined, `${label}: a payload ran`);
+    assert.deepEqual(page.dialogs, [], `${label}: a dialog opened`);
+    assert.deepEqual(page.blockedRequests, [], `${label}: a request left the page`);
+    assert.deepEqual(page.pageErrors, [], `${label}: the page threw`);
+    assert.equal(page.page.url().endsWith(".html"), true, `${label}: the page navigated`);
+    const active = await page.page.evaluate((root) => {
+        const found: string[] = [];
+        for (const element of document.querySelectorAll(`${root} *`)) {
+            const tag = element.tagName.toLowerCase();
+            if (["script", "iframe", "object", "embed", "img", "svg", "math", "style", "link", "meta", "base", "form", "input", "video", "audio", "source", "details"].includes(tag)) found.push(`<${tag}>`);
+            for (const attribute of element.getAttributeNames()) {
+                if (attribute.startsWith("on") || attribute === "style" || attribute === "srcdoc" || attribute.includes("href") && !/^https?:\/\//i.test(element.getAttribute(attribute) ?? "")) {
+                    found.push(`${tag}[${attribute}=${element.getAttribute(attribute)}]`);
+                }
+            }
+        }
+        return found;
+    }, selector);
+    assert.deepEqual(active, [], `${label}: active content in the output`);
+    for (const message of await page.posted()) {
+        const {type, href} = message as {type: string; href?: unknown};
+        if (type === "openLink") assert.match(String(href), /^https?:\/\//, `${label}: openLink with ${String(href)}`);
+    }
+}
+
+describe("XSS: model output never executes (Chromium)", function () {
+    this.timeout(60_000);
+    const server = new WebviewServer();
+    let browser: Browser;
+
+    before(async function () {
+        this.timeout(120_000);
+        buildMedia();
+        await server.start();
+        browser = await launchBrowser();
+    });
+
+    after(async () => {
+        await browser?.close();
+        await server.stop();
+    });
+
+    it(`has at least 30 payloads (${xssPayloads.length})`, () => {
+        assert.ok(xssPayloads.length >= 30);
+        assert.equal(new Set(xssPayloads.map((payload) => payload.name)).size, xssPayloads.length, "unique names");
+    });
+
+    it("the detectors work: an injected handler runs without the CSP and is blocked with it", async () => {
+        const {strict, noCsp} = await openPair(browser, server, "chat");
+        try {
+            const inject = (page: WebviewPage): Promise<void> =>
+                page.page.evaluate(() => {
+                    document.body.insertAdjacentHTML("beforeend", `<img src="x" onerror="top.__pwned=1">`);
+                });
+            await inject(noCsp);
+            await noCsp.page.waitForFunction(() => (window as unknown as {__pwned?: unknown}).__pwned === 1);
+            await inject(strict);
+            await strict.page.waitForFunction(() => (window as unknown as {__cspViolations: unknown[]}).__cspViolations.length > 0);
+            assert.equal(await strict.pwned(), undefined, "the CSP blocks inline handlers");
+        } finally {
+            await Promise.all([strict.close(), noCsp.close()]);
+        }
+    });
+
+    describe("in chat answers (streamed markdown)", () => {
+        let pair: Pair;
+        before(async () => {
+            pair = await openPair(browser, server, "chat");
+            await Promise.all([pair.strict.send(initChat()), pair.noCsp.send(initChat())]);
+        });
+        after(async () => {
+            // With the real CSP nothing even got as far as being blocked by it.
+            assert.deepEqual(await pair.strict.cspViolations(), []);
+            await Promise.all([pair.strict.close(), pair.noCsp.close()]);
+        });
+
+        xssPayloads.forEach((payload, index) => {
+            it(payload.name, async () => {
+                const turnId = `x${index}`;
+                const selector = `[data-turn-id="${turnId}"] .answer`;
+                for (const page of [pair.strict, pair.noCsp]) {
+                    await page.send(turnStarted(turnId, "payload"));
+                    await page.sendAll(answerChunks(turnId, `Before\n\n${payload.text}\n\nAfter`, 3));
+                    await page.send({type: "turnEnded", turnId, stopReason: "eos", stats: answerStats()});
+                    await page.settle();
+                    await poke(page, selector);
+                    await assertInert(page, selector, page === pair.strict ? "with CSP" : "without CSP");
+                    const text = await page.page.locator(selector).innerText();
+                    assert.ok(text.includes("Before") && text.includes("After"), "the answer around the payload still renders");
+                }
+            });
+        });
+
+        it("shows raw HTML as text, not markup", async () => {
+            const turnId = "raw";
+            await pair.noCsp.send(turnStarted(turnId));
+            await pair.noCsp.sendAll(answerChunks(turnId, `<script>${"top.__pwned=1"}</script> and <b>bold</b>`, 1));
+            await pair.noCsp.send({type: "turnEnded", turnId, stopReason: "eos", stats: answerStats()});
+            assert.equal(await pair.noCsp.page.locator(`[data-turn-id="${turnId}"] .answer`).innerText(), "<script>top.__pwned=1</script> and <b>bold</b>");
+        });
+
+        it("all payloads at once, one character per chunk, so every tag is split across chunks", async () => {
+            const turnId = "all";
+            const text = xssPayloads.map((payload) => payload.text).join("\n\n");
+            for (const page of [pair.strict, pair.noCsp]) {
+                await page.send(turnStarted(turnId));
+                await page.sendAll(answerChunks(turnId, text, 1));
+                await page.send({type: "turnEnded", turnId, stopReason: "eos", stats: answerStats()});
+                await page.settle();
+                await poke(page, `[data-turn-id="${turnId}"] .answer`);
+                await assertInert(page, `[data-turn-id="${turnId}"] .answer`, "all at once");
+            }
+        });
+    });
+
+    describe("in thoughts (trace view)", () => {
+        let pair: Pair;
+        before(async () => {
+            pair = await openPair(browser, server, "trace");
+        });
+        after(async () => {
+            assert.deepEqual(await pair.strict.cspViolations(), []);
+            await Promise.all([pair.strict.close(), pair.noCsp.close()]);
+        });
+
+        xssPayloads.forEach((payload, index) => {
+            it(payload.name, async () => {
+                const turnId = `x${index}`;
+                const selector = `[data-turn-id="${turnId}"]`;
+                for (const page of [pair.strict, pair.noCsp]) {
+                    await page.send({type: "turnStarted", turnId, title: payload.text});
+                    await page.sendAll(thoughtChunks(turnId, payload.text, 2));
+                    await page.send({type: "turnEnded", turnId, stats: traceStats()});
+                    await poke(page, `${selector} .thought`);
+                    await assertInert(page, `${selector} .thought`, page === pair.strict ? "with CSP" : "without CSP");
+                    // The thought is exactly the text that arrived, in one text node.
+                    const thought = await page.page.locator(`${selector} .thought`).evaluate((element) => ({text: element.textContent, elements: element.children.length}));
+                    assert.deepEqual(thought, {text: payload.text, elements: 0});
+                    assert.equal(await page.page.locator(`${selector} .trace-title`).evaluate((element) => element.textContent), payload.text);
+                }
+            });
+        });
+    });
+
+    it("host strings (titles, labels, errors, model name) are text too", async () => {
+        const {strict, noCsp} = await openPair(browser, server, "chat");
+        try {
+            const texts = xssPayloads.map((payload) => payload.text);
+            const all = texts.join(" ");
+            for (const page of [strict, noCsp]) {
+                await page.send(
+                    initChat({
+                        chats: texts.map((title, index) => ({id: `c${index}`, title, updatedAt: index})),
+                        current: {
+                            id: "c0",
+                            title: all,
+                            turns: texts.map((text, index) => ({turnId: `h${index}`, userText: text, attachments: [{kind: "file", label: text}], answer: "", error: text}))
+                        },
+                        model: {name: all, contextSize: 10},
+                        thinkingBudget: all
+                    })
+                );
+                await page.send(turnStarted("live", all, {attachments: [{kind: "selection", label: all}]}));
+                await page.send({type: "turnFailed", turnId: "live", message: all});
+                await page.page.getByRole("button", {name: "Past chats"}).click();
+                await poke(page, "#app");
+                await page.page.keyboard.press("Escape");
+                await assertInert(page, "header, nav, .transcript, .model-label", page === strict ? "with CSP" : "without CSP");
+                assert.equal(await page.page.locator(".chat-title").evaluate((element) => element.textContent), all);
+                assert.deepEqual(await page.page.locator(".history-title").evaluateAll((titles) => titles.map((title) => title.textContent)), texts.map((text) => text.trim() || "Untitled chat").reverse());
+                assert.deepEqual(await page.page.locator(".user-text").evaluateAll((items) => items.map((item) => item.textContent)), [...texts, all]);
+                assert.deepEqual(await page.page.locator(".turn-error").evaluateAll((items) => items.map((item) => item.textContent)), [...texts, all]);
+            }
+            assert.deepEqual(await strict.cspViolations(), []);
+        } finally {
+            await Promise.all([strict.close(), noCsp.close()]);
+        }
+    });
+});
