@@ -115,7 +115,10 @@ export class ChatController {
         const last = chat?.turns.at(-1);
         if (!chat || !last) return;
         const turn: Turn = {id: randomUUID(), userText: last.userText, attachments: last.attachments, thought: "", answer: ""};
-        chat.turns[chat.turns.length - 1] = turn;
+        // The trace drops the replaced turn's thought: it is re-sent without it.
+        chat.turns.pop();
+        this.traceViewReady();
+        chat.turns.push(turn);
         await this.run(chat, turn, last.id);
     }
 

@@ -115,6 +115,8 @@ describe("ChatController", () => {
         assert.equal(controller.currentChat?.turns.length, 1);
         assert.equal(controller.currentChat?.turns[0]?.answer, "Another answer.");
         assert.ok(toChat.some((m) => m.type === "turnStarted" && m.replaces === firstId));
+        const traceInit = toTrace.filter((m) => m.type === "init").at(-1);
+        assert.ok(traceInit?.type === "init" && traceInit.turns.every((turn) => turn.turnId !== firstId), "the trace forgets the replaced thought");
     });
 
     it("keeps chats in the history: a new controller (a window reload) finds them", async () => {
