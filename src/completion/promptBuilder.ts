@@ -1,0 +1,194 @@
+/**
+ * Builds the `complete` request for one cursor position, in one of two modes chosen from the model's
+ * capabilities (never its name):
+ * - FIM (the vocabulary has FIM tokens): `prefix` = other files + the file before the cursor,
+ *   `suffix` = the file after it; the worker renders `<|fim_prefix|>…<|fim_suffix|>…<|fim_middle|>`.
+ * - R1 (no FIM tokens): a chat turn whose answer is prefilled with an empty thought and an open code
+ *   fence holding the file so far; the model continues the code and closes the fence. The thought is
+ *   skipped by construction, and the fence is the stop string.
+ * Both put what stays the same while typing first (instructions, other files, in R1 mode the code
+ * after the cursor) and the text around the cursor last, so consecutive keystrokes share the longest
+ * prompt prefix and the completion sequence's KV cache is reused. The prefix window's start is
+ * quantized for the same reason (see `startForBudget`).
+ */
+import {pickChunks, withoutWindowOverlap} from "./chunkSelection";
+import {displayPath} from "./displayPath";
+import {lineCommentFor} from "./lineComments";
+import {defaultBudgets, fitBudgets, minPrefixTokens, promptTokenLimit, type PromptBudgets} from "./promptBudgets";
+import {neutralizeSpecialTokens, qwenRepo, r1} from "./specialTokenText";
+import {endForBudget, estimateTokens, startForBudget} from "./tokenBudget";
+import type {CompletionModelCaps, CompletionRequest, ContextChunk, DocumentSnapshot} from "./types";
+
+export type PromptMode = "fim" | "r1";
+
+export interface PromptOptions {
+    budgets?: Partial<PromptBudgets>;
+    /** Most tokens to generate; reserved in the context and sent as `maxTokens`. */
+    maxTokens: number;
+    /** Stop at the end of the line (the cursor is mid-line, so only the line's rest makes sense). */
+    singleLine?: boolean;
+    timeCapMs?: number;
+    temperature?: number;
+    /** Characters the prefix window's start is rounded to. Default: half the prefix budget. */
+    prefixQuantum?: number;
+    /**
+     * R1 mode: start with `<｜begin▁of▁sentence｜>`, as DeepSeek's template does. Default true. The
+     * engine drops it when node-llama-cpp prepends BOS itself, so it is never doubled; turn it off only
+     * for a backend that always prepends BOS and does not drop a written one.
+     */
+    bos?: boolean;
+    /**
+     * Real tokens per estimated token, when the model's vocabulary is coarser than Qwen's (a test
+     * model with few merges costs about one token per byte). Learned by the session from the
+     * engine's `promptTokens`. Default 1.
+     */
+    tokenScale?: number;
+}
+
+export interface BuiltPrompt {
+    mode: PromptMode;
+    params: CompletionRequest;
+    /** Estimated prompt tokens (pessimistic), without the answer. */
+    estimatedTokens: number;
+    /** The document window the prompt shows: `[prefixStart, offset)` and `[offset, suffixEnd)`. */
+    prefixStart: number;
+    suffixEnd: number;
+    /** The context chunks used, in prompt order. */
+    chunks: readonly ContextChunk[];
+}
+
+interface Window {
+    offset: number;
+    prefixStart: number;
+    suffixEnd: number;
+    prefix: string;
+    suffix: string;
+}
+
+interface Rendered {
+    params: Omit<CompletionRequest, "maxTokens" | "timeCapMs" | "temperature">;
+    /** Estimated tokens of the template alone (no file text, no chunks). */
+    overhead: number;
+    chunkCost: (chunk: ContextChunk) => number;
+}
+
+/** Returns undefined when the context is too small for a useful prompt. */
+export function buildPrompt(doc: DocumentSnapshot, chunks: readonly ContextChunk[], caps: CompletionModelCaps, options: PromptOptions): BuiltPrompt | undefined {
+    const mode: PromptMode = caps.fim ? "fim" : "r1";
+    const maxTokens = Math.max(1, Math.floor(options.maxTokens));
+    // Budgets and estimates are in estimated tokens; the context holds real ones.
+    const limit = Math.floor(promptTokenLimit(caps.contextSize, maxTokens) / Math.max(1, options.tokenScale ?? 1));
+    const wanted: PromptBudgets = {...defaultBudgets[mode], ...options.budgets};
+    const offset = Math.max(0, Math.min(doc.text.length, Math.floor(doc.offset)));
+    // Neutralised special-token text can cost more than estimated from the raw file; shrink and retry.
+    for (let scale = 1; scale > 0.2; scale *= 0.7) {
+        const built = tryBuild(doc, offset, chunks, caps, options, mode, maxTokens, limit, scaleBudgets(wanted, scale));
+        if (built === "tooSmall") return undefined;
+        if (built.estimatedTokens <= limit) return built;
+    }
+    return undefined;
+}
+
+function scaleBudgets(budgets: PromptBudgets, scale: number): PromptBudgets {
+    return {
+        prefixTokens: Math.floor(budgets.prefixTokens * scale),
+        suffixTokens: Math.floor(budgets.suffixTokens * scale),
+        contextTokens: Math.floor(budgets.contextTokens * scale)
+    };
+}
+
+function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly ContextChunk[], caps: CompletionModelCaps, options: PromptOptions,
+    mode: PromptMode, maxTokens: number, limit: number, wanted: PromptBudgets): BuiltPrompt | "tooSmall" {
+    const fence = fenceFor(doc.text, offset);
+    const template = mode === "fim" ? renderFim(doc, caps, [], emptyWindow(offset)) : renderR1(doc, caps, options, [], emptyWindow(offset), fence);
+    const budgets = fitBudgets(wanted, limit - template.overhead);
+    if (!budgets || budgets.prefixTokens < minPrefixTokens) return "tooSmall";
+    const quantum = options.prefixQuantum ?? Math.max(64, Math.floor(budgets.prefixTokens / 2));
+    const prefixStart = startForBudget(doc.text, offset, budgets.prefixTokens, {quantum});
+    const suffixEnd = endForBudget(doc.text, offset, budgets.suffixTokens);
+    const window: Window = {offset, prefixStart, suffixEnd, prefix: doc.text.slice(prefixStart, offset), suffix: doc.text.slice(offset, suffixEnd)};
+    const candidates = withoutWindowOverlap(chunks, doc.uri, () => doc.text.slice(prefixStart, suffixEnd));
+    const picked = pickChunks(candidates, budgets.contextTokens, template.chunkCost).chunks;
+    const rendered = mode === "fim" ? renderFim(doc, caps, picked, window) : renderR1(doc, caps, options, picked, window, fence);
+    const params: CompletionRequest = {
+        ...rendered.params,
+        maxTokens,
+        ...(options.timeCapMs != null ? {timeCapMs: Math.max(1, Math.floor(options.timeCapMs))} : {}),
+        temperature: options.temperature ?? 0
+    };
+    const stop = [...(params.stop ?? []), ...(options.singleLine ? ["\n"] : [])];
+    if (stop.length > 0) params.stop = stop;
+    else delete params.stop;
+    const estimatedTokens = estimateTokens(params.prefix) + (params.suffix != null ? estimateTokens(params.suffix) : 0);
+    return {mode, params, estimatedTokens, prefixStart, suffixEnd, chunks: picked};
+}
+
+function emptyWindow(offset: number): Window {
+    return {offset, prefixStart: offset, suffixEnd: offset, prefix: "", suffix: ""};
+}
+
+/** A code fence that the file's own text near the cursor does not contain, so it can end the answer. */
+function fenceFor(text: string, offset: number): string {
+    const near = text.slice(Math.max(0, offset - 20_000), offset + 20_000);
+    return near.includes("```") ? "~~~~~" : "```";
+}
+
+function renderFim(doc: DocumentSnapshot, caps: CompletionModelCaps, chunks: readonly ContextChunk[], window: Window): Rendered {
+    if (caps.fileSeparator) {
+        // Qwen2.5-Coder's repository format: each file as `<|file_sep|>path\ncontent`, the current one last.
+        const renderChunk = (chunk: ContextChunk): string => `${qwenRepo.fileSep}${displayPath(chunk.uri)}\n${neutralizeSpecialTokens(trimFinalNewline(chunk.text))}\n`;
+        const header = `${qwenRepo.fileSep}${displayPath(doc.uri)}\n`;
+        return {
+            params: {
+                prefix: chunks.map(renderChunk).join("") + header + neutralizeSpecialTokens(window.prefix),
+                // The engine parses special tokens in the prefix only: the suffix goes as it is.
+                suffix: window.suffix,
+                specialTokens: true
+            },
+            overhead: estimateTokens(header) + fimMarkers,
+            chunkCost: (chunk) => estimateTokens(renderChunk(chunk))
+        };
+    }
+    // Without special tokens, other files become comments in the current file's language; a language
+    // without line comments gets no other files rather than text that breaks its syntax.
+    const comment = lineCommentFor(doc.languageId);
+    const renderChunk = (chunk: ContextChunk): string => comment == null
+        ? ""
+        : [`Path: ${displayPath(chunk.uri)}`, ...trimFinalNewline(chunk.text).split("\n")].map((line) => `${comment} ${line}`.trimEnd()).join("\n") + "\n\n";
+    return {
+        params: {prefix: chunks.map(renderChunk).join("") + window.prefix, suffix: window.suffix},
+        overhead: fimMarkers,
+        chunkCost: (chunk) => comment == null ? Number.POSITIVE_INFINITY : estimateTokens(renderChunk(chunk))
+    };
+}
+
+/** `<|fim_prefix|>`, `<|fim_suffix|>`, `<|fim_middle|>`, added by the worker. */
+const fimMarkers = 3;
+
+function renderR1(doc: DocumentSnapshot, caps: CompletionModelCaps, options: PromptOptions, chunks: readonly ContextChunk[], window: Window, fence: string): Rendered {
+    const lang = doc.languageId;
+    const path = displayPath(doc.uri);
+    const block = (body: string): string => `${fence}${lang}\n${neutralizeSpecialTokens(trimFinalNewline(body))}\n${fence}\n\n`;
+    const renderChunk = (chunk: ContextChunk): string => `\`${displayPath(chunk.uri)}\`:\n${block(chunk.text)}`;
+    const opening = `${options.bos ?? true ? r1.bos : ""}${r1.user}Complete the ${lang} code in \`${path}\` at the cursor. ` +
+        `Write only the code that goes at the cursor, then close the code block.\n\n`;
+    const contextIntro = "Related code from other files:\n\n";
+    const suffixIntro = "The code after the cursor (already in the file, do not repeat it):\n";
+    const suffixPart = window.suffix.trim() === "" ? "" : suffixIntro + block(window.suffix);
+    const answerStart = `${r1.assistant}${caps.thinks ? `${r1.thinkOpen}\n\n${r1.thinkClose}\n\n` : ""}${fence}${lang}\n`;
+    const chunkPart = chunks.length > 0 ? contextIntro + chunks.map(renderChunk).join("") : "";
+    return {
+        params: {
+            prefix: opening + chunkPart + suffixPart + answerStart + neutralizeSpecialTokens(window.prefix),
+            stop: [fence],
+            specialTokens: true
+        },
+        // The suffix block's frame is template too: its text is charged to the suffix budget.
+        overhead: estimateTokens(opening + contextIntro + suffixIntro + block("") + answerStart),
+        chunkCost: (chunk) => estimateTokens(renderChunk(chunk))
+    };
+}
+
+function trimFinalNewline(text: string): string {
+    return text.replace(/\r?\n$/, "");
+}
