@@ -2,6 +2,7 @@
 //   dist/extension.cjs — CommonJS, runs in the VS Code extension host (never imports node-llama-cpp)
 //   dist/worker.mjs   — ESM, the model process; node-llama-cpp is ESM-only with top-level await,
 //                       so it stays external and is imported only here.
+//   dist/enclave-review.mjs — ESM, the offline review CLI (package "bin"); forks dist/worker.mjs.
 //   dist/media/       — the chat and trace webviews for the browser: chat.js/.css, trace.js/.css and
 //                       the codicon font they reference (load them through asWebviewUri).
 // Flags: --watch rebuilds on change; --production minifies and drops source maps.
@@ -38,6 +39,16 @@ const builds = [
         outExtension: {".js": ".mjs"},
         format: "esm",
         external: ["node-llama-cpp", "@node-llama-cpp/*"]
+    },
+    {
+        ...common,
+        // The enclave-review CLI (package "bin"): ESM like the worker it forks from the same folder.
+        entryPoints: {"enclave-review": "src/cli/enclaveReview.ts"},
+        outdir: "dist",
+        outExtension: {".js": ".mjs"},
+        format: "esm",
+        external: ["node-llama-cpp", "@node-llama-cpp/*"],
+        banner: {js: "#!/usr/bin/env node"}
     },
     {
         ...common,

@@ -1,0 +1,28 @@
+/**
+ * A scripted model that "reviews" the example file below: its answer is a findings JSON, so the
+ * free pass streams it and the grammar-constrained pass (whose allowed tokens include the scripted
+ * ones) reproduces it exactly. Shared by the engine review tests and the CLI tests.
+ */
+import {scriptedModel} from "../models/scripted";
+
+/** The file the scripted review is about: `add` subtracts on line 2. */
+export const exampleFile = "function add(a, b) {\n    return a - b;\n}\n\nexport {add};\n";
+
+export const scriptedFinding = {
+    severity: "error",
+    startLine: 2,
+    endLine: 2,
+    title: "add subtracts",
+    explanation: "add() returns a - b instead of a + b.",
+    replacement: "    return a + b;"
+} as const;
+
+export const scriptedReviewAnswer = JSON.stringify({findings: [scriptedFinding]});
+
+export function scriptedReviewModel(options: {answerLoop?: boolean} = {}): Promise<string> {
+    return scriptedModel({
+        thought: "Line two subtracts.",
+        answer: scriptedReviewAnswer,
+        ...(options.answerLoop ? {answerLoop: true, filler: " and"} : {})
+    });
+}
