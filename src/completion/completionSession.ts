@@ -196,7 +196,7 @@ export class CompletionSession extends Disposable {
         try {
             if (linked.aborted) return this.dropAborted();
             if (!this.usable(doc)) return undefined;
-            const quick = this.quickSuggestion(doc, started);
+            const quick = this.quickSuggestion(doc, started, request.explicit ?? false);
             if (quick !== "miss") return quick;
             if (looksBinary(doc.text, doc.offset)) return undefined;
             if (!request.explicit && !(await this.debounce.wait(linked))) return this.dropAborted();
@@ -212,8 +212,11 @@ export class CompletionSession extends Disposable {
         super.dispose();
     }
 
-    /** Typed-through or cached: no model call. "miss" when neither applies. */
-    private quickSuggestion(doc: DocumentSnapshot, started: number): Suggestion | undefined | "miss" {
+    /**
+     * Typed-through or cached: no model call. "miss" when neither applies, and for a remembered
+     * "nothing here" when the user explicitly asks (the model may do better on a second try).
+     */
+    private quickSuggestion(doc: DocumentSnapshot, started: number, explicit: boolean): Suggestion | undefined | "miss" {
         const rest = this.shown ? typedThrough(this.shown, doc) : undefined;
         if (rest !== undefined) {
             this.counters.typedThroughHits++;
@@ -221,7 +224,7 @@ export class CompletionSession extends Disposable {
             return this.show(doc, rest, {fromCache: false, typedThrough: true, latencyMs: this.now() - started});
         }
         const hit = this.cache.get(doc);
-        if (!hit) return "miss";
+        if (!hit || (explicit && hit.text === "")) return "miss";
         if (hit.typedThrough) this.counters.typedThroughHits++;
         else this.counters.cacheHits++;
         if (hit.text === "") return undefined;

@@ -116,7 +116,9 @@ export function startForBudget(text: string, end: number, budget: number, option
     }
     if (start === lowest) return lowest;
     const quantum = Math.max(1, Math.floor(options.quantum ?? 1));
-    const rounded = Math.min(end, Math.ceil(start / quantum) * quantum);
+    let rounded = Math.min(end, Math.ceil(start / quantum) * quantum);
+    // A quantum that is large against the window (dense text, a tiny budget) would waste most of it.
+    if (end - rounded < (end - start) / 2) rounded = start;
     const lineStart = text.lastIndexOf("\n", end - 1) + 1;
     if (rounded <= lineStart) {
         const nextLine = text.indexOf("\n", rounded - 1);

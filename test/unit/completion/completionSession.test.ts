@@ -284,6 +284,8 @@ describe("CompletionSession", () => {
         assert.equal(await session.suggest(editor.snapshot(), never), undefined);
         assert.equal(backend.calls.length, 1);
         assert.equal(session.stats.empty, 1);
+        await session.suggest(editor.snapshot(), never, {explicit: true});
+        assert.equal(backend.calls.length, 2, "asked explicitly, the model gets another try");
     });
 
     describe("bad input", () => {

@@ -93,6 +93,13 @@ describe("tokenBudget", () => {
             }
             assert.ok(starts.size <= 2, `start moved ${starts.size - 1} times in 60 keystrokes`);
         });
+
+        it("a quantum larger than the window does not empty it", () => {
+            const text = "日本語のテキスト".repeat(200);
+            const start = startForBudget(text, text.length, 60, {quantum: 768});
+            assert.ok(text.length - start >= 5, `${text.length - start} characters kept`);
+            assert.ok(estimateTokens(text, start) <= 60);
+        });
     });
 
     describe("endForBudget", () => {
