@@ -62,8 +62,10 @@ export function findingsSchema(limits: FindingLimits = findingLimits) {
                     type: "object",
                     properties: {
                         severity: {enum: [...severities]},
-                        startLine: {type: "integer"},
-                        endLine: {type: "integer"},
+                        // Not "integer": its grammar allows an exponent ("3e-5"), which node-llama-cpp's
+                        // own check then rejects as not an integer. Numbers are rounded when anchored.
+                        startLine: {type: "number"},
+                        endLine: {type: "number"},
                         title: {type: "string", minLength: 1, maxLength: limits.titleLength},
                         explanation: {type: "string", maxLength: limits.explanationLength},
                         replacement: {oneOf: [{type: "null"}, {type: "string", maxLength: limits.replacementLength}]}
@@ -80,8 +82,8 @@ export function findingsSchema(limits: FindingLimits = findingLimits) {
 
 /**
  * The most tokens the grammar can ever need for `limits`, so `maxTokens` never cuts the JSON short.
- * Worst cases, one token per byte: a string character as a `\uXXXX` escape (6), an integer with
- * sign, 16 digits and a 16-digit exponent (35), whitespace as a newline plus indentation (the
+ * Worst cases, one token per byte: a string character as a `\uXXXX` escape (6), a number with
+ * sign, 16 digits, a 16-digit fraction and a signed 16-digit exponent (53), whitespace as a newline plus indentation (the
  * grammar allows one such run between tokens; 16 covers three nesting levels of 4 spaces), key
  * names and punctuation (at most their length).
  */
@@ -90,7 +92,7 @@ export function findingsMaxTokens(limits: FindingLimits = findingLimits): number
     const keys = ["severity", "startLine", "endLine", "title", "explanation", "replacement"];
     // `"key": ` plus one whitespace run and a comma for each property, plus braces.
     const perKey = keys.reduce((sum, key) => sum + key.length + 5 + whitespace, 0) + 2 + whitespace;
-    const values = "warning".length + 2 + 2 * 35 + 6 * (limits.titleLength + limits.explanationLength + limits.replacementLength) + 3 * 2;
+    const values = "warning".length + 2 + 2 * 53 + 6 * (limits.titleLength + limits.explanationLength + limits.replacementLength) + 3 * 2;
     const perFinding = perKey + values + 1 + whitespace;
     const envelope = `{"findings": []}`.length + 3 * whitespace;
     return envelope + limits.maxFindings * perFinding;
@@ -108,8 +110,9 @@ export interface RawFinding {
 
 const RawFindingSchema = z.object({
     severity: z.enum(severities),
-    startLine: z.number().finite(),
-    endLine: z.number().finite(),
+    // Any number JSON can hold, including an overflowing "1e999" (Infinity): anchoring decides.
+    startLine: z.custom<number>((value) => typeof value === "number"),
+    endLine: z.custom<number>((value) => typeof value === "number"),
     title: z.string(),
     explanation: z.string(),
     replacement: z.string().nullable()

@@ -113,7 +113,8 @@ export async function review(units: readonly ReviewUnit[], engine: ReviewEngine,
         const outcome = await reviewUnit(unit, engine, settings, signal, options, progress, stats);
         const fileReview = pending.get(unit.file) ?? {file: unit.file, findings: [], notes: []};
         pending.set(unit.file, fileReview);
-        fileReview.findings.push(...outcome.findings.filter((finding) => !fileReview.findings.some((seen) => sameFinding(seen, finding))));
+        for (const finding of outcome.findings)
+            if (!fileReview.findings.some((seen) => sameFinding(seen, finding))) fileReview.findings.push(finding);
         if (outcome.note) fileReview.notes.push({file: unit.file, part: unit.part, message: outcome.note});
 
         const left = (remaining.get(unit.file) ?? 1) - 1;

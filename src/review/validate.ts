@@ -43,10 +43,13 @@ function relocate(finding: AnchoredFinding, lines: readonly string[]): AnchoredF
         const endLine = clamp(finding.endLine, startLine, lines.length);
         return withoutReplacement({...finding, startLine, endLine, cited: lines.slice(startLine - 1, endLine)});
     }
+    // Blank lines match anywhere; only their exact place identifies them.
+    if (cited.every((line) => line.trim() === "")) {
+        const here = lines.slice(finding.startLine - 1, finding.startLine - 1 + cited.length);
+        return here.length === cited.length && here.every((line, index) => line === cited[index]) ? finding : "the blank lines it points at have changed";
+    }
     const exact = nearestMatch(lines, cited, finding.startLine, (a, b) => a === b);
     if (exact != null) return moveTo(finding, exact);
-    // Blank lines match anywhere; only their exact place would identify them.
-    if (cited.every((line) => line.trim() === "")) return "the blank lines it points at have changed";
     const loose = nearestMatch(lines, cited, finding.startLine, (a, b) => squash(a) === squash(b));
     if (loose != null) {
         const moved = moveTo(finding, loose);
