@@ -10,7 +10,7 @@
  *    leaves a file under the final name;
  *  - a cancelled or interrupted download resumes from its partial files (`*.ipull`, with range
  *    requests) when it is started again with the same id;
- *  - split models download every part.
+ *  - split models download every part, and a model of several files downloads all of them (transfer.ts).
  *
  * Network activity stops when this function returns for the requests node-llama-cpp can cancel.
  * It cannot cancel all of them (its size request keeps an unread response open, and its retry loop
@@ -19,7 +19,6 @@
  */
 import {mkdir, readdir, rename, rm, rmdir, stat} from "node:fs/promises";
 import path from "node:path";
-import type {CombinedModelDownloader, ModelDownloader} from "node-llama-cpp";
 import {ModelError, describeError} from "./errors";
 import {checkGgufFile} from "./ggufCheck";
 import {freeDiskSpace} from "./hardware";
@@ -27,6 +26,7 @@ import {baseName, splitPartOf} from "./hfUri";
 import {partialDownloadsFolder, stagingDir} from "./modelsFolder";
 import {ProgressMeter, type DownloadProgress} from "./downloadProgress";
 import {checkReachable, defaultReachabilityTimeoutMs} from "./reachability";
+import {transferOf, type Transfer} from "./transfer";
 import {GiB, formatBytes} from "./units";
 
 export interface DownloadRequest {
@@ -67,8 +67,6 @@ export interface DownloadedModel {
     readonly alreadyInstalled: boolean;
 }
 
-type Downloader = ModelDownloader | CombinedModelDownloader;
-
 export async function downloadModel(request: DownloadRequest, options: DownloadOptions = {}): Promise<DownloadedModel> {
     const first = request.files[0];
     if (first == null) throw new Error("A download needs at least one file.");
@@ -99,7 +97,7 @@ export async function downloadModel(request: DownloadRequest, options: DownloadO
     if (options.signal?.aborted === true) onCancel();
     options.signal?.addEventListener("abort", onCancel, {once: true});
 
-    let downloader: Downloader | undefined;
+    let downloader: Transfer | undefined;
     try {
         downloader = await prepare(request, staging, options.prepareTimeoutMs ?? 20_000, abort.signal);
         throwIfStopped(stopReason);
@@ -159,12 +157,12 @@ async function checkInstalled(finalPaths: readonly string[]): Promise<Downloaded
 }
 
 /**
- * One downloader per file series (a split model's first part brings every part), combined when
- * there are several. Creating a downloader already asks the server for each file's size, with
+ * One downloader per file series (a split model's first part brings every part), as one transfer
+ * (transfer.ts). Creating a downloader already asks the server for each file's size, with
  * node-llama-cpp's long retry loop: bounded here by `timeoutMs`.
  */
-async function prepare(request: DownloadRequest, staging: string, timeoutMs: number, signal: AbortSignal): Promise<Downloader> {
-    const {createModelDownloader, combineModelDownloaders} = await import("node-llama-cpp");
+async function prepare(request: DownloadRequest, staging: string, timeoutMs: number, signal: AbortSignal): Promise<Transfer> {
+    const {createModelDownloader} = await import("node-llama-cpp");
     const series = request.files.filter((uri) => (splitPartOf(baseName(uri))?.part ?? 1) === 1);
     const endpoints = request.endpoint == null ? undefined : {huggingFace: request.endpoint};
     const creating = Promise.all(series.map((modelUri) => createModelDownloader({
@@ -181,12 +179,11 @@ async function prepare(request: DownloadRequest, staging: string, timeoutMs: num
         "Offline",
         `The server stopped answering while the download was being prepared (no answer within ${Math.round(timeoutMs / 1000)} s). Check the network and try again.`
     ));
-    if (created.length === 1 && created[0] != null) return created[0];
-    return combineModelDownloaders(created, {showCliProgress: false});
+    return transferOf(created);
 }
 
 /** `promise`, or an error after `timeoutMs` or on abort. A late result is cancelled so it closes its streams. */
-async function bounded<T extends Downloader[]>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal, onTimeout: () => ModelError): Promise<T> {
+async function bounded<T extends {cancel(): Promise<void>}[]>(promise: Promise<T>, timeoutMs: number, signal: AbortSignal, onTimeout: () => ModelError): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     let onAbort: (() => void) | undefined;
     const cutOff = new Promise<never>((_, reject) => {
@@ -216,7 +213,7 @@ async function checkDiskSpace(staging: string, neededBytes: number, marginBytes:
 
 /** Runs the transfer, reporting progress and watching for a stall; returns when it ends or is stopped. */
 async function transfer(
-    downloader: Downloader,
+    downloader: Transfer,
     meter: ProgressMeter,
     report: (progress: DownloadProgress) => void,
     signal: AbortSignal,
@@ -241,7 +238,7 @@ async function transfer(
     }, settings.progressIntervalMs ?? 250);
     // Resolves (not rejects) when cancelled through the signal: the caller checks why it stopped. A
     // request still waiting for response headers ignores the cancel, so once stopped, stop waiting.
-    const done = downloader.download({signal});
+    const done = downloader.download(signal);
     const stopped = new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), {once: true}));
     try {
         await Promise.race([done, stopped.then(() => settleWithin(done, closeGraceMs))]);
@@ -252,25 +249,19 @@ async function transfer(
 }
 
 /** The staged path of every requested file; all must exist. */
-async function stagedFiles(downloader: Downloader, staging: string, names: readonly string[]): Promise<string[]> {
+async function stagedFiles(downloader: Transfer, staging: string, names: readonly string[]): Promise<string[]> {
     const present = new Set(await readdir(staging));
     const missing = names.filter((name) => !present.has(name));
     if (missing.length > 0)
         throw new ModelError("InvalidModel", `The download finished without ${missing.join(", ")}.`, [
             {code: "MissingParts", message: `The server did not provide ${missing.join(", ")}.`}
-        ], `downloader entry points: ${entryNames(downloader).join(", ")}`);
+        ], `the downloader saved: ${downloader.files.map((file) => file.fileName).join(", ")}`);
     return names.map((name) => path.join(staging, name));
 }
 
-const entryNames = (downloader: Downloader): string[] =>
-    "entrypointFilenames" in downloader ? downloader.entrypointFilenames : [downloader.entrypointFilename];
-
 /** Size as announced by the server and a sound GGUF header, for every file; a bad file is deleted so a retry fetches it again. */
-async function verify(staged: readonly string[], downloader: Downloader): Promise<void> {
-    const expectedSizes = new Map<string, number>();
-    const downloaders = "modelDownloaders" in downloader ? downloader.modelDownloaders : [downloader];
-    for (const single of downloaders)
-        for (const file of single.filesInfo) expectedSizes.set(file.fileName, file.totalSize);
+async function verify(staged: readonly string[], downloader: Transfer): Promise<void> {
+    const expectedSizes = new Map(downloader.files.map((file) => [file.fileName, file.totalSize]));
 
     const entries = staged.filter((file) => (splitPartOf(path.basename(file))?.part ?? 1) === 1);
     for (const entry of entries) {

@@ -202,6 +202,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
         before(async () => {
             const files = new Map<string, Buffer>(parts.map((part, i) => [`enclave/split-GGUF/Scripted-R1-0000${i + 1}-of-00003.gguf`, part]));
             files.set("enclave/scripted-GGUF/Scripted-Q8_0.gguf", scripted);
+            files.set("enclave/scripted-GGUF/Scripted-Copy-Q8_0.gguf", scripted);
             server = await startHfServer({ files, manifests: new Map([["enclave/scripted-GGUF:Q8_0", "Scripted-Q8_0.gguf"]]) });
         });
         after(() => server.close());
@@ -219,6 +220,23 @@ describe("model downloads (loopback Hugging Face server)", function () {
             assert.equal(check.info?.splicedParts, 3);
             const fetched = new Set(server.requests.filter((entry) => entry.path.includes("/resolve/")).map((entry) => path.basename(entry.path)));
             assert.equal(fetched.size, 3);
+        });
+
+        it("downloads a model of several files: single files combined, a split series after them", async () => {
+            const modelsDir = path.join(dir, "models-series");
+            const singles = ["hf:enclave/scripted-GGUF/Scripted-Q8_0.gguf", "hf:enclave/scripted-GGUF/Scripted-Copy-Q8_0.gguf"];
+            const combined = await run({ id: "singles", files: singles, modelsDir, endpoint: server.url }).handle.result;
+            assert.equal(combined.totalBytes, 2 * scripted.length);
+
+            const splitParts = [1, 2, 3].map((i) => `hf:enclave/split-GGUF/Scripted-R1-0000${i}-of-00003.gguf`);
+            const { handle, progress } = run({ id: "mixed", files: [singles[0]!, ...splitParts], modelsDir: path.join(dir, "models-mixed"), endpoint: server.url });
+            const mixed = await handle.result;
+            assert.equal(mixed.entryPath, path.join(dir, "models-mixed", "Scripted-Q8_0.gguf"));
+            assert.deepEqual((await readdir(path.join(dir, "models-mixed"))).sort(), [
+                "Scripted-Q8_0.gguf", "Scripted-R1-00001-of-00003.gguf", "Scripted-R1-00002-of-00003.gguf", "Scripted-R1-00003-of-00003.gguf"
+            ]);
+            assert.equal(mixed.totalBytes, scripted.length + parts.reduce((sum, part) => sum + part.length, 0));
+            assert.equal(progress.at(-1)?.downloadedBytes, mixed.totalBytes);
         });
 
         it("fails before downloading when the disk is too small", async () => {
