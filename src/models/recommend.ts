@@ -35,7 +35,7 @@ export interface Recommendation {
     readonly machine: Machine;
     readonly chat?: RecommendedModel;
     readonly completion?: RecommendedModel;
-    /** Every preset, best first within each role. */
+    /** Every preset: chat before completion, within each those that fit first, best first. */
     readonly presets: readonly PresetVerdict[];
     /** One sentence for the first-run flow. */
     readonly summary: string;
@@ -94,7 +94,7 @@ export function recommend(machine: Machine, presets: readonly ModelPreset[] = ca
         .filter((entry) => entry.fit.fits && !tooSlow(entry))
         .sort(byRank)[0];
 
-    const verdicts = [...alone].sort((a, b) => roleOrder(a) - roleOrder(b) || byRank(a, b)).map((entry): PresetVerdict => ({
+    const verdicts = [...alone].sort((a, b) => roleOrder(a) - roleOrder(b) || Number(b.fit.fits) - Number(a.fit.fits) || byRank(a, b)).map((entry): PresetVerdict => ({
         preset: entry.preset,
         fit: entry.fit,
         recommended: entry.preset.id === chat?.preset.id || entry.preset.id === completion?.preset.id,

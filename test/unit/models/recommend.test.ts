@@ -30,7 +30,10 @@ describe("recommendation from the catalogue", () => {
         const roles = result.presets.map((entry) => entry.preset.role);
         assert.deepEqual(roles, [...roles].sort());
         assert.ok(result.presets.every((entry) => entry.fit.reason.length > 20));
-        const fitting = result.presets.filter((entry) => entry.preset.role === "chat" && entry.fit.fits).map((entry) => entry.preset.parameters);
+        const chat = result.presets.filter((entry) => entry.preset.role === "chat");
+        const fits = chat.map((entry) => entry.fit.fits);
+        assert.deepEqual(fits, [...fits].sort((a, b) => Number(b) - Number(a)), "a preset that doesn't fit is listed before one that does");
+        const fitting = chat.filter((entry) => entry.fit.fits).map((entry) => entry.preset.parameters);
         assert.deepEqual(fitting, [...fitting].sort((a, b) => b - a));
     });
 
