@@ -53,8 +53,11 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
     const input = gatherInput(cwd, args.files, args.diff);
     const display = (file: string) => relative(cwd, resolve(input.root, file)) || file;
 
+    // A generous budget only to see what there is; the real split waits for the model's context size.
+    const preview = unitsOf(input, 1_000_000);
+    for (const skip of preview.skipped) progress.line(`Skipped ${display(skip.file)}: ${skip.reason}.`);
     // Nothing to review: answer at once, without loading a model.
-    if (!hasWork(input)) {
+    if (preview.units.length === 0) {
         progress.line(input.kind === "diff" ? "No changes to review." : "Nothing to review.");
         writeReport(args, [], [], input);
         return ExitCode.Ok;
@@ -92,8 +95,7 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
         });
         const info = await client.ensureModel(controller.signal);
         const settings = args.thoughtBudget != null ? {thoughtBudget: args.thoughtBudget} : {};
-        const {units, skipped} = unitsOf(input, contentBudget(info.contextSize, settings));
-        for (const skip of skipped) progress.line(`Skipped ${display(skip.file)}: ${skip.reason}.`);
+        const {units} = unitsOf(input, contentBudget(info.contextSize, settings));
 
         const result = await review(units, client, {
             signal: controller.signal,
@@ -153,11 +155,6 @@ function checkModelFile(path: string, shown: string): void {
         throw new CliError(ExitCode.ModelProblem, `Model file not found: ${shown}. Pass the path of a GGUF model (a DeepSeek-R1 distill) with --model.`);
     }
     if (!isFile) throw new CliError(ExitCode.ModelProblem, `The model path is not a file: ${shown}. Pass the path of a GGUF model file with --model.`);
-}
-
-function hasWork(input: ReviewInput): boolean {
-    // A generous budget only to see whether any unit exists; the real split waits for the context size.
-    return unitsOf(input, 1_000_000).units.length > 0;
 }
 
 function writeReport(args: CliArgs, findings: readonly AnchoredFinding[], notes: readonly ReviewNote[], input: ReviewInput): void {

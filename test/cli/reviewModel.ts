@@ -17,12 +17,15 @@ export const scriptedFinding = {
     replacement: "    return a + b;"
 } as const;
 
-export const scriptedReviewAnswer = JSON.stringify({findings: [scriptedFinding]});
+export function scriptedReviewAnswer(severity: "error" | "warning" | "info" = "error"): string {
+    return JSON.stringify({findings: [{...scriptedFinding, severity}]});
+}
 
-export function scriptedReviewModel(options: {answerLoop?: boolean} = {}): Promise<string> {
+/** `severity` changes the finding's severity (for --fail-on); `answerLoop` makes it talk forever (for cancel). */
+export function scriptedReviewModel(options: {answerLoop?: boolean; severity?: "error" | "warning" | "info"} = {}): Promise<string> {
     return scriptedModel({
         thought: "Line two subtracts.",
-        answer: scriptedReviewAnswer,
+        answer: scriptedReviewAnswer(options.severity),
         ...(options.answerLoop ? {answerLoop: true, filler: " and"} : {})
     });
 }

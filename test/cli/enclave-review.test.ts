@@ -1,0 +1,251 @@
+// enclave-review end to end: the built CLI (dist/enclave-review.mjs, with dist/worker.mjs beside it)
+// run with node as a child process in temporary git repositories, on the scripted review model.
+// Covers diff mode (working tree, --diff REF, --staged), files mode, each format and each exit code.
+import assert from "node:assert/strict";
+import {execFileSync, spawn, spawnSync} from "node:child_process";
+import {existsSync} from "node:fs";
+import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import type {JsonReport} from "../../src/review/format";
+import {sarifErrors} from "../unit/review/sarifSchema";
+import {exampleFile, scriptedFinding, scriptedReviewModel} from "./reviewModel";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const cli = join(root, "dist", "enclave-review.mjs");
+const original = exampleFile.replace("a - b", "a + b");
+
+interface Run {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+    ms: number;
+}
+
+function run(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Run {
+    const started = performance.now();
+    const result = spawnSync(process.execPath, [cli, ...args], {cwd, encoding: "utf8", env: {...process.env, NO_COLOR: "1", ...env}, timeout: 60_000});
+    return {code: result.status, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started};
+}
+
+const explain = (result: Run) => `exit ${result.code}\nstdout:\n${result.stdout}\nstderr:\n${result.stderr}`;
+
+function git(cwd: string, ...args: string[]): void {
+    execFileSync("git", ["-c", "user.email=test@example.invalid", "-c", "user.name=Test", ...args], {cwd, stdio: "ignore"});
+}
+
+describe("enclave-review CLI", function () {
+    this.timeout(60_000);
+    let temp: string;
+    let repo: string;
+    let model: string;
+    /** Reasoning threads: one is fastest for the tiny model on a busy machine. */
+    const common = () => ["--model", model, "--threads", "1"];
+
+    before(async () => {
+        if (!existsSync(cli) || !existsSync(join(root, "dist", "worker.mjs")))
+            throw new Error(`${cli} or dist/worker.mjs is missing: run "node esbuild.mjs" (npm test does) first.`);
+        model = await scriptedReviewModel();
+        temp = await mkdtemp(join(tmpdir(), "enclave-review-"));
+        repo = join(temp, "repo");
+        await mkdir(join(repo, "src"), {recursive: true});
+        git(repo, "init", "-q");
+        await writeFile(join(repo, "src", "math.js"), original);
+        await writeFile(join(repo, "README.md"), "# Example\n");
+        git(repo, "add", "-A");
+        git(repo, "commit", "-q", "-m", "initial");
+        // The change under review: add() now subtracts (unstaged).
+        await writeFile(join(repo, "src", "math.js"), exampleFile);
+    });
+
+    after(async () => {
+        if (temp) await rm(temp, {recursive: true, force: true});
+    });
+
+    describe("diff mode", () => {
+        it("reviews uncommitted changes, prints text findings, exits 1 on an error finding", () => {
+            const result = run(repo, ["--diff", ...common()]);
+            assert.equal(result.code, 1, explain(result));
+            assert.equal(result.stdout, [
+                "src/math.js:2: error: add subtracts",
+                "    add() returns a - b instead of a + b.",
+                "    suggested replacement for line 2:",
+                "    |     return a + b;",
+                "",
+                "1 finding in 1 file: 1 error.",
+                ""
+            ].join("\n"));
+            assert.match(result.stderr, /Reviewed src\/math\.js: 1 finding\./);
+        });
+
+        it("prints paths relative to the working folder, run from a subfolder", () => {
+            const result = run(join(repo, "src"), ["--diff", "HEAD", ...common(), "--fail-on", "none"]);
+            assert.equal(result.code, 0, explain(result));
+            assert.match(result.stdout, /^math\.js:2: error: add subtracts$/m);
+        });
+
+        it("writes JSON", () => {
+            const result = run(repo, ["--diff", ...common(), "--format", "json"]);
+            assert.equal(result.code, 1, explain(result));
+            const report = JSON.parse(result.stdout) as JsonReport;
+            assert.deepEqual(report.findings, [{file: "src/math.js", ...scriptedFinding}]);
+            assert.deepEqual(report.summary, {error: 1, warning: 0, info: 0, files: 1});
+        });
+
+        it("writes SARIF 2.1.0 that validates against the official schema", () => {
+            const result = run(repo, ["--diff", ...common(), "--format", "sarif", "--fail-on", "none"]);
+            assert.equal(result.code, 0, explain(result));
+            const log = JSON.parse(result.stdout) as {runs: {results: {locations: {physicalLocation: {artifactLocation: {uri: string}; region: {startLine: number}}}[]}[]; originalUriBaseIds: Record<string, {uri: string}>}[]};
+            assert.equal(sarifErrors(log), undefined);
+            const location = log.runs[0]!.results[0]!.locations[0]!.physicalLocation;
+            assert.deepEqual([location.artifactLocation.uri, location.region.startLine], ["src/math.js", 2]);
+            assert.ok(log.runs[0]!.originalUriBaseIds["%SRCROOT%"]!.uri.endsWith("/repo/"));
+        });
+
+        it("reviews only staged changes with --staged, and nothing staged means a quick exit 0", async () => {
+            const nothing = run(repo, ["--staged", ...common()]);
+            assert.equal(nothing.code, 0, explain(nothing));
+            assert.match(nothing.stderr, /No changes to review\./);
+            assert.equal(nothing.stdout, "No findings.\n");
+
+            git(repo, "add", "src/math.js");
+            try {
+                const staged = run(repo, ["--staged", ...common(), "--format", "json"]);
+                assert.equal(staged.code, 1, explain(staged));
+                assert.equal((JSON.parse(staged.stdout) as JsonReport).findings.length, 1);
+            } finally {
+                git(repo, "reset", "-q");
+            }
+        });
+
+        it("limits the diff to the named paths", () => {
+            const result = run(repo, ["--diff", ...common(), "README.md"]);
+            assert.equal(result.code, 0, explain(result));
+            assert.match(result.stderr, /No changes to review\./);
+        });
+    });
+
+    describe("files mode", () => {
+        it("reviews whole files", () => {
+            const result = run(repo, ["src/math.js", ...common(), "--format", "json"]);
+            assert.equal(result.code, 1, explain(result));
+            assert.deepEqual((JSON.parse(result.stdout) as JsonReport).findings, [{file: "src/math.js", ...scriptedFinding}]);
+        });
+
+        it("works outside git, with paths relative to the working folder", async () => {
+            const plain = join(temp, "plain");
+            await mkdir(plain, {recursive: true});
+            await writeFile(join(plain, "math.js"), exampleFile);
+            const result = run(plain, ["math.js", ...common()]);
+            assert.equal(result.code, 1, explain(result));
+            assert.match(result.stdout, /^math\.js:2: error: add subtracts$/m);
+        });
+
+        it("skips a binary file with a note", async () => {
+            await writeFile(join(repo, "blob.bin"), Buffer.from([0, 1, 2, 0]));
+            const result = run(repo, ["blob.bin", ...common()]);
+            assert.equal(result.code, 0, explain(result));
+            assert.equal(result.stdout, "No findings.\n");
+            assert.match(result.stderr, /Skipped blob\.bin: binary file\./);
+        });
+    });
+
+    describe("--fail-on", () => {
+        it("exits 0 when findings are below the level and 1 when they reach it", async () => {
+            const infoModel = await scriptedReviewModel({severity: "info"});
+            const below = run(repo, ["--diff", "--model", infoModel, "--threads", "1", "--fail-on", "warning"]);
+            assert.equal(below.code, 0, explain(below));
+            assert.match(below.stdout, /src\/math\.js:2: info: add subtracts/);
+            const reached = run(repo, ["--diff", "--model", infoModel, "--threads", "1", "--fail-on", "info"]);
+            assert.equal(reached.code, 1, explain(reached));
+        });
+    });
+
+    describe("exit codes for problems", () => {
+        it("0 for --help and --version", () => {
+            const help = run(repo, ["--help"]);
+            assert.equal(help.code, 0);
+            assert.match(help.stdout, /Exit codes:/);
+            assert.match(run(repo, ["--version"]).stdout, /^enclave-review \d+\.\d+\.\d+\n$/);
+        });
+
+        it("2 for bad arguments", () => {
+            for (const args of [[], ["--diff"], ["--diff", "--model", model, "--format", "xml"], ["--diff", "--model", model, "--fail-on", "fatal"], ["--diff", "--model", model, "--bogus"], ["--diff=nosuchref", "--model", model], ["--diff", "--model", model, "--threads", "two"]]) {
+                const result = run(repo, args);
+                assert.equal(result.code, 2, `${args.join(" ")}: ${explain(result)}`);
+                assert.match(result.stderr, /^enclave-review: .+\nRun "enclave-review --help" for usage\.\n$|not a commit/);
+            }
+        });
+
+        it("3 for a missing model file, and for a file that is not a model", async () => {
+            const missing = run(repo, ["--diff", "--model", join(temp, "nope.gguf")]);
+            assert.equal(missing.code, 3, explain(missing));
+            assert.match(missing.stderr, /Model file not found: .*nope\.gguf/);
+
+            const fake = join(temp, "fake.gguf");
+            await writeFile(fake, "this is not a model\n".repeat(100));
+            const notModel = run(repo, ["--diff", "--model", fake]);
+            assert.equal(notModel.code, 3, explain(notModel));
+            assert.match(notModel.stderr, /Cannot use the model .*fake\.gguf/);
+        });
+
+        it("4 for --diff outside a git repository", async () => {
+            const plain = join(temp, "not-git");
+            await mkdir(plain, {recursive: true});
+            const result = run(plain, ["--diff", ...common()], {GIT_CEILING_DIRECTORIES: temp});
+            assert.equal(result.code, 4, explain(result));
+            assert.match(result.stderr, /is not in a git repository/);
+        });
+
+        it("5 for a file that cannot be read", () => {
+            const missing = run(repo, ["src/nope.js", ...common()]);
+            assert.equal(missing.code, 5, explain(missing));
+            assert.match(missing.stderr, /Cannot read src\/nope\.js: no such file\./);
+            const folder = run(repo, ["src", ...common()]);
+            assert.equal(folder.code, 5, explain(folder));
+            assert.match(folder.stderr, /it is a folder/);
+        });
+
+        it("130 on Ctrl-C: the review stops at once and the model process is gone", async () => {
+            const looping = await scriptedReviewModel({answerLoop: true});
+            const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {cwd: repo, stdio: ["ignore", "pipe", "pipe"]});
+            let stderr = "";
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+            try {
+                // Wait until the model process exists, then a little longer so that it is generating.
+                let worker: number | undefined;
+                for (let tries = 0; tries < 200 && worker == null; tries++) {
+                    await new Promise((resolve) => setTimeout(resolve, 50));
+                    worker = childPids(child.pid!)[0];
+                }
+                assert.ok(worker, "the CLI started a model process");
+                await new Promise((resolve) => setTimeout(resolve, 1500));
+                const interrupted = performance.now();
+                child.kill("SIGINT");
+                const code = await exited;
+                assert.equal(code, 130, stderr);
+                assert.ok(performance.now() - interrupted < 5000, `exited ${Math.round(performance.now() - interrupted)} ms after SIGINT`);
+                assert.match(stderr, /Interrupted: stopping the model…/);
+                assert.equal(isAlive(worker), false, "the model process was shut down");
+            } finally {
+                child.kill("SIGKILL");
+            }
+        });
+    });
+});
+
+function childPids(pid: number): number[] {
+    const result = spawnSync("pgrep", ["-P", String(pid)], {encoding: "utf8"});
+    return result.stdout.split("\n").filter(Boolean).map(Number);
+}
+
+function isAlive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
