@@ -151,6 +151,22 @@ describe("enclave-review CLI", function () {
         });
     });
 
+    describe("progress", () => {
+        // `script` (util-linux) runs the CLI on a pseudo-terminal, where progress is drawn in place.
+        const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+        it("is redrawn on a terminal, and absent from piped output", function () {
+            if (!hasScript) this.skip();
+            const command = [process.execPath, cli, "--diff", ...common(), "--fail-on", "none"].map((word) => `'${word}'`).join(" ");
+            const result = spawnSync("script", ["-qec", command, "/dev/null"], {cwd: repo, encoding: "utf8", env: {...process.env, NO_COLOR: "1"}, timeout: 60_000});
+            assert.equal(result.status, 0, result.stdout);
+            assert.match(result.stdout, /\r\u001b\[2K\[1\/1\] src\/math\.js: thinking… \d+ tokens/);
+            const piped = run(repo, ["--diff", ...common(), "--fail-on", "none"]);
+            assert.ok(!piped.stderr.includes("\u001b"), "no terminal codes in a pipe");
+            assert.ok(!piped.stdout.includes("thinking"));
+        });
+    });
+
     describe("--fail-on", () => {
         it("exits 0 when findings are below the level and 1 when they reach it", async () => {
             const infoModel = await scriptedReviewModel({severity: "info"});
@@ -207,6 +223,23 @@ describe("enclave-review CLI", function () {
             assert.match(folder.stderr, /it is a folder/);
         });
 
+        it("6 when the model process dies during the review", async () => {
+            const looping = await scriptedReviewModel({answerLoop: true});
+            const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {cwd: repo, stdio: ["ignore", "pipe", "pipe"]});
+            let stderr = "";
+            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+            try {
+                const worker = await workerOf(child.pid!);
+                await new Promise((resolve) => setTimeout(resolve, 1000));
+                process.kill(worker, "SIGKILL");
+                assert.equal(await exited, 6, stderr);
+                assert.match(stderr, /The model process failed: The model process was killed \(SIGKILL\)/);
+            } finally {
+                child.kill("SIGKILL");
+            }
+        });
+
         it("130 on Ctrl-C: the review stops at once and the model process is gone", async () => {
             const looping = await scriptedReviewModel({answerLoop: true});
             const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {cwd: repo, stdio: ["ignore", "pipe", "pipe"]});
@@ -215,12 +248,7 @@ describe("enclave-review CLI", function () {
             const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
             try {
                 // Wait until the model process exists, then a little longer so that it is generating.
-                let worker: number | undefined;
-                for (let tries = 0; tries < 200 && worker == null; tries++) {
-                    await new Promise((resolve) => setTimeout(resolve, 50));
-                    worker = childPids(child.pid!)[0];
-                }
-                assert.ok(worker, "the CLI started a model process");
+                const worker = await workerOf(child.pid!);
                 await new Promise((resolve) => setTimeout(resolve, 1500));
                 const interrupted = performance.now();
                 child.kill("SIGINT");
@@ -235,6 +263,16 @@ describe("enclave-review CLI", function () {
         });
     });
 });
+
+/** The CLI's model process, once it has started. */
+async function workerOf(cliPid: number): Promise<number> {
+    for (let tries = 0; tries < 200; tries++) {
+        const worker = childPids(cliPid)[0];
+        if (worker != null) return worker;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error("the CLI started no model process");
+}
 
 function childPids(pid: number): number[] {
     const result = spawnSync("pgrep", ["-P", String(pid)], {encoding: "utf8"});
