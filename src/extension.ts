@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import {EngineClient} from "./engine/client";
 import {AskCommand} from "./provider/askCommand";
 import {ChatFeature} from "./provider/chat/chatFeature";
+import {CompletionFeature} from "./provider/completion/completionFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
@@ -16,6 +17,7 @@ import {EngineStatusBar} from "./provider/statusBar";
 export interface EnclaveApi {
     readonly engine: EngineClient;
     readonly chat: ChatFeature;
+    readonly completion: CompletionFeature;
     statusBarText(): string;
 }
 
@@ -31,8 +33,10 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const errors = new ErrorReporter(log);
     const statusBar = new EngineStatusBar(engine);
     const chat = new ChatFeature(context, engine, log, errors);
+    const completion = new CompletionFeature(engine, log);
     context.subscriptions.push(
         chat,
+        completion,
         log,
         statusBar,
         new ModelSettingsSync(engine),
@@ -41,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, statusBarText: () => statusBar.text};
 }
 
 /** VS Code waits for this promise, so the model process is really gone when the window closes. */

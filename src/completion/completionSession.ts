@@ -118,7 +118,7 @@ export class CompletionSession extends Disposable {
     private readonly backend: CompletionBackend;
     private caps: CompletionModelCaps;
     private readonly ring: ChunkSource;
-    private readonly settings: Settings;
+    private settings: Settings;
     private readonly now: () => number;
     private readonly debounce: AdaptiveDebounce;
     private readonly cache: SuggestionCache;
@@ -168,6 +168,18 @@ export class CompletionSession extends Disposable {
         this.cache.clear();
         this.shown = undefined;
         this.counters.tokenScale = 1;
+    }
+
+    /** New caps per suggestion (the user changed a setting); applies from the next request. */
+    setLimits(limits: {maxTokens?: number; timeCapMs?: number}): void {
+        this.settings = {...this.settings, ...(limits.maxTokens != null ? {maxTokens: limits.maxTokens} : {}), ...(limits.timeCapMs != null ? {timeCapMs: limits.timeCapMs} : {})};
+    }
+
+    /** `setCaps`, but only when something changed (the model behind completions may be reloaded at any time). */
+    setCapsIfChanged(caps: CompletionModelCaps): void {
+        const current = this.caps;
+        if (current.fim === caps.fim && current.thinks === caps.thinks && current.contextSize === caps.contextSize && current.fileSeparator === caps.fileSeparator) return;
+        this.setCaps(caps);
     }
 
     /**

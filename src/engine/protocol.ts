@@ -38,6 +38,8 @@ const ModelInfo = z.object({
     contextSize: z.number(),
     trainContextSize: z.number(),
     fimSupported: z.boolean(),
+    /** The vocabulary has `<|file_sep|>` (Qwen2.5-Coder's repository format for other files). */
+    fileSeparatorSupported: z.boolean(),
     chatWrapper: z.string(),
     thinks: z.boolean(),
     threads: z.number(),

@@ -30,6 +30,8 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
         // Not an Enclave setting: where tests find a model whose answer never ends (to stop it).
-        "enclaveTest.endlessModel": await scriptedModel({answerLoop: true})
+        "enclaveTest.endlessModel": await scriptedModel({answerLoop: true}),
+        // A completion model whose infill is long, so that a request is still running when the user types.
+        "enclaveTest.slowCompletionModel": await scriptedModel({infill: Array.from({length: 200}, (_, i) => ` part${i}`).join("")})
     };
 }

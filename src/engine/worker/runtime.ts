@@ -108,6 +108,7 @@ export class ModelRuntime {
             contextSize: context.contextSize,
             trainContextSize: model.trainContextSize,
             fimSupported: model.tokens.infill.prefix != null && model.tokens.infill.suffix != null && model.tokens.infill.middle != null,
+            fileSeparatorSupported: model.tokenize("<|file_sep|>", true).length === 1,
             chatWrapper: chatWrapper.wrapperName,
             thinks: chatWrapper.settings.segments?.thought != null,
             threads,

@@ -1,0 +1,82 @@
+import * as vscode from "vscode";
+import {CompletionSession} from "../../completion/completionSession";
+import {ContextRing} from "../../completion/contextRing";
+import type {CompletionModelCaps} from "../../completion/types";
+import type {EngineClient} from "../../engine/client";
+import {Disposable} from "../../engine/lifecycle";
+import type {Log} from "../log";
+import {CompletionStatusBar} from "./completionStatusBar";
+import {readCompletionSettings, type CompletionSettings} from "./completionSettings";
+import {ContextFeeder} from "./contextFeeder";
+import {InlineCompletionProvider} from "./inlineCompletionProvider";
+import {snapshotOf} from "./snapshot";
+
+/** A completion request that gets no sign of life for this long fails (chat allows far longer). */
+const completionRequestTimeoutMs = 30_000;
+
+/**
+ * Inline completions: the completion core (one CompletionSession, a ContextRing) behind a VS Code
+ * InlineCompletionItemProvider for every language, with a toggle, an on-demand trigger and a
+ * status bar item. The model behind it is the completion model when one is set, else the chat model.
+ */
+export class CompletionFeature extends Disposable {
+    readonly session: CompletionSession;
+    readonly statusBar: CompletionStatusBar;
+    private settings: CompletionSettings = readCompletionSettings();
+
+    constructor(engine: EngineClient, log: Log) {
+        super();
+        const ring = new ContextRing();
+        this.session = this.register(
+            new CompletionSession({
+                backend: {complete: (params, signal) => engine.complete(params, {signal, timeoutMs: completionRequestTimeoutMs})},
+                // Until the model is loaded, plain R1 mode with a small context; replaced on first use.
+                caps: {fim: false, thinks: true, contextSize: 4096},
+                ring,
+                options: {maxTokens: this.settings.maxTokens, timeCapMs: this.settings.timeCapMs}
+            })
+        );
+        this.statusBar = this.register(new CompletionStatusBar());
+        this.statusBar.showEnabled(this.settings.enabled);
+        this.register(this.session.onDidChangeStatus((status) => this.settings.enabled && this.statusBar.showStatus(status)));
+        this.register(new ContextFeeder(ring));
+
+        const caps = async (signal: AbortSignal): Promise<CompletionModelCaps> => {
+            const info = await engine.ensureModel(signal, engine.completionRole);
+            return {fim: info.fimSupported, thinks: info.thinks, contextSize: info.contextSize, fileSeparator: info.fileSeparatorSupported};
+        };
+        const provider = new InlineCompletionProvider(this.session, caps, () => this.settings, log, (message) =>
+            this.statusBar.showStatus({busy: false, error: message})
+        );
+        this.register(vscode.languages.registerInlineCompletionItemProvider({pattern: "**"}, provider));
+
+        // Edits and cursor moves make older requests stale at once, before VS Code asks again.
+        const changed = (document: vscode.TextDocument, position: vscode.Position | undefined) => {
+            if (position) this.session.documentChanged(snapshotOf(document, position));
+        };
+        this.register(
+            vscode.workspace.onDidChangeTextDocument((event) => {
+                const editor = vscode.window.activeTextEditor;
+                if (editor?.document === event.document) changed(event.document, editor.selection.active);
+            })
+        );
+        this.register(vscode.window.onDidChangeTextEditorSelection((event) => changed(event.textEditor.document, event.selections[0]?.active)));
+
+        this.register(vscode.commands.registerCommand("enclave.toggleCompletions", () => this.toggle()));
+        this.register(
+            vscode.commands.registerCommand("enclave.triggerCompletion", () => vscode.commands.executeCommand("editor.action.inlineSuggest.trigger"))
+        );
+        this.register(
+            vscode.workspace.onDidChangeConfiguration((event) => {
+                if (!event.affectsConfiguration("enclave.completion")) return;
+                this.settings = readCompletionSettings();
+                this.session.setLimits({maxTokens: this.settings.maxTokens, timeCapMs: this.settings.timeCapMs});
+                this.statusBar.showEnabled(this.settings.enabled);
+            })
+        );
+    }
+
+    private async toggle(): Promise<void> {
+        await vscode.workspace.getConfiguration("enclave.completion").update("enabled", !this.settings.enabled, vscode.ConfigurationTarget.Global);
+    }
+}
