@@ -7,6 +7,7 @@ import {EngineClient} from "./engine/client";
 import {AskCommand} from "./provider/askCommand";
 import {ChatFeature} from "./provider/chat/chatFeature";
 import {CompletionFeature} from "./provider/completion/completionFeature";
+import {ReviewFeature} from "./provider/review/reviewFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
@@ -18,6 +19,7 @@ export interface EnclaveApi {
     readonly engine: EngineClient;
     readonly chat: ChatFeature;
     readonly completion: CompletionFeature;
+    readonly review: ReviewFeature;
     statusBarText(): string;
 }
 
@@ -34,7 +36,9 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const statusBar = new EngineStatusBar(engine);
     const chat = new ChatFeature(context, engine, log, errors);
     const completion = new CompletionFeature(engine, log);
+    const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
     context.subscriptions.push(
+        review,
         chat,
         completion,
         log,
@@ -45,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, statusBarText: () => statusBar.text};
 }
 
 /** VS Code waits for this promise, so the model process is really gone when the window closes. */

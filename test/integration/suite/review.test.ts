@@ -1,0 +1,117 @@
+// Code review in a real VS Code with the scripted model: a file review runs both passes through
+// the worker and publishes its (validated) findings as diagnostics with a report beside the code;
+// "Apply suggested fix" is one undoable edit; cancel stops the model at once.
+import assert from "node:assert/strict";
+import * as vscode from "vscode";
+import type {EnclaveApi} from "../../../src/extension";
+import type {ReviewResult} from "../../../src/review/reviewer";
+import {screenshot} from "../screenshot";
+
+async function api(): Promise<EnclaveApi> {
+    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
+    assert.ok(extension);
+    return extension.activate();
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    assert.ok(folder);
+    const uri = vscode.Uri.joinPath(folder.uri, name);
+    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(text));
+    return vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {preview: false});
+}
+
+const enclaveDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Enclave review");
+
+describe("code review", () => {
+    it("Review File runs both passes and publishes what it found as diagnostics, with a report", async () => {
+        const enclave = await api();
+        const editor = await openFile("review-me.ts", "export function div(a: number, b: number) {\n    return a / b;\n}\n");
+        const result = await vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
+        assert.ok(result, "the review finished");
+        assert.equal(result.stats.units, 1);
+        assert.ok(result.stats.structuredTokens > 0, "the structured pass ran");
+        const published = enclave.review.diagnostics.findings(editor.document.uri);
+        assert.equal(enclaveDiagnostics(editor.document.uri).length, published.length, "every kept finding is a diagnostic");
+        for (const finding of published) {
+            assert.ok(finding.startLine >= 1 && finding.endLine <= editor.document.lineCount, "findings are clamped into the file");
+            assert.ok(["error", "warning", "info"].includes(finding.severity));
+        }
+        // The report escapes markdown punctuation in names (review\-me\.ts).
+        const findReport = () =>
+            vscode.window.visibleTextEditors.find((visible) => visible.document.languageId === "markdown" && visible.document.getText().replace(/\\/g, "").includes("Enclave review: review-me.ts"));
+        for (let tries = 0; tries < 50 && !findReport(); tries++) await sleep(100);
+        const report = findReport();
+        assert.ok(
+            report,
+            `the markdown report opened beside the code (visible: ${vscode.window.visibleTextEditors.map((visible) => `${visible.document.uri.toString()} ${visible.document.getText().slice(0, 60)}`).join(" | ")})`
+        );
+        assert.equal(report.document.languageId, "markdown");
+        await screenshot("review-report");
+    });
+
+    it("Apply suggested fix changes the file in one edit, and undo restores it", async () => {
+        const enclave = await api();
+        const original = "export function div(a: number, b: number) {\n    return a / b;\n}\n";
+        const editor = await openFile("fix-me.ts", original);
+        const uri = editor.document.uri;
+        enclave.review.diagnostics.set(
+            uri,
+            [{file: "fix-me.ts", startLine: 2, endLine: 2, severity: "warning", title: "Division by zero", explanation: "b may be 0.", replacement: "    return b === 0 ? NaN : a / b;", cited: ["    return a / b;"]}],
+            original
+        );
+        assert.equal(enclaveDiagnostics(uri).length, 1);
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(1, 0, 1, 5));
+        const fix = actions.find((action) => action.title.startsWith("Apply suggested fix"));
+        assert.ok(fix?.command, "the fix is offered as a code action");
+        assert.ok(actions.some((action) => action.title.startsWith("Dismiss")));
+        await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+        assert.equal(editor.document.lineAt(1).text, "    return b === 0 ? NaN : a / b;");
+        assert.equal(enclaveDiagnostics(uri).length, 0, "the applied finding is gone");
+        await vscode.window.showTextDocument(editor.document);
+        await vscode.commands.executeCommand("undo");
+        assert.equal(editor.document.getText(), original, "one undo restores the file");
+    });
+
+    it("a fix whose code changed meanwhile is not offered", async () => {
+        const enclave = await api();
+        const editor = await openFile("moved.ts", "const a = 1;\nconst b = 2;\n");
+        enclave.review.diagnostics.set(
+            editor.document.uri,
+            [{file: "moved.ts", startLine: 2, endLine: 2, severity: "info", title: "Name", explanation: "x", replacement: "const bee = 2;", cited: ["const b = 2;"]}],
+            editor.document.getText()
+        );
+        await editor.edit((builder) => builder.replace(new vscode.Range(1, 0, 1, 12), "const b = 3;"));
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", editor.document.uri, new vscode.Range(1, 0, 1, 5));
+        assert.ok(!actions.some((action) => action.title.startsWith("Apply suggested fix")));
+    });
+
+    it("cancel stops the model at once", async () => {
+        const enclave = await api();
+        const endless = vscode.workspace.getConfiguration("enclaveTest").get<string>("endlessModel");
+        assert.ok(endless);
+        const config = vscode.workspace.getConfiguration("enclave");
+        await config.update("chat.model", endless, vscode.ConfigurationTarget.Workspace);
+        await config.update("chat.thinkingBudget", "unlimited", vscode.ConfigurationTarget.Workspace);
+        try {
+            await openFile("endless.ts", "let x = 1;\n");
+            await enclave.engine.ensureModel();
+            const running = vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
+            await sleep(2_000);
+            const cancelled = Date.now();
+            await vscode.commands.executeCommand("enclave.cancelReview");
+            assert.equal(await running, undefined, "a cancelled review has no result");
+            const stopMs = Date.now() - cancelled;
+            assert.ok(stopMs < 3_000, `stopped ${stopMs} ms after cancel`);
+            const started = Date.now();
+            const answer = await enclave.engine.chat({messages: [{role: "user", content: "Still there?"}], maxTokens: 8, thoughtBudget: 0});
+            assert.match(answer.answer, /^Hello!/);
+            assert.ok(Date.now() - started < 10_000, "the engine is free again");
+        } finally {
+            await config.update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
+            await config.update("chat.thinkingBudget", undefined, vscode.ConfigurationTarget.Workspace);
+        }
+    });
+});
