@@ -28,6 +28,11 @@ export interface ReviewSettings {
     seed?: number | undefined;
     /** The structured pass streams nothing, so the engine's no-news timeout is replaced by this. */
     structuredTimeoutMs: number;
+    /**
+     * Cap on the structured pass; absent, the grammar's worst case, so the JSON always closes. A
+     * lower cap (benchmarks on noise) may cut the JSON: that unit then gets a note, not findings.
+     */
+    structuredMaxTokens?: number | undefined;
 }
 
 export const defaultReviewSettings: ReviewSettings = {
@@ -186,7 +191,7 @@ async function reviewUnit(
                 ],
                 schema: findingsSchema(),
                 // The grammar's longest possible output: the JSON always closes before this.
-                maxTokens: findingsMaxTokens(),
+                maxTokens: settings.structuredMaxTokens ?? findingsMaxTokens(),
                 temperature: 0,
                 ...(settings.seed != null ? {seed: settings.seed} : {})
             },
