@@ -6,7 +6,7 @@
  * Ctrl-C: the first one cancels the review and stops the model, a second one exits at once.
  */
 import {existsSync, statSync} from "node:fs";
-import {relative, resolve} from "node:path";
+import {basename, relative, resolve} from "node:path";
 import {fileURLToPath, pathToFileURL} from "node:url";
 import {version} from "../../package.json";
 import {EngineClient} from "../engine/client";
@@ -85,7 +85,7 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
         }
     });
     const stateListener = client.onDidChangeState((state) => {
-        if (state.kind === "loading") progress.status(`Loading ${args.model}… ${Math.round(state.fraction * 100)}%`);
+        if (state.kind === "loading") progress.status(`Loading ${basename(args.model)}… ${Math.round(state.fraction * 100)}%`);
     });
     try {
         client.configure({
