@@ -40,7 +40,8 @@ if (requested.length === 0) {
 
 const guarded = {NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${guard}`.trim(), ENCLAVE_NETWORK_GUARD_LOG: guardLog};
 const mocha = (tier, env = {}) =>
-    npx(["mocha", "--import=tsx", "--reporter", join(root, "test/support/totals-reporter.cjs"), `test/${tier}/**/*.test.ts`], {
+    // --exit: a test that leaks a handle must not hang the run (CI has a hard time limit).
+    npx(["mocha", "--import=tsx", "--exit", "--reporter", join(root, "test/support/totals-reporter.cjs"), `test/${tier}/**/*.test.ts`], {
         ENCLAVE_TOTALS_FILE: join(artifacts, `${tier}-results.json`),
         ...env
     });

@@ -87,15 +87,19 @@ describe("worker: completion, abort, concurrency and crashes", function () {
     it("runs chat and completion at the same time on their own sequences", async () => {
         const controller = new AbortController();
         let chatEvents = 0;
-        let chatEventsWhenCompleted = -1;
         const chat = client.chat(ask("Talk forever."), {signal: controller.signal, onEvent: () => chatEvents++});
-        while (chatEvents < 5) await new Promise((resolve) => setTimeout(resolve, 5));
-        const completion = await client.complete({prefix: "fn(", suffix: ")"});
-        chatEventsWhenCompleted = chatEvents;
-        assert.equal(completion.text, "return a + b;");
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        assert.ok(chatEvents > chatEventsWhenCompleted, "the chat kept streaming while and after the completion ran");
-        controller.abort();
+        try {
+            while (chatEvents < 5) await new Promise((resolve) => setTimeout(resolve, 5));
+            const completion = await client.complete({prefix: "fn(", suffix: ")"});
+            const chatEventsWhenCompleted = chatEvents;
+            assert.equal(completion.text, "return a + b;");
+            // The chat was not waiting for the completion: it is still streaming afterwards.
+            const deadline = Date.now() + 10_000;
+            while (chatEvents <= chatEventsWhenCompleted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+            assert.ok(chatEvents > chatEventsWhenCompleted, "the chat kept streaming after the completion ran");
+        } finally {
+            controller.abort();
+        }
         assert.equal((await chat).stopReason, "abort");
     });
 
