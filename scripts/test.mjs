@@ -1,6 +1,7 @@
 // `npm test`: everything a change must pass, in order — build, typecheck, lint, then the test tiers:
 //   unit         pure logic, no model, no VS Code
 //   engine       the real worker process and node-llama-cpp on generated models
+//   cli          enclave-review end to end in temporary git repositories
 //   ui           the webviews in real headless Chromium (rendering, buttons, XSS payloads)
 //   integration  the extension inside a real VS Code (code-server + headless Chromium here)
 // The engine and integration tiers run under a network guard: any non-loopback connection or
@@ -12,7 +13,7 @@ import {join, resolve} from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
 const artifacts = join(root, "test-artifacts");
-const allTiers = ["unit", "engine", "ui", "integration"];
+const allTiers = ["unit", "engine", "cli", "ui", "integration"];
 const requested = process.argv.slice(2).filter((arg) => allTiers.includes(arg));
 const tiers = requested.length > 0 ? requested : allTiers;
 const guard = join(root, "test", "support", "network-guard.cjs");
@@ -50,7 +51,7 @@ for (const tier of tiers) {
     rmSync(join(artifacts, `${tier}-results.json`), {force: true});
     const ok = tier === "integration"
         ? npx(["tsx", "test/integration/run.ts"], guarded)
-        : mocha(tier, tier === "engine" ? guarded : tier === "ui" ? {ENCLAVE_UI_NO_BUILD: "1"} : {});
+        : mocha(tier, tier === "engine" || tier === "cli" ? guarded : tier === "ui" ? {ENCLAVE_UI_NO_BUILD: "1"} : {});
     if (!ok) failures.push(tier);
 }
 

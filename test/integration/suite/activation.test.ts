@@ -1,3 +1,4 @@
+// Runs first (suites load in name order): activation must be checked before any suite loads a model.
 // The extension and its engine inside a real VS Code: activation loads nothing; a question asked
 // through the `enclave.ask` command is answered by the scripted model through the worker process
 // that the real extension host forked; the status bar shows each state.
