@@ -67,7 +67,7 @@ describe("code review", () => {
         const fix = actions.find((action) => action.title.startsWith("Apply suggested fix"));
         assert.ok(fix?.command, "the fix is offered as a code action");
         assert.ok(actions.some((action) => action.title.startsWith("Dismiss")));
-        await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+        await vscode.commands.executeCommand(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
         assert.equal(editor.document.lineAt(1).text, "    return b === 0 ? NaN : a / b;");
         assert.equal(enclaveDiagnostics(uri).length, 0, "the applied finding is gone");
         await vscode.window.showTextDocument(editor.document);
