@@ -50,13 +50,18 @@ export function missingSystemPackages() {
     return missing;
 }
 
-/** @param {string[]} args @param {string} cwd @param {NodeJS.ProcessEnv} env */
-function npm(args, cwd, env = process.env) {
+/**
+ * @param {string[]} args @param {string} cwd @param {NodeJS.ProcessEnv} env
+ * @param {string} [nodePath] run npm's CLI (`npmCli`) with this Node instead of the `npm` on PATH
+ * @param {string} [npmCli]
+ */
+function npm(args, cwd, env = process.env, nodePath, npmCli) {
     const started = Date.now();
     // Installing from the registry is the harness's own traffic: npm must not run under the test
     // network guard that `npm test` puts in NODE_OPTIONS.
     const options = (env.NODE_OPTIONS ?? "").replace(/(--require[= ]|-r )\S*network-guard\.cjs/g, "").trim();
-    const result = spawnSync("npm", args, {cwd, env: {...env, NODE_OPTIONS: options}, stdio: "inherit"});
+    const [command, commandArgs] = nodePath && npmCli ? [nodePath, [npmCli, ...args]] : ["npm", args];
+    const result = spawnSync(command, commandArgs, {cwd, env: {...env, NODE_OPTIONS: options}, stdio: "inherit"});
     if (result.status !== 0) {
         throw new Error(`npm ${args.join(" ")} failed (exit ${result.status ?? result.signal}) in ${cwd}`);
     }
@@ -97,12 +102,15 @@ function ensureServer() {
     // Node 24 first on PATH: code-server's postinstall checks the Node that runs npm and builds
     // native modules for it. npm_config_nodedir points node-gyp at that package's headers instead of
     // downloading them (and overrides a user-level `nodedir`).
-    const env = {
-        ...process.env,
-        PATH: `${join(nodeDir, "bin")}${delimiter}${process.env.PATH ?? ""}`,
-        npm_config_nodedir: nodeDir
-    };
-    const seconds = npm(["ci", "--no-audit", "--no-fund"], serverDir, env);
+    // Under `npm test` the environment says which Node ran the outer npm (npm_node_execpath and
+    // friends, node_modules/.bin on PATH); left in, code-server's postinstall finds Node 20 again.
+    // So: none of the outer npm's variables, and npm itself run by Node 24.
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.toLowerCase().startsWith("npm_")));
+    const path = (process.env.PATH ?? "").split(delimiter).filter((dir) => !/node_modules[\\/]\.bin|node-gyp-bin/.test(dir));
+    env.PATH = [join(nodeDir, "bin"), ...path].join(delimiter);
+    env.npm_config_nodedir = nodeDir;
+    const npmCli = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath) ? process.env.npm_execpath : undefined;
+    const seconds = npm(["ci", "--no-audit", "--no-fund"], serverDir, env, npmCli ? paths.node : undefined, npmCli);
     writeFileSync(marker, wanted);
     log(`code-server installed in ${seconds} s`);
 }
