@@ -55,7 +55,8 @@ class ViewTap {
 
     forward(message: {type: string; turnId?: string; text?: string}): void {
         if (message.type === "turnStarted") this.queue.push({type: "__select", selector: `[data-turn-id="${message.turnId}"] .${this.part}`});
-        if (message.text != null && (message.type === "answerChunk" || message.type === "thoughtChunk")) {
+        // The chat view also gets thought chunks (for its "Thinking…" line); only its part counts here.
+        if (message.text != null && message.type === (this.part === "answer" ? "answerChunk" : "thoughtChunk")) {
             this.chars += nonWhitespace(message.text);
             this.posts.push({t: now(), chars: this.chars});
         }
