@@ -5,33 +5,19 @@
 import assert from "node:assert/strict";
 import {mkdirSync} from "node:fs";
 import {join, resolve} from "node:path";
-import type {Browser} from "playwright-core";
 import {answerChunks, answerStats, initChat, sampleAnswer, sampleCode, turnStarted} from "./fixtures";
-import {buildMedia, launchBrowser, WebviewPage, WebviewServer} from "./harness";
+import {useBrowser, WebviewPage} from "./harness";
 import {darkTheme, lightTheme} from "./theme";
 
 const screenshots = resolve(import.meta.dirname, "../../test-artifacts/ui");
 
 describe("chat webview (Chromium)", function () {
     this.timeout(60_000);
-    const server = new WebviewServer();
-    let browser: Browser;
+    const {server, browser: getBrowser} = useBrowser();
     let view: WebviewPage;
 
-    before(async function () {
-        this.timeout(120_000);
-        buildMedia();
-        await server.start();
-        browser = await launchBrowser();
-    });
-
-    after(async () => {
-        await browser?.close();
-        await server.stop();
-    });
-
     beforeEach(async () => {
-        view = await WebviewPage.open(browser, server, "chat", {theme: darkTheme});
+        view = await WebviewPage.open(getBrowser(), server, "chat", {theme: darkTheme});
         await view.send(initChat());
     });
 
@@ -145,7 +131,7 @@ describe("chat webview (Chromium)", function () {
         await view.page.getByRole("button", {name: "Attach the current file"}).click();
         const state = await view.state();
         assert.deepEqual(state, {draft: "draft text", attach: ["file"]});
-        const restored = await WebviewPage.open(browser, server, "chat", {theme: darkTheme, state});
+        const restored = await WebviewPage.open(getBrowser(), server, "chat", {theme: darkTheme, state});
         try {
             assert.equal(await restored.page.getByRole("textbox", {name: "Message to Enclave"}).inputValue(), "draft text");
             assert.equal(await restored.page.getByRole("button", {name: "Attach the current file"}).getAttribute("aria-pressed"), "true");
@@ -154,7 +140,7 @@ describe("chat webview (Chromium)", function () {
             await restored.close();
         }
         // A state that is not ours (an older version's) is ignored, not trusted.
-        const stale = await WebviewPage.open(browser, server, "chat", {theme: darkTheme, state: {draft: 5, attach: ["clipboard"]}});
+        const stale = await WebviewPage.open(getBrowser(), server, "chat", {theme: darkTheme, state: {draft: 5, attach: ["clipboard"]}});
         try {
             assert.equal(await stale.page.getByRole("textbox", {name: "Message to Enclave"}).inputValue(), "");
             assert.deepEqual(stale.pageErrors, []);
@@ -296,7 +282,7 @@ describe("chat webview (Chromium)", function () {
     it("saves screenshots in light and dark themes", async () => {
         mkdirSync(screenshots, {recursive: true});
         for (const theme of [lightTheme, darkTheme]) {
-            const page = await WebviewPage.open(browser, server, "chat", {theme, width: 320, height: 760});
+            const page = await WebviewPage.open(getBrowser(), server, "chat", {theme, width: 320, height: 760});
             try {
                 await page.send(
                     initChat({

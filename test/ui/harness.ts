@@ -268,3 +268,29 @@ export class WebviewPage {
         await this.context.close();
     }
 }
+
+/**
+ * Mocha hooks shared by the UI suites: build the bundles, start the loopback server and Chromium
+ * once for the enclosing `describe`, and close both after it. Returns live accessors.
+ */
+export function useBrowser(): {readonly server: WebviewServer; readonly browser: () => Browser} {
+    const server = new WebviewServer();
+    let browser: Browser | undefined;
+    before(async function () {
+        this.timeout(120_000);
+        buildMedia();
+        await server.start();
+        browser = await launchBrowser();
+    });
+    after(async () => {
+        await browser?.close();
+        await server.stop();
+    });
+    return {
+        server,
+        browser: () => {
+            if (!browser) throw new Error("the browser is not running (use inside the describe that called useBrowser)");
+            return browser;
+        }
+    };
+}

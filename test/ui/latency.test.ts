@@ -4,9 +4,8 @@
  * loose because this machine is shared — the issue's target (p95 ≤ 50 ms) is checked by the bench.
  */
 import assert from "node:assert/strict";
-import type {Browser} from "playwright-core";
 import {initChat} from "./fixtures";
-import {buildMedia, launchBrowser, WebviewPage, WebviewServer} from "./harness";
+import {useBrowser, WebviewPage} from "./harness";
 import {darkTheme} from "./theme";
 import {latencyStats, measureTokenToDom, proseChunks} from "./tokenLatency";
 
@@ -26,24 +25,11 @@ describe("token-to-DOM latency", function () {
     });
 
     describe("in Chromium", () => {
-        const server = new WebviewServer();
-        let browser: Browser;
-
-        before(async function () {
-            this.timeout(120_000);
-            buildMedia();
-            await server.start();
-            browser = await launchBrowser();
-        });
-
-        after(async () => {
-            await browser?.close();
-            await server.stop();
-        });
+        const {server, browser: getBrowser} = useBrowser();
 
         for (const view of ["chat", "trace"] as const) {
             it(`${view}: 2000 chunks, nothing dropped`, async () => {
-                const page = await WebviewPage.open(browser, server, view, {theme: darkTheme});
+                const page = await WebviewPage.open(getBrowser(), server, view, {theme: darkTheme});
                 try {
                     if (view === "chat") await page.send(initChat());
                     const result = await measureTokenToDom(page.page, {view, chunks: 2000});

@@ -5,9 +5,8 @@
 import assert from "node:assert/strict";
 import {mkdirSync} from "node:fs";
 import {join, resolve} from "node:path";
-import type {Browser} from "playwright-core";
 import {thoughtChunks, traceStats} from "./fixtures";
-import {buildMedia, launchBrowser, WebviewPage, WebviewServer} from "./harness";
+import {useBrowser, WebviewPage} from "./harness";
 import {darkTheme, lightTheme} from "./theme";
 
 const screenshots = resolve(import.meta.dirname, "../../test-artifacts/ui");
@@ -16,24 +15,11 @@ const thought = "Okay, the user wants to sort numbers.\n\nFirst, `sort()` compar
 
 describe("trace webview (Chromium)", function () {
     this.timeout(60_000);
-    const server = new WebviewServer();
-    let browser: Browser;
+    const {server, browser: getBrowser} = useBrowser();
     let view: WebviewPage;
 
-    before(async function () {
-        this.timeout(120_000);
-        buildMedia();
-        await server.start();
-        browser = await launchBrowser();
-    });
-
-    after(async () => {
-        await browser?.close();
-        await server.stop();
-    });
-
     beforeEach(async () => {
-        view = await WebviewPage.open(browser, server, "trace", {theme: darkTheme});
+        view = await WebviewPage.open(getBrowser(), server, "trace", {theme: darkTheme});
     });
 
     afterEach(async function () {
@@ -121,7 +107,7 @@ describe("trace webview (Chromium)", function () {
     it("saves screenshots in light and dark themes", async () => {
         mkdirSync(screenshots, {recursive: true});
         for (const theme of [lightTheme, darkTheme]) {
-            const page = await WebviewPage.open(browser, server, "trace", {theme, width: 320, height: 560});
+            const page = await WebviewPage.open(getBrowser(), server, "trace", {theme, width: 320, height: 560});
             try {
                 await page.send({
                     type: "init",

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import type {Browser} from "playwright-core";
 import {answerChunks, answerStats, initChat, thoughtChunks, traceStats, turnStarted} from "./fixtures";
-import {buildMedia, launchBrowser, WebviewPage, WebviewServer, type ViewName} from "./harness";
+import {useBrowser, WebviewPage, type WebviewServer, type ViewName} from "./harness";
 import {darkTheme} from "./theme";
 import {xssPayloads} from "./xssPayloads";
 
@@ -73,20 +73,7 @@ async function assertInert(page: WebviewPage, selector: string, label: string): 
 
 describe("XSS: model output never executes (Chromium)", function () {
     this.timeout(60_000);
-    const server = new WebviewServer();
-    let browser: Browser;
-
-    before(async function () {
-        this.timeout(120_000);
-        buildMedia();
-        await server.start();
-        browser = await launchBrowser();
-    });
-
-    after(async () => {
-        await browser?.close();
-        await server.stop();
-    });
+    const {server, browser: getBrowser} = useBrowser();
 
     it(`has at least 30 payloads (${xssPayloads.length})`, () => {
         assert.ok(xssPayloads.length >= 30);
@@ -94,7 +81,7 @@ describe("XSS: model output never executes (Chromium)", function () {
     });
 
     it("the detectors work: an injected handler runs without the CSP and is blocked with it", async () => {
-        const {strict, noCsp} = await openPair(browser, server, "chat");
+        const {strict, noCsp} = await openPair(getBrowser(), server, "chat");
         try {
             const inject = (page: WebviewPage): Promise<void> =>
                 page.page.evaluate(() => {
@@ -113,7 +100,7 @@ describe("XSS: model output never executes (Chromium)", function () {
     describe("in chat answers (streamed markdown)", () => {
         let pair: Pair;
         before(async () => {
-            pair = await openPair(browser, server, "chat");
+            pair = await openPair(getBrowser(), server, "chat");
             await Promise.all([pair.strict.send(initChat()), pair.noCsp.send(initChat())]);
         });
         after(async () => {
@@ -164,7 +151,7 @@ describe("XSS: model output never executes (Chromium)", function () {
     describe("in thoughts (trace view)", () => {
         let pair: Pair;
         before(async () => {
-            pair = await openPair(browser, server, "trace");
+            pair = await openPair(getBrowser(), server, "trace");
         });
         after(async () => {
             assert.deepEqual(await pair.strict.cspViolations(), []);
@@ -191,7 +178,7 @@ describe("XSS: model output never executes (Chromium)", function () {
     });
 
     it("host strings (titles, labels, errors, model name) are text too", async () => {
-        const {strict, noCsp} = await openPair(browser, server, "chat");
+        const {strict, noCsp} = await openPair(getBrowser(), server, "chat");
         try {
             const texts = xssPayloads.map((payload) => payload.text);
             const all = texts.join(" ");
