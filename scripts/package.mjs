@@ -34,7 +34,7 @@ if (missing.length > 0) console.warn(`warning: @node-llama-cpp/${missing.join(",
 
 const ignore = [
     // Sources, tests and tooling: the VSIX needs dist/, media/ and the runtime node_modules only.
-    "src/**", "test/**", "media/**", "!media/enclave.svg", "bench/**", "scripts/**", ".ci/**", ".cache/**", "test-artifacts/**", "out/**",
+    "src/**", "test/**", "dist/test/**", "media/**", "!media/enclave.svg", "bench/**", "scripts/**", ".ci/**", ".cache/**", "test-artifacts/**", "out/**",
     "**/*.map", "**/*.ts", "tsconfig.json", "esbuild.mjs", "eslint.config.mjs", ".gitignore", "*.vsix",
     // Other platforms' llama.cpp binaries.
     ...installed.filter((name) => !keep.has(name)).map((name) => `node_modules/@node-llama-cpp/${name}/**`),
