@@ -1,0 +1,93 @@
+/**
+ * The baselines of the completion benchmark: the prompts the session sent, run through
+ * node-llama-cpp directly in this process, with the same model, context size, sequence count and
+ * threads as the worker. The prompt is built exactly as the worker's `runComplete` builds it
+ * (infill when there is a suffix and the model has FIM tokens, special-token text parsed when asked,
+ * a written BOS dropped when node-llama-cpp prepends its own), so both sides evaluate the same
+ * tokens; `promptTokens` is counted the same way too, which lets the benchmark check that.
+ */
+import {getLlama, LlamaCompletion, LlamaText, SpecialTokensText, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
+import type {CompleteParams} from "../../src/engine/protocol";
+
+export interface ReplayTiming {
+    ms: number;
+    promptTokens: number;
+    reusedTokens: number;
+    generatedTokens: number;
+}
+
+export class DirectReplayer {
+    private constructor(
+        private readonly llama: Llama,
+        readonly model: LlamaModel,
+        private readonly context: LlamaContext,
+        private readonly sequence: LlamaContextSequence,
+        private readonly completion: LlamaCompletion
+    ) {}
+
+    static async create(options: {modelPath: string; contextSize: number; sequences: number; threads: number; maxThreads: number}): Promise<DirectReplayer> {
+        const llama = await getLlama({gpu: false, build: "never", maxThreads: options.maxThreads});
+        const model = await llama.loadModel({modelPath: options.modelPath, gpuLayers: 0});
+        // The worker's chat-role context has one sequence per use (chat, completion, review): the same
+        // layout here, so attention over the KV cache costs the same.
+        const context = await model.createContext({contextSize: options.contextSize, sequences: options.sequences, threads: options.threads});
+        const sequence = context.getSequence();
+        return new DirectReplayer(llama, model, context, sequence, new LlamaCompletion({contextSequence: sequence}));
+    }
+
+    get contextSize(): number {
+        return this.context.contextSize;
+    }
+
+    /** Forgets the KV cache: the next prompt is evaluated from its first token. */
+    async clear(): Promise<void> {
+        await this.sequence.clearHistory();
+    }
+
+    /** Runs one prompt with exactly `maxTokens` to generate at most (no time cap: evaluation is what is measured). */
+    async run(params: CompleteParams, maxTokens: number): Promise<ReplayTiming> {
+        const useInfill = params.suffix != null && this.completion.infillSupported;
+        const prefix = params.specialTokens ? withSpecialTokens(params.prefix, this.model) : params.prefix;
+        let generatedTokens = 0;
+        const options = {
+            maxTokens: Math.max(1, maxTokens),
+            temperature: params.temperature ?? 0,
+            ...(params.stop && params.stop.length > 0 ? {customStopTriggers: params.stop} : {}),
+            onToken: (tokens: readonly Token[]) => {
+                generatedTokens += tokens.length;
+            }
+        };
+        const before = [...this.sequence.contextTokens];
+        const started = performance.now();
+        if (useInfill) await this.completion.generateInfillCompletionWithMeta(prefix, params.suffix ?? "", options);
+        else await this.completion.generateCompletionWithMeta(prefix, options);
+        const ms = performance.now() - started;
+        const after = this.sequence.contextTokens;
+        return {ms, promptTokens: Math.max(0, after.length - generatedTokens), reusedTokens: commonPrefixLength(before, after), generatedTokens};
+    }
+
+    /** Characters per token of `text` in this model's vocabulary. */
+    charsPerToken(text: string): number {
+        return text.length / Math.max(1, this.model.tokenize(text).length);
+    }
+
+    async dispose(): Promise<void> {
+        await this.context.dispose();
+        await this.model.dispose();
+        await this.llama.dispose();
+    }
+}
+
+/** As the worker's complete.ts: a BOS written by the prompt builder is dropped when node-llama-cpp prepends one. */
+function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
+    const bos = model.tokens.bosString;
+    const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
+    return LlamaText(new SpecialTokensText(text));
+}
+
+function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+    const length = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < length && a[i] === b[i]) i++;
+    return i;
+}
