@@ -15,16 +15,17 @@
  * Measured in the same run: latency to each suggestion, prompt tokens evaluated and reused per
  * model call, cache and typed-through hits, aborted calls and how long they kept the model busy,
  * model calls made while the user typed through a shown suggestion, and suggestions that arrived
- * for a snapshot that was no longer current. Then, with the worker shut down, two baselines on the
- * prompts of the completed model calls, through node-llama-cpp in this process: cold (a cleared
- * sequence per prompt) and warm ideal (the prompts in order on one sequence, so only tokens not
- * shared with the previous prompt are evaluated), each generating as many tokens as the session's
+ * for a snapshot that was no longer current; after the last keystroke, how long the worker stays
+ * busy with evaluations nobody waits for. Then, with the worker shut down, baselines on the prompts
+ * of the completed model calls, through node-llama-cpp in this process (baselines.ts): cold (a
+ * cleared sequence per prompt) and warm ideal (each prompt right after the one sent before it, so
+ * only the tokens they do not share are evaluated), each generating as many tokens as the session's
  * call did. Progress goes to stderr; details to .cache/bench/; the last line is one JSON object.
  *
  * Environment: BENCH_SEED (7), BENCH_SESSION_BUDGET_S (300), BENCH_COLD_SAMPLES (8),
- * BENCH_COLD_BUDGET_S (120), BENCH_WARM_BUDGET_S (150), BENCH_BUDGETS=prefix,suffix,context (prompt
- * budgets in estimated tokens instead of the extension's defaults), BENCH_MODEL=tiny (checks the benchmark
- * itself quickly on a tiny random model; its numbers mean nothing).
+ * BENCH_COLD_BUDGET_S (120), BENCH_WARM_BUDGET_S (150); BENCH_BUDGETS=prefix,suffix,context tries
+ * other prompt budgets (estimated tokens) than the extension's defaults; BENCH_MODEL=tiny checks
+ * the benchmark itself quickly on a tiny random model (its numbers mean nothing).
  */
 import {existsSync, readFileSync} from "node:fs";
 import {mkdir, writeFile} from "node:fs/promises";
@@ -156,9 +157,9 @@ async function main(): Promise<void> {
     const abortedCalls = calls.filter((call) => call.result?.stopReason === "abort" || (call.error !== undefined && call.settleAfterAbortMs !== undefined));
     // Too few completed calls say nothing about the baselines: then replay every prompt sent (to the first token).
     const replaySet = completed.length >= minCompletedForReplay ? "completed" : "all sent (too few completed; each to its first token)";
-    const toReplay = completed.length >= minCompletedForReplay ? completed : calls.filter((call) => call.params.prefix !== "");
+    const toReplay = completed.length >= minCompletedForReplay ? completed : calls;
     log(`replaying ${toReplay.length} prompts in-process (${replaySet})…`);
-    const baselines = await runBaselines({modelPath, info, sequences: 3, coldSamples, coldBudgetMs, warmBudgetMs, log}, toReplay, mainText);
+    const baselines = await runBaselines({modelPath, info, sequences: 3, coldSamples, coldBudgetMs, warmBudgetMs, log}, calls, toReplay, mainText);
 
     // --- the numbers ---
     const keys = driver.keystrokes;
@@ -176,6 +177,7 @@ async function main(): Promise<void> {
     const warmTimes = baselines.warm.map((entry) => entry.timing.ms);
     const coldTimes = baselines.cold.map((entry) => entry.timing.ms);
     const warmIdealP50Ms = percentile(warmTimes, 50);
+    const warmCompletedOnlyP50Ms = percentile(baselines.warmCompletedOnly.map((entry) => entry.timing.ms), 50);
     const coldP50Ms = percentile(coldTimes, 50);
     const coldCalls = new Set(baselines.cold.map((entry) => entry.call));
     const byCall = new Map(completed.map((call) => [call.index, call]));
@@ -253,14 +255,19 @@ async function main(): Promise<void> {
             replayablePrompts: baselines.replayable,
             warmReplayed: baselines.warm.length,
             warmSubsampled: baselines.warm.length < baselines.replayable,
+            warmIdealNote: "warm ideal: each prompt on a sequence holding the prompt the session sent just before it (only the tokens they do not share are evaluated); warm completed-only: the completed prompts alone, in order",
             warmIdealP95Ms: round(percentile(warmTimes, 95)),
+            warmCompletedOnlyReplayed: baselines.warmCompletedOnly.length,
+            warmCompletedOnlyP50Ms: round(warmCompletedOnlyP50Ms),
+            p50VsWarmCompletedOnlyRatio: ratio(p50Ms, warmCompletedOnlyP50Ms),
             warmIdealPromptTokensEvaluated: sum(baselines.warm.map((entry) => Math.max(0, entry.timing.promptTokens - entry.timing.reusedTokens))),
             coldSampled: baselines.cold.length,
             coldSubsampled: baselines.cold.length < baselines.replayable,
-            coldSampleNote: "cold runs a spread-out sample of the completed prompts (each evaluates the whole prompt); warm ideal replays them all in order unless warmSubsampled",
+            coldSampleNote: "cold runs a spread-out sample of the replayed prompts (each evaluates the whole prompt, within BENCH_COLD_BUDGET_S); warm ideal times them all unless warmSubsampled",
             warmIdealP50OnColdSampleMs: round(percentile(baselines.warm.filter((entry) => coldCalls.has(entry.call)).map((entry) => entry.timing.ms), 50)),
             promptTokenMismatches,
             warmReplayS: round(baselines.warmMs / 1000),
+            warmCompletedOnlyReplayS: round(baselines.warmCompletedOnlyMs / 1000),
             coldReplayS: round(baselines.coldMs / 1000)
         },
         targets: {

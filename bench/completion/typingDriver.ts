@@ -82,22 +82,27 @@ export class TypingDriver {
     private shown: Shown | undefined;
     private controller: AbortController | undefined;
     private last: Promise<void> = Promise.resolve();
-    private lastPickLine: number;
-
+    /** The line the feeder last took a chunk around. */
+    private lastPickLine = 0;
     private readonly editor: SimulatedEditor;
     private readonly session: CompletionSession;
     private readonly ring: ContextRing;
     private readonly rng: Rng;
+    /** On the benchmark's clock: typing stops here (the run stays bounded on a slow machine). */
     private readonly deadline: number;
     private readonly clock: () => number;
     private readonly log: (message: string) => void;
 
     constructor(init: {editor: SimulatedEditor; session: CompletionSession; ring: ContextRing; rng: Rng; deadline: number; clock: () => number; log: (message: string) => void}) {
-        ({editor: this.editor, session: this.session, ring: this.ring, rng: this.rng, deadline: this.deadline, clock: this.clock, log: this.log} = init);
-        const editor = this.editor;
+        this.editor = init.editor;
+        this.session = init.session;
+        this.ring = init.ring;
+        this.rng = init.rng;
+        this.deadline = init.deadline;
+        this.clock = init.clock;
+        this.log = init.log;
         // Opening the file: the feeder takes a chunk around the cursor (the file's start).
-        this.ring.addAround({...editor.snapshot(), offset: 0});
-        this.lastPickLine = 0;
+        this.ring.addAround({...this.editor.snapshot(), offset: 0});
     }
 
     /** For the backend: is the user typing through a suggestion on screen right now? */
