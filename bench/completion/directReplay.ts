@@ -6,8 +6,9 @@
  * a written BOS dropped when node-llama-cpp prepends its own), so both sides evaluate the same
  * tokens; `promptTokens` is counted the same way too, which lets the benchmark check that.
  */
-import {getLlama, LlamaCompletion, LlamaText, SpecialTokensText, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
+import {getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {CompleteParams} from "../../src/engine/protocol";
+import {commonPrefixLength, withSpecialTokens} from "../../src/engine/worker/complete";
 
 export interface ReplayTiming {
     ms: number;
@@ -78,16 +79,3 @@ export class DirectReplayer {
     }
 }
 
-/** As the worker's complete.ts: a BOS written by the prompt builder is dropped when node-llama-cpp prepends one. */
-function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
-    const bos = model.tokens.bosString;
-    const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
-    return LlamaText(new SpecialTokensText(text));
-}
-
-function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
-    const length = Math.min(a.length, b.length);
-    let i = 0;
-    while (i < length && a[i] === b[i]) i++;
-    return i;
-}

@@ -71,13 +71,13 @@ function completionFor(loaded: LoadedModel): LlamaCompletion {
  * A prompt written in the model's chat format. node-llama-cpp prepends BOS itself when the model
  * asks for it, so a BOS written by the prompt builder is dropped rather than doubled.
  */
-function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
+export function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
     const bos = model.tokens.bosString;
     const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
     return LlamaText(new SpecialTokensText(text));
 }
 
-function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
     const length = Math.min(a.length, b.length);
     let i = 0;
     while (i < length && a[i] === b[i]) i++;
