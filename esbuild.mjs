@@ -3,6 +3,8 @@
 //   dist/worker.mjs   — ESM, the model process; node-llama-cpp is ESM-only with top-level await,
 //                       so it stays external and is imported only here.
 //   dist/enclave-review.mjs — ESM, the offline review CLI (package "bin"); forks dist/worker.mjs.
+//   dist/download.mjs — ESM, the model download process the extension forks for each download
+//                       (node-llama-cpp's downloader; ending the process ends all its sockets).
 //   dist/media/       — the chat and trace webviews for the browser: chat.js/.css, trace.js/.css and
 //                       the codicon font they reference (load them through asWebviewUri).
 // Flags: --watch rebuilds on change; --production minifies and drops source maps.
@@ -35,6 +37,14 @@ const builds = [
     {
         ...common,
         entryPoints: {worker: "src/engine/worker/main.ts"},
+        outdir: "dist",
+        outExtension: {".js": ".mjs"},
+        format: "esm",
+        external: ["node-llama-cpp", "@node-llama-cpp/*"]
+    },
+    {
+        ...common,
+        entryPoints: {download: "src/models/downloadProcess.ts"},
         outdir: "dist",
         outExtension: {".js": ".mjs"},
         format: "esm",

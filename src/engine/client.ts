@@ -155,6 +155,21 @@ export class EngineClient extends Disposable {
         return (await this.withModel("countTokens", {text, model: role}, {}, role)).count;
     }
 
+    /** This machine, the presets judged for it, and the models folder's contents (no model is loaded for it). */
+    modelsOverview(modelsDir: string, signal?: AbortSignal): Promise<ResultOf<"modelsOverview">> {
+        return this.request("modelsOverview", {modelsDir}, {signal});
+    }
+
+    /** Checks a GGUF file and copies (or links) it into the models folder. */
+    importModel(params: ParamsOf<"importModel">, options: RequestOptions<"importModel"> = {}): Promise<ResultOf<"importModel">> {
+        return this.request("importModel", params, options);
+    }
+
+    /** Deletes an installed model's files (only inside the models folder). */
+    deleteModel(modelsDir: string, entryPath: string): Promise<ResultOf<"deleteModel">> {
+        return this.request("deleteModel", {modelsDir, entryPath});
+    }
+
     /** Fresh info (memory in use changes) when the model of `role` is loaded, otherwise undefined. */
     async info(role: ModelRole = "chat"): Promise<ModelInfo | undefined> {
         if (!this.loaded.has(role) || !this.worker?.isAlive) return undefined;
@@ -358,7 +373,7 @@ export class EngineClient extends Disposable {
 
 function sameModel(a: LoadParams, b: LoadParams): boolean {
     return a.modelPath === b.modelPath && (a.role ?? "chat") === (b.role ?? "chat") && (a.contextSize ?? 0) === (b.contextSize ?? 0) &&
-        (a.threads ?? 0) === (b.threads ?? 0) && (a.gpu ?? "auto") === (b.gpu ?? "auto");
+        (a.threads ?? 0) === (b.threads ?? 0) && (a.gpu ?? "auto") === (b.gpu ?? "auto") && a.gpuLayers === b.gpuLayers;
 }
 
 function abortedError(): EngineError {

@@ -5,6 +5,7 @@
  */
 import {z} from "zod";
 import {engineErrorCodes} from "./errors";
+import {modelManagerMethods} from "./modelManagerProtocol";
 
 export const sequenceNames = ["chat", "completion", "review"] as const;
 export type SequenceName = (typeof sequenceNames)[number];
@@ -24,7 +25,9 @@ const LoadParams = z.object({
     contextSize: z.number().int().nonnegative().optional(),
     /** 0 or absent: the machine's math cores. */
     threads: z.number().int().nonnegative().optional(),
-    gpu: z.enum(["auto", "off"]).optional()
+    gpu: z.enum(["auto", "off"]).optional(),
+    /** Layers to put on the GPU; absent: as many as fit ("auto"). Ignored when `gpu` is "off". */
+    gpuLayers: z.number().int().nonnegative().optional()
 });
 export type LoadParams = z.infer<typeof LoadParams>;
 
@@ -141,7 +144,8 @@ export const methods = {
     complete: {params: CompleteParams, event: CompleteEvent, result: CompleteResult},
     structured: {params: StructuredParams, event: NoEvent, result: StructuredResult},
     tokenize: {params: TokenizeParams, event: NoEvent, result: z.object({tokens: z.array(z.number().int())})},
-    countTokens: {params: TokenizeParams, event: NoEvent, result: z.object({count: z.number().int()})}
+    countTokens: {params: TokenizeParams, event: NoEvent, result: z.object({count: z.number().int()})},
+    ...modelManagerMethods
 } as const;
 
 export type Methods = typeof methods;

@@ -7,6 +7,7 @@ import {EngineError, describeError, type EngineErrorData} from "../errors";
 import {parseHostMessage, parsePart, type EventOf, type LogLevel, type Method, type ParamsOf, type ResultOf, type WorkerMessage} from "../protocol";
 import {runChat} from "./chat";
 import {runComplete} from "./complete";
+import {deleteModel, importModel, modelsOverview} from "./modelManager";
 import {ModelRuntime} from "./runtime";
 import {runStructured} from "./structured";
 
@@ -33,7 +34,10 @@ const handlers: {[M in Method]: Handler<M>} = {
     complete: (params, signal, emit) => runComplete(runtime.require(params.model), params, signal, emit),
     structured: (params, signal) => runStructured(runtime.require("chat"), params, signal),
     tokenize: async ({text, specialTokens, model}) => ({tokens: [...runtime.require(model).model.tokenize(text, specialTokens ?? false)]}),
-    countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(model).model.tokenize(text, specialTokens ?? false).length})
+    countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(model).model.tokenize(text, specialTokens ?? false).length}),
+    modelsOverview: (params) => modelsOverview(params, () => runtime.hardware()),
+    importModel: (params, signal, emit) => importModel(params, signal, emit),
+    deleteModel: (params) => deleteModel(params)
 };
 
 async function handle<M extends Method>(id: number, method: M, rawParams: unknown): Promise<void> {

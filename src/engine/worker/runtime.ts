@@ -68,7 +68,7 @@ export class ModelRuntime {
         try {
             model = await llama.loadModel({
                 modelPath: params.modelPath,
-                gpuLayers: params.gpu === "off" ? 0 : "auto",
+                gpuLayers: params.gpu === "off" ? 0 : (params.gpuLayers ?? "auto"),
                 onLoadProgress: onProgress,
                 loadSignal: signal
             });
@@ -148,7 +148,12 @@ export class ModelRuntime {
         this.llama = undefined;
     }
 
-    private async getLlama(params: LoadParams): Promise<Llama> {
+    /** The Llama models load onto (made now if no model was loaded yet): hardware detection reads the same devices. */
+    hardware(): Promise<Llama> {
+        return this.getLlama({gpu: "auto"});
+    }
+
+    private async getLlama(params: Pick<LoadParams, "gpu">): Promise<Llama> {
         this.llama ??= await getLlama({
             gpu: params.gpu === "off" ? false : "auto",
             // Never compile or download at run time: the prebuilt binaries ship with the extension.

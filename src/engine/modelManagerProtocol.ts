@@ -1,0 +1,102 @@
+/**
+ * The model manager's part of the host↔worker protocol: what the worker reports about this machine
+ * and the models folder, and the import and delete operations. They run in the worker because
+ * hardware detection and GGUF checks need node-llama-cpp, which the extension host never imports.
+ * protocol.ts adds these to its method map; both ends validate them like every other message.
+ *
+ * Failures of import and delete are results, not engine errors: they carry the model manager's own
+ * codes (e.g. "InvalidModel" with one plain-words problem per fault) for the UI to show as they are.
+ */
+import {z} from "zod";
+
+const ModelsDirParams = z.object({modelsDir: z.string().min(1)});
+
+const Problem = z.object({code: z.string(), message: z.string()});
+export type ModelProblemData = z.infer<typeof Problem>;
+
+const Failure = z.object({code: z.string(), message: z.string(), problems: z.array(Problem), detail: z.string().optional()});
+export type ModelFailureData = z.infer<typeof Failure>;
+
+const Role = z.enum(["chat", "completion"]);
+
+const MachineSummary = z.object({
+    /** "23 GB RAM, no GPU" */
+    description: z.string(),
+    ramBytes: z.number(),
+    gpu: z.union([z.enum(["metal", "cuda", "vulkan"]), z.literal(false)]),
+    vramBytes: z.number(),
+    unifiedMemory: z.boolean(),
+    freeDiskBytes: z.number()
+});
+
+/** One catalogue preset judged for this machine (the preset itself is in the catalogue, by id). */
+const PresetVerdict = z.object({
+    id: z.string(),
+    fits: z.boolean(),
+    /** How it would run, or why it can't. */
+    reason: z.string(),
+    /** Why a preset that fits is still not the recommendation. */
+    note: z.string().optional(),
+    recommended: z.boolean(),
+    contextSize: z.number(),
+    gpuLayers: z.number(),
+    totalLayers: z.number()
+});
+export type PresetVerdictData = z.infer<typeof PresetVerdict>;
+
+const Installed = z.object({
+    entryPath: z.string(),
+    fileName: z.string(),
+    files: z.array(z.string()),
+    sizeBytes: z.number(),
+    linked: z.boolean(),
+    name: z.string().optional(),
+    architecture: z.string().optional(),
+    quantization: z.string().optional(),
+    parameters: z.number().optional(),
+    roles: z.array(Role),
+    presetId: z.string().optional(),
+    problems: z.array(Problem)
+});
+export type InstalledModelData = z.infer<typeof Installed>;
+
+const Overview = z.object({
+    machine: MachineSummary,
+    /** One sentence for the first-run flow. */
+    summary: z.string(),
+    recommended: z.object({chat: z.string().optional(), completion: z.string().optional()}),
+    /** Chat presets before completion presets; within each, those that fit first, best first. */
+    presets: z.array(PresetVerdict),
+    installed: z.array(Installed),
+    disk: z.object({modelsBytes: z.number(), linkedBytes: z.number(), partialBytes: z.number(), freeBytes: z.number()}),
+    /** Interrupted downloads that a new download of the same preset resumes. */
+    partials: z.array(z.object({id: z.string(), sizeBytes: z.number()}))
+});
+export type ModelsOverview = z.infer<typeof Overview>;
+
+const ImportParams = ModelsDirParams.extend({sourcePath: z.string().min(1), mode: z.enum(["copy", "link"]).optional()});
+const ImportEvent = z.object({kind: z.literal("copied"), copiedBytes: z.number(), totalBytes: z.number()});
+const Imported = z.object({
+    entryPath: z.string(),
+    files: z.array(z.string()),
+    sizeBytes: z.number(),
+    linked: z.boolean(),
+    alreadyInstalled: z.boolean()
+});
+export type ImportedModelData = z.infer<typeof Imported>;
+const ImportResult = z.discriminatedUnion("ok", [
+    z.object({ok: z.literal(true), model: Imported}),
+    z.object({ok: z.literal(false), error: Failure})
+]);
+
+const DeleteParams = ModelsDirParams.extend({entryPath: z.string().min(1)});
+const DeleteResult = z.discriminatedUnion("ok", [z.object({ok: z.literal(true)}), z.object({ok: z.literal(false), error: Failure})]);
+
+const NoEvent = z.never();
+
+/** method name → [params, streamed event, result]; spread into protocol.ts's `methods`. */
+export const modelManagerMethods = {
+    modelsOverview: {params: ModelsDirParams, event: NoEvent, result: Overview},
+    importModel: {params: ImportParams, event: ImportEvent, result: ImportResult},
+    deleteModel: {params: DeleteParams, event: NoEvent, result: DeleteResult}
+} as const;

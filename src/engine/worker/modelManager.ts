@@ -1,0 +1,90 @@
+/**
+ * The model manager's requests, answered in the model process: hardware detection and GGUF checks
+ * need node-llama-cpp, which only this process imports. Detection reads the Llama the models load
+ * onto, so the fit check reasons about the devices the engine really uses.
+ */
+import type {Llama} from "node-llama-cpp";
+import {catalogue} from "../../models/catalogue";
+import {ModelError, describeError} from "../../models/errors";
+import {describeMachine, detectMachine} from "../../models/hardware";
+import {importGguf} from "../../models/importGguf";
+import {deleteInstalledModel, diskUsage, listInstalledModels, listPartialDownloads} from "../../models/library";
+import {recommend} from "../../models/recommend";
+import type {ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
+import type {EventOf, ParamsOf, ResultOf} from "../protocol";
+
+export async function modelsOverview({modelsDir}: ParamsOf<"modelsOverview">, llama: () => Promise<Llama>): Promise<ModelsOverview> {
+    const machine = await detectMachine({llama: await llama(), modelsDir});
+    const recommendation = recommend(machine, catalogue);
+    const [installed, disk, partials] = await Promise.all([listInstalledModels(modelsDir), diskUsage(modelsDir), listPartialDownloads(modelsDir)]);
+    return {
+        machine: {
+            description: describeMachine(machine),
+            ramBytes: machine.ramBytes,
+            gpu: machine.gpu,
+            vramBytes: machine.vramBytes,
+            unifiedMemory: machine.unifiedMemory,
+            freeDiskBytes: machine.freeDiskBytes
+        },
+        summary: recommendation.summary,
+        recommended: {chat: recommendation.chat?.preset.id, completion: recommendation.completion?.preset.id},
+        presets: recommendation.presets.map(({preset, fit, recommended, note}) => ({
+            id: preset.id,
+            fits: fit.fits,
+            reason: fit.reason,
+            note,
+            recommended,
+            contextSize: fit.contextSize,
+            gpuLayers: fit.gpuLayers,
+            totalLayers: fit.totalLayers
+        })),
+        installed: installed.map((model) => ({
+            entryPath: model.entryPath,
+            fileName: model.fileName,
+            files: [...model.files],
+            sizeBytes: model.sizeBytes,
+            linked: model.linked,
+            name: model.name,
+            architecture: model.architecture,
+            quantization: model.quantization,
+            parameters: model.parameters,
+            roles: [...model.roles],
+            presetId: model.presetId,
+            problems: model.problems.map((problem) => ({...problem}))
+        })),
+        disk: {...disk},
+        partials: partials.map(({id, sizeBytes}) => ({id, sizeBytes}))
+    };
+}
+
+export async function importModel(
+    {sourcePath, modelsDir, mode}: ParamsOf<"importModel">,
+    signal: AbortSignal,
+    emit: (event: EventOf<"importModel">) => void
+): Promise<ResultOf<"importModel">> {
+    try {
+        const model = await importGguf(sourcePath, modelsDir, {
+            mode,
+            signal,
+            onProgress: (copiedBytes, totalBytes) => emit({kind: "copied", copiedBytes, totalBytes})
+        });
+        return {ok: true, model: {...model, files: [...model.files]}};
+    } catch (error) {
+        return {ok: false, error: toFailure(error, "The file could not be imported.")};
+    }
+}
+
+export async function deleteModel({modelsDir, entryPath}: ParamsOf<"deleteModel">): Promise<ResultOf<"deleteModel">> {
+    try {
+        await deleteInstalledModel(modelsDir, entryPath);
+        return {ok: true};
+    } catch (error) {
+        return {ok: false, error: toFailure(error, "The model could not be deleted.")};
+    }
+}
+
+function toFailure(error: unknown, fallback: string): ModelFailureData {
+    if (error instanceof ModelError)
+        return {code: error.code, message: error.message, problems: error.problems.map((problem) => ({...problem})), detail: error.detail};
+    return {code: "Failed", message: fallback, problems: [], detail: describeError(error)};
+}
