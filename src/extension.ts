@@ -11,6 +11,7 @@ import {ReviewFeature} from "./provider/review/reviewFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
+import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readRequestTimeoutMs} from "./provider/settings";
 import {EngineStatusBar} from "./provider/statusBar";
 
@@ -20,6 +21,7 @@ export interface EnclaveApi {
     readonly chat: ChatFeature;
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
+    readonly models: ModelsFeature;
     statusBarText(): string;
 }
 
@@ -37,6 +39,12 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const chat = new ChatFeature(context, engine, log, errors);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
+    const models = new ModelsFeature({
+        engine,
+        log,
+        errors,
+        downloadProcessPath: vscode.Uri.joinPath(context.extensionUri, "dist", "download.mjs").fsPath
+    });
     context.subscriptions.push(
         review,
         chat,
@@ -44,12 +52,13 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         log,
         statusBar,
         new ModelSettingsSync(engine),
+        models,
         new ModelCommands(engine, log, errors),
         new AskCommand(engine, log, errors)
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, models, statusBarText: () => statusBar.text};
 }
 
 /** VS Code waits for this promise, so the model process is really gone when the window closes. */

@@ -1,5 +1,7 @@
+import {homedir} from "node:os";
+import {join} from "node:path";
 import * as vscode from "vscode";
-import type {LoadParams} from "../engine/protocol";
+import type {LoadParams, ModelRole} from "../engine/protocol";
 import type {ChatSettings} from "../chat/chatController";
 import {Disposable} from "../engine/lifecycle";
 import type {EngineClient} from "../engine/client";
@@ -22,8 +24,44 @@ function readModel(key: "chat.model" | "completion.model"): LoadParams | undefin
         modelPath: expandHome(modelPath),
         contextSize: config.get<number>("engine.contextSize", 0),
         threads: config.get<number>("engine.threads", 0),
-        gpu: config.get<"auto" | "off">("engine.gpu", "auto")
+        gpu: config.get<"auto" | "off">("engine.gpu", "auto"),
+        gpuLayers: readGpuLayers(config.get<unknown>("engine.gpuLayers", "auto"))
     };
+}
+
+/** "auto" (or anything that is not a whole number ≥ 0): as many layers as fit, node-llama-cpp's own choice. */
+function readGpuLayers(value: unknown): number | undefined {
+    return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+}
+
+const modelSettingKeys: Record<ModelRole, "chat.model" | "completion.model"> = {chat: "chat.model", completion: "completion.model"};
+
+/** The configured model file of `role`, as written in the settings (home expanded), or undefined. */
+export function readModelPath(role: ModelRole): string | undefined {
+    return (role === "chat" ? readChatModel() : readCompletionModel())?.modelPath;
+}
+
+/**
+ * Makes `modelPath` the model of `role` (undefined: none — for completions, use the chat model).
+ * Written where the setting is in effect now: a workspace value would otherwise hide a user value.
+ */
+export async function useModel(role: ModelRole, modelPath: string | undefined): Promise<void> {
+    const key = modelSettingKeys[role];
+    const config = vscode.workspace.getConfiguration("enclave");
+    const target = config.inspect<string>(key)?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
+    await config.update(key, modelPath, target);
+}
+
+/** Where downloaded and imported models go. Default: `~/.enclave/models`, beside the user's other files and kept across reinstalls. */
+export function readModelsFolder(): string {
+    const folder = vscode.workspace.getConfiguration("enclave.models").get<string>("folder", "").trim();
+    return folder === "" ? join(homedir(), ".enclave", "models") : expandHome(folder);
+}
+
+/** The Hugging Face server downloads come from (a mirror, or a loopback server in tests). */
+export function readHuggingFaceEndpoint(): string {
+    const endpoint = vscode.workspace.getConfiguration("enclave.models").get<string>("huggingFaceEndpoint", "").trim();
+    return endpoint === "" ? "https://huggingface.co" : endpoint;
 }
 
 /** Thinking budgets by name, in thought tokens (-1: no limit). */

@@ -2,16 +2,25 @@ import * as vscode from "vscode";
 import type {EngineClient, EngineState} from "../engine/client";
 import {Disposable} from "../engine/lifecycle";
 import {basename} from "node:path";
+import {readModelPath} from "./settings";
 
-/** The model's state at a glance: not loaded · loading · ready (with memory) · error. */
+/**
+ * The active model(s) and the engine's state at a glance: "no model" · the configured model(s),
+ * not loaded yet · loading n% · ready with the model process's memory · error.
+ */
 export class EngineStatusBar extends Disposable {
     private readonly item = this.register(vscode.window.createStatusBarItem("enclave.engine", vscode.StatusBarAlignment.Right, 100));
 
-    constructor(engine: EngineClient) {
+    constructor(private readonly engine: EngineClient) {
         super();
         this.item.name = "Enclave Model";
         this.render(engine.state);
         this.register(engine.onDidChangeState((state) => this.render(state)));
+        this.register(
+            vscode.workspace.onDidChangeConfiguration((event) => {
+                if (event.affectsConfiguration("enclave.chat.model") || event.affectsConfiguration("enclave.completion.model")) this.render(this.engine.state);
+            })
+        );
         this.item.show();
     }
 
@@ -23,11 +32,20 @@ export class EngineStatusBar extends Disposable {
     private render(state: EngineState): void {
         const item = this.item;
         item.backgroundColor = undefined;
+        const chat = readModelPath("chat");
+        const completion = readModelPath("completion");
+        const models = modelNames(chat, completion);
         switch (state.kind) {
             case "notLoaded":
-                item.text = "$(circle-outline) Enclave";
-                item.tooltip = "Enclave: no model loaded. It loads on first use. Click to choose a model file.";
-                item.command = "enclave.chooseModelFile";
+                if (chat === undefined) {
+                    item.text = "$(circle-outline) Enclave: no model";
+                    item.tooltip = "Enclave: no model yet. Click to set one up (download, choose or import a GGUF file).";
+                    item.command = "enclave.setUp";
+                } else {
+                    item.text = `$(circle-outline) Enclave: ${models}`;
+                    item.tooltip = `Enclave: ${describeModels(chat, completion)} — not loaded; it loads on first use. Click to choose another model.`;
+                    item.command = "enclave.pickModel";
+                }
                 break;
             case "loading":
                 item.text = `$(loading~spin) Enclave: loading ${Math.round(state.fraction * 100)}%`;
@@ -36,16 +54,19 @@ export class EngineStatusBar extends Disposable {
                 break;
             case "ready": {
                 const info = state.info;
-                item.text = `$(check) Enclave: ${formatMemory(info.memory.rssBytes)}`;
+                item.text = `$(check) Enclave: ${modelNames(info.modelPath, completion)} · ${formatMemory(info.memory.rssBytes)}`;
                 item.tooltip = new vscode.MarkdownString(
                     [
                         `**Enclave** — model ready`,
-                        `- ${info.name ?? basename(info.modelPath)} (${info.architecture}, ${formatCount(info.parameterCount)} parameters)`,
+                        `- chat: ${info.name ?? basename(info.modelPath)} (${info.architecture}, ${formatCount(info.parameterCount)} parameters)`,
+                        `- completions: ${completion === undefined ? "the chat model" : basename(completion)}`,
                         `- context ${info.contextSize.toLocaleString("en")} tokens · ${info.threads} threads · ${info.gpu}`,
-                        `- memory: ${formatMemory(info.memory.rssBytes)} (model ${formatMemory(info.memory.modelBytes)})`
+                        `- memory of the model process: ${formatMemory(info.memory.rssBytes)} (chat model ${formatMemory(info.memory.modelBytes)})`,
+                        ``,
+                        `Click to choose another model.`
                     ].join("\n")
                 );
-                item.command = "enclave.showModelInfo";
+                item.command = "enclave.pickModel";
                 break;
             }
             case "error":
@@ -56,6 +77,20 @@ export class EngineStatusBar extends Disposable {
                 break;
         }
     }
+}
+
+/** "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M" or "<chat> + <completion>": file names without ".gguf", long ones shortened. */
+function modelNames(chat: string | undefined, completion: string | undefined): string {
+    return [chat, completion].filter((path) => path !== undefined).map((path) => shortName(path)).join(" + ");
+}
+
+function shortName(path: string): string {
+    const name = basename(path).replace(/\.gguf$/i, "").replace(/-00001-of-\d{5}$/, "");
+    return name.length > 32 ? `${name.slice(0, 31)}…` : name;
+}
+
+function describeModels(chat: string, completion: string | undefined): string {
+    return completion === undefined ? `${basename(chat)} for chat and completions` : `${basename(chat)} for chat, ${basename(completion)} for completions`;
 }
 
 export function formatMemory(bytes: number): string {

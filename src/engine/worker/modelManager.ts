@@ -8,15 +8,25 @@ import {catalogue} from "../../models/catalogue";
 import {ModelError, describeError} from "../../models/errors";
 import {describeMachine, detectMachine} from "../../models/hardware";
 import {importGguf} from "../../models/importGguf";
-import {deleteInstalledModel, diskUsage, listInstalledModels, listPartialDownloads} from "../../models/library";
-import {recommend} from "../../models/recommend";
+import {deleteInstalledModel, diskUsage, listInstalledModels, listPartialDownloads, type DiskUsage, type InstalledModel, type PartialDownload} from "../../models/library";
+import {recommend, type Recommendation} from "../../models/recommend";
 import type {ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
 import type {EventOf, ParamsOf, ResultOf} from "../protocol";
 
 export async function modelsOverview({modelsDir}: ParamsOf<"modelsOverview">, llama: () => Promise<Llama>): Promise<ModelsOverview> {
     const machine = await detectMachine({llama: await llama(), modelsDir});
-    const recommendation = recommend(machine, catalogue);
     const [installed, disk, partials] = await Promise.all([listInstalledModels(modelsDir), diskUsage(modelsDir), listPartialDownloads(modelsDir)]);
+    return overviewOf(recommend(machine, catalogue), installed, disk, partials);
+}
+
+/** The recommendation and the folder's contents as plain protocol data (pure: unit-tested with stated machines). */
+export function overviewOf(
+    recommendation: Recommendation,
+    installed: readonly InstalledModel[],
+    disk: DiskUsage,
+    partials: readonly PartialDownload[]
+): ModelsOverview {
+    const {machine} = recommendation;
     return {
         machine: {
             description: describeMachine(machine),

@@ -1,0 +1,95 @@
+/**
+ * "Import GGUF File…": pick a file, copy or link it into the models folder — checked first, in the
+ * model process (GGUF checks need node-llama-cpp) — and make it the model of its role. Every
+ * problem with the file is said in plain words.
+ */
+import path from "node:path";
+import * as vscode from "vscode";
+import {isEngineError} from "../../engine/errors";
+import type {ModelRole} from "../../engine/protocol";
+import {formatBytes} from "../../models/units";
+import {readModelsFolder, useModel} from "../settings";
+import {showModelFailure} from "./modelFailure";
+import type {ModelsContext} from "./modelsContext";
+
+export class ModelImports {
+    constructor(private readonly context: ModelsContext) {}
+
+    /** Resolves to the imported model's path, or undefined when nothing was imported. */
+    async importFile(role?: ModelRole): Promise<string | undefined> {
+        const picked = await vscode.window.showOpenDialog({
+            canSelectMany: false,
+            openLabel: "Import",
+            title: "Import a GGUF model file (for a model split into parts, pick any part)",
+            filters: {"GGUF models": ["gguf"], "All files": ["*"]}
+        });
+        const source = picked?.[0]?.fsPath;
+        if (source === undefined) return undefined;
+        const modelsDir = readModelsFolder();
+        const how = await vscode.window.showQuickPick(
+            [
+                {label: "$(copy) Copy into the models folder", mode: "copy" as const, detail: modelsDir},
+                {label: "$(link) Link to the file where it is", mode: "link" as const, detail: "No copy: the file must stay where it is (e.g. on another disk)."}
+            ],
+            {title: `Import ${path.basename(source)}`}
+        );
+        if (how === undefined) return undefined;
+        return this.importPath(source, how.mode, role);
+    }
+
+    /** Imports `source` without asking (the tests and other commands call this directly). */
+    async importPath(source: string, mode: "copy" | "link", role?: ModelRole): Promise<string | undefined> {
+        const {engine, log, errors} = this.context;
+        const modelsDir = readModelsFolder();
+        const name = path.basename(source);
+        let result;
+        try {
+            result = await vscode.window.withProgress(
+                {location: vscode.ProgressLocation.Notification, title: `Enclave: importing ${name}`, cancellable: true},
+                async (progress, token) => {
+                    const controller = new AbortController();
+                    const onCancel = token.onCancellationRequested(() => controller.abort());
+                    let reported = 0;
+                    try {
+                        return await engine.importModel({sourcePath: source, modelsDir, mode}, {
+                            signal: controller.signal,
+                            onEvent: ({copiedBytes, totalBytes}) => {
+                                const percent = totalBytes > 0 ? (100 * copiedBytes) / totalBytes : 0;
+                                progress.report({message: `${formatBytes(copiedBytes)} of ${formatBytes(totalBytes)}`, increment: Math.max(0, percent - reported)});
+                                reported = Math.max(reported, percent);
+                            }
+                        });
+                    } finally {
+                        onCancel.dispose();
+                    }
+                }
+            );
+        } catch (error) {
+            if (!isEngineError(error, "Aborted")) errors.report(error, `Import of ${name}`);
+            return undefined;
+        }
+        if (!result.ok) {
+            if (result.error.code === "Cancelled") return undefined;
+            void showModelFailure(log, `Import of ${name}`, result.error, [{label: "Choose Another File…", run: () => this.importFile(role)}]);
+            return undefined;
+        }
+        const model = result.model;
+        const useAs = role ?? (await this.roleOf(model.entryPath, modelsDir));
+        await useModel(useAs, model.entryPath);
+        log.write("info", `Imported ${name} (${formatBytes(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs}.`);
+        void vscode.window.showInformationMessage(
+            `${model.alreadyInstalled ? `${name} was already in the models folder.` : `Imported ${name}.`} Enclave uses it for ${useAs === "chat" ? "chat" : "completions"}.`
+        );
+        return model.entryPath;
+    }
+
+    /** What the file is for, from its own metadata: a FIM-only model serves completions, anything else chat. */
+    private async roleOf(entryPath: string, modelsDir: string): Promise<ModelRole> {
+        try {
+            const overview = await this.context.engine.modelsOverview(modelsDir);
+            return overview.installed.find((model) => model.entryPath === entryPath)?.roles[0] ?? "chat";
+        } catch {
+            return "chat";
+        }
+    }
+}

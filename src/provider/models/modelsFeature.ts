@@ -1,0 +1,36 @@
+/**
+ * The model manager in VS Code: Choose Model…, Set Up a Model…, Import GGUF File…, Manage Models…,
+ * and the first-run offer. Each part is its own small class; this one builds and registers them.
+ */
+import * as vscode from "vscode";
+import type {ModelRole} from "../../engine/protocol";
+import {Disposable} from "../../engine/lifecycle";
+import {FirstRun} from "./firstRun";
+import {ManageModels} from "./manageModels";
+import {ModelDownloads} from "./modelDownloads";
+import {ModelImports} from "./modelImports";
+import {ModelPicker} from "./modelPicker";
+import type {ModelsContext} from "./modelsContext";
+
+const isRole = (value: unknown): value is ModelRole => value === "chat" || value === "completion";
+
+export class ModelsFeature extends Disposable {
+    readonly downloads: ModelDownloads;
+    readonly imports: ModelImports;
+    readonly picker: ModelPicker;
+    readonly firstRun: FirstRun;
+
+    constructor(context: ModelsContext) {
+        super();
+        this.downloads = new ModelDownloads(context);
+        this.register(this.downloads);
+        this.imports = new ModelImports(context);
+        this.picker = new ModelPicker(context, this.downloads, this.imports);
+        const manage = new ManageModels(context);
+        this.firstRun = this.register(new FirstRun(context, this.downloads, this.imports, this.picker));
+        this.register(vscode.commands.registerCommand("enclave.pickModel", (role?: unknown) => this.picker.pick(isRole(role) ? role : undefined)));
+        this.register(vscode.commands.registerCommand("enclave.setUp", () => this.firstRun.offer()));
+        this.register(vscode.commands.registerCommand("enclave.importModel", (role?: unknown) => this.imports.importFile(isRole(role) ? role : undefined)));
+        this.register(vscode.commands.registerCommand("enclave.manageModels", () => manage.show()));
+    }
+}

@@ -1,0 +1,55 @@
+import assert from "node:assert/strict";
+import type { DownloadProgress } from "../../../src/models/downloadProgress";
+import { ProgressMeter } from "../../../src/models/downloadProgress";
+import { ProgressIncrements, formatDownloadProgress } from "../../../src/provider/models/progressText";
+
+const MiB = 1024 ** 2;
+const GiB = 1024 ** 3;
+
+function downloading(downloadedBytes: number, totalBytes: number, bytesPerSecond: number, secondsLeft?: number): DownloadProgress {
+    return { phase: "downloading", downloadedBytes, totalBytes, bytesPerSecond, secondsLeft };
+}
+
+describe("download progress text", () => {
+    it("shows bytes of total, speed and time left", () => {
+        assert.equal(formatDownloadProgress(downloading(312 * MiB, 1.1 * GiB, 24 * MiB, 35)), "312 MB of 1.1 GB · 24 MB/s · 35 s left");
+        assert.equal(formatDownloadProgress(downloading(2 * GiB, 4.4 * GiB, 5.5 * MiB, 460)), "2 GB of 4.4 GB · 5.5 MB/s · 7 min 40 s left");
+    });
+
+    it("leaves out speed and time left until they are known, and time left once done", () => {
+        assert.equal(formatDownloadProgress(downloading(0, 100 * MiB, 0)), "0 B of 100 MB");
+        assert.equal(formatDownloadProgress(downloading(100 * MiB, 100 * MiB, 10 * MiB, 0)), "100 MB of 100 MB · 10 MB/s");
+        assert.equal(formatDownloadProgress(downloading(0, 0, 0)), "Starting…");
+    });
+
+    it("names the phases before and after the transfer", () => {
+        assert.equal(formatDownloadProgress({ phase: "checking", downloadedBytes: 0, totalBytes: 0, bytesPerSecond: 0 }), "Connecting to the server…");
+        assert.match(formatDownloadProgress({ phase: "verifying", downloadedBytes: GiB, totalBytes: GiB, bytesPerSecond: 0, secondsLeft: 0 }), /^Checking the downloaded file \(1 GB\)/);
+    });
+
+    it("reads a real meter's output: resumed bytes count from the start, speed from the window", () => {
+        let now = 0;
+        const meter = new ProgressMeter(5000, () => now);
+        meter.update(200 * MiB, 1000 * MiB); // resumed from a partial file
+        now = 4000;
+        const text = formatDownloadProgress(meter.update(300 * MiB, 1000 * MiB));
+        // 100 MB in 4 s = 25 MB/s; 700 MB left → 28 s.
+        assert.equal(text, "300 MB of 1000 MB · 25 MB/s · 28 s left");
+    });
+});
+
+describe("progress increments", () => {
+    it("turn positions into increments that never go back and add up to 100", () => {
+        const increments = new ProgressIncrements();
+        const steps = [0, 250, 200, 500, 1000].map((bytes) => increments.next(downloading(bytes, 1000, 1)));
+        assert.deepEqual(steps, [0, 25, 0, 25, 50]);
+        assert.equal(steps.reduce((sum, step) => sum + step, 0), 100);
+        assert.equal(increments.next({ phase: "verifying", downloadedBytes: 1000, totalBytes: 1000, bytesPerSecond: 0 }), 0);
+    });
+
+    it("ignores the checking phase and an unknown total", () => {
+        const increments = new ProgressIncrements();
+        assert.equal(increments.next({ phase: "checking", downloadedBytes: 0, totalBytes: 0, bytesPerSecond: 0 }), 0);
+        assert.equal(increments.next(downloading(10, 0, 0)), 0);
+    });
+});
