@@ -1,14 +1,13 @@
 /**
  * The baselines of the completion benchmark: the prompts the session sent, run through
  * node-llama-cpp directly in this process, with the same model, context size, sequence count and
- * threads as the worker. The prompt is built exactly as the worker's `runComplete` builds it
- * (infill when there is a suffix and the model has FIM tokens, special-token text parsed when asked,
- * a written BOS dropped when node-llama-cpp prepends its own), so both sides evaluate the same
- * tokens; `promptTokens` is counted the same way too, which lets the benchmark check that.
+ * threads as the worker. The prompt tokens come from the worker's own `completionPrompt`, so both
+ * sides evaluate the same tokens; but here the uncached part is evaluated in one piece, as
+ * LlamaCompletion does it, not in the worker's abortable slices: the baseline is the plain library.
  */
 import {getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {CompleteParams} from "../../src/engine/protocol";
-import {commonPrefixLength, withSpecialTokens} from "../../src/engine/worker/complete";
+import {commonPrefixLength, completionPrompt} from "../../src/engine/worker/completionPrompt";
 
 export interface ReplayTiming {
     ms: number;
@@ -47,8 +46,8 @@ export class DirectReplayer {
 
     /** Runs one prompt with exactly `maxTokens` to generate at most (no time cap: evaluation is what is measured). */
     async run(params: CompleteParams, maxTokens: number): Promise<ReplayTiming> {
-        const useInfill = params.suffix != null && this.completion.infillSupported;
-        const prefix = params.specialTokens ? withSpecialTokens(params.prefix, this.model) : params.prefix;
+        const shiftReserve = Math.max(1, Math.floor(this.context.contextSize / 10));
+        const prompt = completionPrompt(this.model, params, this.completion.infillSupported, this.context.contextSize - shiftReserve);
         let generatedTokens = 0;
         const options = {
             maxTokens: Math.max(1, maxTokens),
@@ -58,13 +57,12 @@ export class DirectReplayer {
                 generatedTokens += tokens.length;
             }
         };
-        const before = [...this.sequence.contextTokens];
+        const reusedTokens = Math.min(prompt.tokens.length - 1, commonPrefixLength(this.sequence.contextTokens, prompt.tokens));
         const started = performance.now();
-        if (useInfill) await this.completion.generateInfillCompletionWithMeta(prefix, params.suffix ?? "", options);
-        else await this.completion.generateCompletionWithMeta(prefix, options);
+        // LlamaCompletion prepends BOS itself.
+        await this.completion.generateCompletionWithMeta(prompt.bos != null ? prompt.tokens.slice(1) : prompt.tokens, options);
         const ms = performance.now() - started;
-        const after = this.sequence.contextTokens;
-        return {ms, promptTokens: Math.max(0, after.length - generatedTokens), reusedTokens: commonPrefixLength(before, after), generatedTokens};
+        return {ms, promptTokens: prompt.tokens.length, reusedTokens, generatedTokens};
     }
 
     /** Characters per token of `text` in this model's vocabulary. */

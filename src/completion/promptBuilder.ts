@@ -1,8 +1,9 @@
 /**
  * Builds the `complete` request for one cursor position, in one of two modes chosen from the model's
  * capabilities (never its name):
- * - FIM (the vocabulary has FIM tokens): `prefix` = other files + the file before the cursor,
- *   `suffix` = the file after it; the worker renders `<|fim_prefix|>…<|fim_suffix|>…<|fim_middle|>`.
+ * - FIM (the vocabulary has FIM tokens): `prefix` = other files + the file above the cursor's line,
+ *   `suffix` = the file after the cursor, `middle` = the cursor's line up to the cursor; the worker
+ *   renders `<|fim_prefix|>prefix<|fim_suffix|>suffix<|fim_middle|>middle`.
  * - R1 (no FIM tokens): a chat turn whose answer is prefilled with an empty thought and an open code
  *   fence holding the file so far; the model continues the code and closes the fence. The thought is
  *   skipped by construction, and the fence is the stop string.
@@ -119,7 +120,7 @@ function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly Contex
     const stop = [...(params.stop ?? []), ...(options.singleLine ? ["\n"] : [])];
     if (stop.length > 0) params.stop = stop;
     else delete params.stop;
-    const estimatedTokens = estimateTokens(params.prefix) + (params.suffix != null ? estimateTokens(params.suffix) : 0);
+    const estimatedTokens = estimateTokens(params.prefix) + (params.suffix != null ? estimateTokens(params.suffix) : 0) + (params.middle != null ? estimateTokens(params.middle) : 0);
     return {mode, params, estimatedTokens, prefixStart, suffixEnd, chunks: picked};
 }
 
@@ -134,15 +135,23 @@ function fenceFor(text: string, offset: number): string {
 }
 
 function renderFim(doc: DocumentSnapshot, caps: CompletionModelCaps, chunks: readonly ContextChunk[], window: Window): Rendered {
+    // The cursor's line up to the cursor goes after `<|fim_middle|>` (see `middle` in the protocol):
+    // typing within a line then changes only the prompt's last tokens, and the suffix is evaluated
+    // again once per line instead of once per keystroke. llama.cpp's server lays infill out the same way.
+    const lineStart = Math.max(window.prefixStart, doc.text.lastIndexOf("\n", window.offset - 1) + 1);
+    const above = doc.text.slice(window.prefixStart, lineStart);
+    const middle = doc.text.slice(lineStart, window.offset);
+    const withMiddle = middle !== "" ? {middle} : {};
     if (caps.fileSeparator) {
         // Qwen2.5-Coder's repository format: each file as `<|file_sep|>path\ncontent`, the current one last.
         const renderChunk = (chunk: ContextChunk): string => `${qwenRepo.fileSep}${displayPath(chunk.uri)}\n${neutralizeSpecialTokens(trimFinalNewline(chunk.text))}\n`;
         const header = `${qwenRepo.fileSep}${displayPath(doc.uri)}\n`;
         return {
             params: {
-                prefix: chunks.map(renderChunk).join("") + header + neutralizeSpecialTokens(window.prefix),
-                // The engine parses special tokens in the prefix only: the suffix goes as it is.
+                prefix: chunks.map(renderChunk).join("") + header + neutralizeSpecialTokens(above),
+                // The engine parses special tokens in the prefix only: suffix and middle go as they are.
                 suffix: window.suffix,
+                ...withMiddle,
                 specialTokens: true
             },
             overhead: estimateTokens(header) + fimMarkers,
@@ -156,7 +165,7 @@ function renderFim(doc: DocumentSnapshot, caps: CompletionModelCaps, chunks: rea
         ? ""
         : [`Path: ${displayPath(chunk.uri)}`, ...trimFinalNewline(chunk.text).split("\n")].map((line) => `${comment} ${line}`.trimEnd()).join("\n") + "\n\n";
     return {
-        params: {prefix: chunks.map(renderChunk).join("") + window.prefix, suffix: window.suffix},
+        params: {prefix: chunks.map(renderChunk).join("") + above, suffix: window.suffix, ...withMiddle},
         overhead: fimMarkers,
         chunkCost: (chunk) => comment == null ? Number.POSITIVE_INFINITY : estimateTokens(renderChunk(chunk))
     };

@@ -91,9 +91,19 @@ export type ChatResult = z.infer<typeof ChatResult>;
 const CompleteParams = z.object({
     prefix: z.string(),
     suffix: z.string().optional(),
+    /**
+     * Infill only: text the answer starts with, placed after `<|fim_middle|>` (the current line up
+     * to the cursor). What changes while typing then sits at the prompt's very end, after the
+     * suffix, so a keystroke re-evaluates only the tokens of its own line.
+     */
+    middle: z.string().optional(),
     maxTokens: z.number().int().positive().optional(),
     stop: z.array(z.string().min(1)).optional(),
-    /** Wall-clock cap: generation stops (keeping its text) once this has passed. */
+    /**
+     * Wall-clock cap on generation: it stops (keeping its text) once this has passed since the
+     * prompt was evaluated. Prompt evaluation is not capped: it stops at an abort, and what it
+     * evaluated stays in the KV cache for the next request.
+     */
     timeCapMs: z.number().int().positive().optional(),
     temperature: z.number().min(0).max(2).optional(),
     /** Parse special-token text in `prefix` (e.g. "<｜User｜>") as the model's special tokens. */
@@ -114,6 +124,8 @@ const CompleteResult = z.object({
     /** Tokens of the prompt, and how many of them the sequence's KV cache already held. */
     promptTokens: z.number(),
     reusedTokens: z.number(),
+    /** Time spent evaluating the prompt (the tokens the cache did not hold), before generation. */
+    prefillMs: z.number().optional(),
     totalMs: z.number()
 });
 export type CompleteResult = z.infer<typeof CompleteResult>;

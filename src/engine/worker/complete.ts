@@ -1,10 +1,18 @@
 /**
- * The `complete` operation: prefix (+ suffix) in, text out. Infill when the model has FIM tokens,
- * plain continuation otherwise. A time cap stops generation and keeps what was generated, so a
- * slow machine still gets a (shorter) suggestion instead of none.
+ * The `complete` operation: prefix (+ suffix, + middle) in, text out. Infill when the model has FIM
+ * tokens, plain continuation otherwise.
+ *
+ * Two phases, because they fail differently under typing:
+ * - prefill: the prompt tokens the KV cache lacks, evaluated in abortable slices (prefill.ts). A
+ *   keystroke stops it within a slice, and what it evaluated is kept for the next request.
+ * - generation: LlamaCompletion on the now-cached prompt, under the token cap and the time cap. The
+ *   cap stops generation and keeps what was generated, so a slow machine still gets a (shorter)
+ *   suggestion instead of none.
  */
-import {LlamaCompletion, LlamaText, SpecialTokensText, type LlamaModel, type Token} from "node-llama-cpp";
+import {LlamaCompletion, type Token} from "node-llama-cpp";
 import type {CompleteEvent, CompleteParams, CompleteResult} from "../protocol";
+import {completionPrompt} from "./completionPrompt";
+import {prefill, PrefillPace} from "./prefill";
 import type {LoadedModel} from "./runtime";
 import {toStopReason} from "./stopReason";
 
@@ -12,8 +20,20 @@ const defaultMaxTokens = 128;
 
 export async function runComplete(loaded: LoadedModel, params: CompleteParams, signal: AbortSignal, emit: (event: CompleteEvent) => void): Promise<CompleteResult> {
     return loaded.lock("completion").run(async () => {
-        const completion = completionFor(loaded);
         const started = performance.now();
+        const completion = completionFor(loaded);
+        const sequence = loaded.sequence("completion");
+        const contextSize = sequence.context.contextSize;
+        // LlamaCompletion keeps a tenth of the context free for shifts and cuts longer inputs itself.
+        const shiftReserve = Math.max(1, Math.floor(contextSize / 10));
+        const prompt = completionPrompt(loaded.model, params, completion.infillSupported, contextSize - shiftReserve);
+
+        // Every token but the last: generation evaluates that one to get the first prediction.
+        const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, paceFor(loaded));
+        const prefillMs = Math.round(filled.ms);
+        const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs};
+        if (!filled.complete) return {...base, text: "", stopReason: "abort", generatedTokens: 0, totalMs: Math.round(performance.now() - started)};
+
         const capped = new AbortController();
         let timeCapHit = false;
         const timer = params.timeCapMs != null
@@ -23,33 +43,25 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
             }, params.timeCapMs)
             : undefined;
         let generatedTokens = 0;
-        const useInfill = params.suffix != null && completion.infillSupported;
-        const sequence = loaded.sequence("completion");
-        const before = sequence.contextTokens;
-        const prefix = params.specialTokens ? withSpecialTokens(params.prefix, loaded.model) : params.prefix;
-        const options = {
-            signal: AbortSignal.any([signal, capped.signal]),
-            stopOnAbortSignal: true,
-            maxTokens: params.maxTokens ?? defaultMaxTokens,
-            temperature: params.temperature ?? 0,
-            ...(params.stop && params.stop.length > 0 ? {customStopTriggers: params.stop} : {}),
-            onTextChunk: (text: string) => emit({kind: "text", text}),
-            onToken: (tokens: readonly unknown[]) => {
-                generatedTokens += tokens.length;
-            }
-        };
         try {
-            const response = useInfill
-                ? await completion.generateInfillCompletionWithMeta(prefix, params.suffix ?? "", options)
-                : await completion.generateCompletionWithMeta(prefix, options);
-            const after = sequence.contextTokens;
+            // LlamaCompletion prepends BOS itself; the rest is already in the cache but for the last token.
+            const input = prompt.bos != null ? prompt.tokens.slice(1) : prompt.tokens;
+            const response = await completion.generateCompletionWithMeta(input, {
+                signal: AbortSignal.any([signal, capped.signal]),
+                stopOnAbortSignal: true,
+                maxTokens: params.maxTokens ?? defaultMaxTokens,
+                temperature: params.temperature ?? 0,
+                ...(params.stop && params.stop.length > 0 ? {customStopTriggers: params.stop} : {}),
+                onTextChunk: (text: string) => emit({kind: "text", text}),
+                onToken: (tokens: readonly Token[]) => {
+                    generatedTokens += tokens.length;
+                }
+            });
             return {
+                ...base,
                 text: response.response,
-                mode: useInfill ? "infill" : "completion",
                 stopReason: toStopReason(response.metadata.stopReason, timeCapHit && !signal.aborted),
                 generatedTokens,
-                promptTokens: Math.max(0, after.length - generatedTokens),
-                reusedTokens: commonPrefixLength(before, after),
                 totalMs: Math.round(performance.now() - started)
             };
         } finally {
@@ -67,19 +79,11 @@ function completionFor(loaded: LoadedModel): LlamaCompletion {
     return completion;
 }
 
-/**
- * A prompt written in the model's chat format. node-llama-cpp prepends BOS itself when the model
- * asks for it, so a BOS written by the prompt builder is dropped rather than doubled.
- */
-export function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
-    const bos = model.tokens.bosString;
-    const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
-    return LlamaText(new SpecialTokensText(text));
-}
-
-export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
-    const length = Math.min(a.length, b.length);
-    let i = 0;
-    while (i < length && a[i] === b[i]) i++;
-    return i;
+function paceFor(loaded: LoadedModel): PrefillPace {
+    let pace = loaded.state.get("prefillPace") as PrefillPace | undefined;
+    if (!pace) {
+        pace = new PrefillPace();
+        loaded.state.set("prefillPace", pace);
+    }
+    return pace;
 }

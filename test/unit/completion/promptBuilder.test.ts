@@ -39,6 +39,11 @@ function commonPrefixLength(a: string, b: string): number {
     return i;
 }
 
+/** What a prompt shows before the cursor: its prefix, then (FIM) the middle that starts the answer. */
+function beforeCursor(prompt: BuiltPrompt): string {
+    return prompt.params.prefix + (prompt.params.middle ?? "");
+}
+
 function must(prompt: BuiltPrompt | undefined): BuiltPrompt {
     assert.ok(prompt, "a prompt was built");
     return prompt;
@@ -64,7 +69,9 @@ describe("promptBuilder", () => {
             assert.equal(prompt.params.specialTokens, true);
             assert.ok(prompt.params.prefix.startsWith("<|file_sep|>src/util/math.ts\nexport function clamp"));
             assert.ok(prompt.params.prefix.includes("}\n<|file_sep|>src/util/format.ts\nexport function pad"));
-            assert.ok(prompt.params.prefix.endsWith("<|file_sep|>work/src/app.ts\n" + text.slice(0, offset)));
+            const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
+            assert.ok(prompt.params.prefix.endsWith("<|file_sep|>work/src/app.ts\n" + text.slice(0, lineStart)), "the file above the cursor's line");
+            assert.equal(prompt.params.middle, text.slice(lineStart, offset), "the cursor's line goes after <|fim_middle|>");
             assert.equal(prompt.params.suffix, text.slice(offset, prompt.suffixEnd));
             assert.ok(prompt.suffixEnd > text.indexOf("\n", offset) && text[prompt.suffixEnd] === "\n", "a few whole lines after the cursor");
             assert.equal(prompt.params.maxTokens, 64);
@@ -77,13 +84,14 @@ describe("promptBuilder", () => {
             assert.equal(prompt.params.specialTokens, undefined);
             assert.ok(prompt.params.prefix.startsWith("// Path: src/util/math.ts\n// export function clamp"));
             assert.ok(!prompt.params.prefix.includes("<|"));
-            assert.ok(prompt.params.prefix.endsWith(text.slice(0, 50)));
+            assert.ok(beforeCursor(prompt).endsWith(text.slice(0, 50)));
         });
 
         it("a language without line comments gets no other files", () => {
             const doc = {...snapshot("some text\nmore text\n", 9), languageId: "plaintext"};
             const prompt = must(buildPrompt(doc, chunks, fimPlainCaps, options));
-            assert.equal(prompt.params.prefix, "some text");
+            assert.equal(prompt.params.prefix, "");
+            assert.equal(prompt.params.middle, "some text");
             assert.equal(prompt.chunks.length, 0);
         });
 
@@ -92,7 +100,7 @@ describe("promptBuilder", () => {
             const prompt = must(buildPrompt(snapshot(text, text.length), [], fimCaps, options));
             assert.ok(!prompt.params.prefix.includes("\"<|file_sep|>\""));
             assert.ok(!prompt.params.prefix.includes("</think>"));
-            assert.ok(prompt.params.prefix.endsWith("let x = "));
+            assert.equal(prompt.params.middle, "let x = ");
             assert.ok(prompt.params.prefix.includes("<\u200b|file_sep|>"), "visibly the same text for the model");
         });
     });
@@ -201,6 +209,22 @@ describe("promptBuilder", () => {
             });
         }
 
+        it("FIM: typing within a line changes only the middle; prefix and suffix stay the same", () => {
+            let text = sourceFile(40);
+            let offset = text.indexOf("let total = 0;") + "let total = 0;".length;
+            text = text.slice(0, offset) + "\n    " + text.slice(offset);
+            offset += 5;
+            const first = must(buildPrompt(snapshot(text, offset), chunks, fimCaps, options)).params;
+            for (const ch of "const count = values.length;") {
+                text = text.slice(0, offset) + ch + text.slice(offset);
+                offset++;
+                const params = must(buildPrompt(snapshot(text, offset), chunks, fimCaps, options)).params;
+                assert.equal(params.prefix, first.prefix);
+                assert.equal(params.suffix, first.suffix);
+                assert.equal(params.middle, text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset));
+            }
+        });
+
         it("R1: the code after the cursor is in the stable part", () => {
             const text = sourceFile(20);
             const offset = text.indexOf("return total") + "return ".length;
@@ -245,7 +269,7 @@ describe("promptBuilder", () => {
             for (const caps of [fimCaps, r1Caps]) {
                 const prompt = must(buildPrompt(snapshot(text, 1_500_000, "file:///min.js"), [], caps, options));
                 assert.ok(prompt.estimatedTokens < caps.contextSize);
-                assert.ok(prompt.params.prefix.endsWith(text.slice(1_500_000 - 50, 1_500_000)));
+                assert.ok(beforeCursor(prompt).endsWith(text.slice(1_500_000 - 50, 1_500_000)));
             }
         });
 

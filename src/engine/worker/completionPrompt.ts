@@ -1,0 +1,80 @@
+/**
+ * The tokens of a `complete` prompt, built here rather than inside LlamaCompletion so that the
+ * worker can evaluate them in abortable slices first (prefill.ts) and hand LlamaCompletion a prompt
+ * whose every token but the last is already in the KV cache.
+ *
+ * The layout is node-llama-cpp's own (LlamaCompletion's infill and completion prompts), plus the
+ * infill `middle`, which llama.cpp's server also places after `<|fim_middle|>`:
+ *   infill:     [BOS] <|fim_prefix|> prefix <|fim_suffix|> suffix <|fim_middle|> middle
+ *   completion: [BOS] prefix middle
+ */
+import {LlamaText, LlamaVocabularyType, SpecialTokensText, type LlamaModel, type Token} from "node-llama-cpp";
+import type {CompleteParams} from "../protocol";
+
+export interface CompletionPrompt {
+    mode: "infill" | "completion";
+    /** The whole prompt as evaluated, BOS included. */
+    tokens: Token[];
+    /** The BOS token LlamaCompletion prepends itself, if any (it is the first of `tokens`). */
+    bos: Token | undefined;
+}
+
+/**
+ * Builds the prompt; a prompt longer than `maxPromptTokens` loses tokens from the front of its
+ * prefix, as LlamaCompletion would cut it.
+ */
+export function completionPrompt(model: LlamaModel, params: CompleteParams, infillSupported: boolean, maxPromptTokens: number): CompletionPrompt {
+    const bos = beginningToken(model);
+    const tokenize = (text: string): Token[] => model.tokenize(text, false, "trimLeadingSpace");
+    const prefixTokens = params.specialTokens
+        ? withSpecialTokens(params.prefix, model).tokenize(model.tokenizer, "trimLeadingSpace")
+        : tokenize(params.prefix);
+    const middleTokens = params.middle ? tokenize(params.middle) : [];
+    const infill = model.tokens.infill;
+    const useInfill = params.suffix != null && infillSupported && infill.prefix != null && infill.suffix != null;
+    const head: Token[] = bos != null ? [bos] : [];
+    let body: Token[];
+    if (useInfill && infill.prefix != null && infill.suffix != null) {
+        const suffixTokens = tokenize(params.suffix ?? "");
+        const fixed = head.length + 3 + suffixTokens.length + middleTokens.length;
+        const keptPrefix = prefixTokens.slice(Math.max(0, prefixTokens.length - Math.max(0, maxPromptTokens - fixed)));
+        body = infill.middle != null
+            ? [infill.prefix, ...keptPrefix, infill.suffix, ...suffixTokens, infill.middle, ...middleTokens]
+            // Without a middle token, node-llama-cpp's order: suffix first, the prefix runs into the answer.
+            : [infill.suffix, ...suffixTokens, infill.prefix, ...keptPrefix, ...middleTokens];
+    } else {
+        const all = [...prefixTokens, ...middleTokens];
+        body = all.slice(Math.max(0, all.length - Math.max(1, maxPromptTokens - head.length)));
+    }
+    return {mode: useInfill ? "infill" : "completion", tokens: [...head, ...body], bos: bos ?? undefined};
+}
+
+/**
+ * A prompt written in the model's chat format. node-llama-cpp prepends BOS itself when the model
+ * asks for it, so a BOS written by the prompt builder is dropped rather than doubled.
+ */
+export function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
+    const bos = model.tokens.bosString;
+    const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
+    return LlamaText(new SpecialTokensText(text));
+}
+
+/** The token LlamaCompletion prepends to every prompt (its rule, by vocabulary type). */
+function beginningToken(model: LlamaModel): Token | null {
+    switch (model.vocabularyType) {
+        case LlamaVocabularyType.rwkv:
+        case LlamaVocabularyType.ugm:
+            return null;
+        case LlamaVocabularyType.wpm:
+            return model.tokens.bos;
+        default:
+            return model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
+    }
+}
+
+export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
+    const length = Math.min(a.length, b.length);
+    let i = 0;
+    while (i < length && a[i] === b[i]) i++;
+    return i;
+}

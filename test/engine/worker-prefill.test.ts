@@ -1,0 +1,119 @@
+// Completion prompts in the worker: the abortable prefill keeps what it evaluated, and the FIM
+// `middle` puts the cursor's line at the prompt's end, so typing on it reuses prefix and suffix.
+import assert from "node:assert/strict";
+import os from "node:os";
+import type {Llama, LlamaContext, LlamaModel, Token} from "node-llama-cpp";
+import type {EngineClient} from "../../src/engine/client";
+import type * as Prefill from "../../src/engine/worker/prefill";
+import {randomModel, TINY_RANDOM_SHAPE} from "../models/random";
+import {scriptedModel} from "../models/scripted";
+import {startClient} from "./harness";
+
+describe("worker: abortable prefill", function () {
+    this.timeout(60_000);
+    let llama: Llama;
+    let model: LlamaModel;
+    let context: LlamaContext;
+    let prefillModule: typeof Prefill;
+
+    before(async () => {
+        const nlc = await import("node-llama-cpp");
+        prefillModule = await import("../../src/engine/worker/prefill");
+        llama = await nlc.getLlama({gpu: false, build: "never", logLevel: nlc.LlamaLogLevel.error});
+        model = await llama.loadModel({modelPath: await randomModel(TINY_RANDOM_SHAPE)});
+        context = await model.createContext({contextSize: 2048, threads: os.availableParallelism()});
+    });
+    after(async () => {
+        await context?.dispose();
+        await model?.dispose();
+        await llama?.dispose();
+    });
+
+    const tokens = (count: number, seed: number): Token[] => Array.from({length: count}, (_, i) => ((i * 37 + seed) % 400) + 10) as Token[];
+
+    /** A pace with fixed slices that aborts `controller` after `abortAfter` slices. */
+    function fixedPace(slice: number, controller: AbortController, abortAfter: number): Prefill.PrefillPace {
+        const pace = new prefillModule.PrefillPace();
+        let slices = 0;
+        pace.sliceSize = () => slice;
+        const record = pace.record.bind(pace);
+        pace.record = (count, ms) => {
+            record(count, ms);
+            if (++slices === abortAfter) controller.abort();
+        };
+        return pace;
+    }
+
+    it("stops between slices at an abort and keeps what it evaluated; the next call resumes there", async () => {
+        const sequence = context.getSequence();
+        try {
+            const prompt = tokens(500, 1);
+            const controller = new AbortController();
+            const stopped = await prefillModule.prefill(sequence, prompt, controller.signal, fixedPace(64, controller, 2));
+            assert.deepEqual({complete: stopped.complete, reused: stopped.reused, evaluated: stopped.evaluated}, {complete: false, reused: 0, evaluated: 128});
+            assert.deepEqual(sequence.contextTokens, prompt.slice(0, 128), "the evaluated slices stay in the KV cache");
+
+            const resumed = await prefillModule.prefill(sequence, prompt, new AbortController().signal, new prefillModule.PrefillPace());
+            assert.deepEqual({complete: resumed.complete, reused: resumed.reused, evaluated: resumed.evaluated}, {complete: true, reused: 128, evaluated: 372});
+            assert.deepEqual(sequence.contextTokens, prompt);
+        } finally {
+            sequence.dispose();
+        }
+    });
+
+    it("drops the cached tail that differs and keeps the shared head", async () => {
+        const sequence = context.getSequence();
+        try {
+            const first = tokens(300, 1);
+            await prefillModule.prefill(sequence, first, new AbortController().signal, new prefillModule.PrefillPace());
+            const second = [...first.slice(0, 200), ...tokens(50, 7)];
+            const result = await prefillModule.prefill(sequence, second, new AbortController().signal, new prefillModule.PrefillPace());
+            assert.equal(result.reused, 200);
+            assert.equal(result.evaluated, 50);
+            assert.deepEqual(sequence.contextTokens, second);
+        } finally {
+            sequence.dispose();
+        }
+    });
+
+    it("sizes slices from the measured speed, within bounds", () => {
+        const pace = new prefillModule.PrefillPace(250, 32, 2048);
+        assert.equal(pace.sliceSize(), 64, "a small first slice before any measurement");
+        pace.record(256, 1000); // 256 tokens/s: a quarter second is 64 tokens
+        assert.equal(pace.sliceSize(), 64);
+        const fast = new prefillModule.PrefillPace(250, 32, 2048);
+        fast.record(4096, 100); // a GPU: 40k tokens/s
+        assert.equal(fast.sliceSize(), 2048);
+        const slow = new prefillModule.PrefillPace(250, 32, 2048);
+        slow.record(64, 2000); // 32 tokens/s
+        assert.equal(slow.sliceSize(), 32);
+    });
+});
+
+describe("worker: FIM middle", function () {
+    this.timeout(90_000);
+    let client: EngineClient;
+
+    before(async () => {
+        ({client} = startClient());
+        client.configure({modelPath: await scriptedModel()});
+        await client.ensureModel();
+    });
+    after(() => client.shutdown());
+
+    it("puts the middle after <|fim_middle|>: typing on the cursor's line reuses prefix and suffix", async () => {
+        const prefix = "function add(a, b) {\n".repeat(20);
+        const suffix = "\n}\n".repeat(20);
+        const first = await client.complete({prefix, suffix, middle: "    ret"});
+        assert.equal(first.mode, "infill");
+        // The scripted model answers its infill only right after <|fim_middle|>; after other text it
+        // continues with its plain completion, which shows the middle came last.
+        assert.equal(first.text, "console.log(42);\n}");
+        const second = await client.complete({prefix, suffix, middle: "    retu"});
+        const middleTokens = (await client.tokenize("    retu")).length;
+        assert.ok(second.reusedTokens >= second.promptTokens - middleTokens - 1, `only the middle was evaluated again (${second.reusedTokens} of ${second.promptTokens} reused)`);
+        const withoutMiddle = await client.complete({prefix, suffix});
+        assert.equal(withoutMiddle.text, "return a + b;", "no middle: the answer starts right after <|fim_middle|>");
+        assert.ok(withoutMiddle.reusedTokens >= withoutMiddle.promptTokens - 2, "prefix and suffix were still cached");
+    });
+});
