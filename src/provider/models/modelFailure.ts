@@ -32,7 +32,8 @@ export async function showModelFailure(
 ): Promise<void> {
     log.write("error", `${context}: [${failure.code}] ${failure.message}${failure.problems.length > 1 ? `\n${failure.problems.map((problem) => `- ${problem.message}`).join("\n")}` : ""}${failure.detail ? `\n${failure.detail}` : ""}`);
     const all = [...(offlineCodes.has(failure.code) ? [{label: importAction, run: () => vscode.commands.executeCommand("enclave.importModel")}] : []), ...actions];
-    const choice = await vscode.window.showErrorMessage(`Enclave: ${failure.message}`, ...all.map((action) => action.label), showLog);
+    const text = failure.message.startsWith("Enclave") ? failure.message : `Enclave: ${failure.message}`;
+    const choice = await vscode.window.showErrorMessage(text, ...all.map((action) => action.label), showLog);
     if (choice === showLog) log.show();
     else await all.find((action) => action.label === choice)?.run();
 }

@@ -3,6 +3,7 @@
 // through the `enclave.ask` command is answered by the scripted model through the worker process
 // that the real extension host forked; the status bar shows each state.
 import assert from "node:assert/strict";
+import {basename} from "node:path";
 import * as vscode from "vscode";
 import type {EnclaveApi} from "../../../src/extension";
 import type {ChatResult} from "../../../src/engine/protocol";
@@ -46,7 +47,10 @@ describe("engine in the extension host", () => {
     it("shows the ready state and memory in the status bar", async () => {
         const enclave = await api();
         await waitFor(() => enclave.engine.state.kind === "ready", "the ready state");
-        assert.match(enclave.statusBarText(), /^\$\(check\) Enclave: \d+(\.\d)? (MB|GB)$/);
+        // The active model (its file name) and the model process's memory.
+        const name = basename(vscode.workspace.getConfiguration("enclave").get<string>("chat.model") ?? "").replace(/\.gguf$/, "");
+        assert.match(enclave.statusBarText(), /^\$\(check\) Enclave: .+ · \d+(\.\d)? (MB|GB)$/);
+        assert.ok(enclave.statusBarText().includes(name.slice(0, 20)), `${enclave.statusBarText()} names ${name}`);
         await screenshot("status-bar-ready");
     });
 

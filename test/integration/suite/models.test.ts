@@ -1,0 +1,188 @@
+// The model manager in a real VS Code. From a state with no chat model, the first-run offer names
+// the preset recommended for this machine (asked of the model process); accepting it (the
+// notification's primary action, as a click would) downloads the preset from a loopback server
+// that speaks the Hugging Face paths — serving the scripted model's bytes under the preset's own
+// repository path — with a progress notification; the downloaded model becomes the chat model and
+// answers. An unreachable server fails within seconds. Settings are restored afterwards, so the
+// suites after this one still see the scripted model.
+import assert from "node:assert/strict";
+import {existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {basename, dirname, join} from "node:path";
+import * as vscode from "vscode";
+import type {ChatResult} from "../../../src/engine/protocol";
+import type {EnclaveApi} from "../../../src/extension";
+import {catalogue, presetById, type ModelPreset} from "../../../src/models/catalogue";
+import {closedPortUrl, startHfServer, type HfServer} from "../../engine/modelsHfServer";
+import {capturedText, screenshot} from "../screenshot";
+
+async function api(): Promise<EnclaveApi> {
+    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
+    assert.ok(extension);
+    return extension.activate();
+}
+
+async function waitFor(condition: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
+    const started = Date.now();
+    while (!condition()) {
+        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${typeof what === "string" ? what : what()}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+}
+
+/**
+ * Opens the notification centre (this VS Code runs with its smoke-test driver, which shows no toasts)
+ * and screenshots until the visible text contains `expected`; undefined where screenshots are not
+ * available (desktop VS Code).
+ */
+async function screenText(name: string, expected: string, timeoutMs = 10_000): Promise<string | undefined> {
+    await vscode.commands.executeCommand("notifications.showList");
+    const started = Date.now();
+    for (;;) {
+        if ((await screenshot(name)) === undefined) return undefined;
+        const text = capturedText(name) ?? "";
+        if (text.includes(expected) || Date.now() - started > timeoutMs) return text;
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+}
+
+/** `user/repo/path` of an `hf:user/repo/path` URI: the server's key for the file. */
+const repoPath = (uri: string): string => uri.replace(/^hf:/, "");
+
+describe("model manager", function () {
+    this.timeout(180_000);
+    const config = () => vscode.workspace.getConfiguration("enclave");
+    let scriptedPath: string;
+    let scriptedBytes: Buffer;
+    let modelsDir: string;
+    let server: HfServer | undefined;
+
+    before(async () => {
+        await api();
+        scriptedPath = config().inspect<string>("chat.model")?.globalValue ?? "";
+        assert.ok(scriptedPath, "the test profile names the scripted model");
+        scriptedBytes = readFileSync(scriptedPath);
+        modelsDir = mkdtempSync(join(tmpdir(), "enclave-it-models-"));
+        await config().update("models.folder", modelsDir, vscode.ConfigurationTarget.Global);
+    });
+
+    after(async () => {
+        const enclave = await api();
+        await vscode.commands.executeCommand("notifications.hideList");
+        await config().update("chat.model", scriptedPath, vscode.ConfigurationTarget.Global);
+        await config().update("models.folder", undefined, vscode.ConfigurationTarget.Global);
+        await config().update("models.huggingFaceEndpoint", undefined, vscode.ConfigurationTarget.Global);
+        await waitFor(() => enclave.engine.configuredModel?.modelPath === scriptedPath, "the scripted model to be configured again");
+        await enclave.engine.unload();
+        await vscode.commands.executeCommand("notifications.clearAll");
+        await server?.close();
+        rmSync(modelsDir, {recursive: true, force: true});
+    });
+
+    it("first run: offers the recommended preset, downloads it with a progress notification, and the model answers", async () => {
+        const enclave = await api();
+        // What the model process recommends for this machine; the server serves the scripted model under that preset's path.
+        const overview = await enclave.engine.modelsOverview(modelsDir);
+        const preset = overview.recommended.chat === undefined ? undefined : presetById(overview.recommended.chat);
+        assert.ok(preset, `a chat preset fits this machine (${overview.summary})`);
+        assert.equal(preset.files.length, 1, "the recommendation for a test machine is a single file");
+        const rate = Math.ceil(scriptedBytes.length / 4); // about 4 s: long enough to see the progress
+        server = await startHfServer({files: new Map([[repoPath(preset.files[0] ?? ""), scriptedBytes]]), bytesPerSecond: rate, lifetimeMs: 170_000});
+        await config().update("models.huggingFaceEndpoint", server.url, vscode.ConfigurationTarget.Global);
+        // No chat model, none loaded: the state a fresh profile starts in.
+        await enclave.engine.unload();
+        await config().update("chat.model", undefined, vscode.ConfigurationTarget.Global);
+        await waitFor(() => enclave.engine.configuredModel === undefined, "the chat model to be unset");
+        assert.match(enclave.statusBarText(), /no model/);
+
+        const requestsBefore = server.requests.length;
+        const setUp = vscode.commands.executeCommand<string | undefined>("enclave.setUp");
+        await waitFor(() => enclave.models.firstRun.lastOffer !== undefined, "the first-run offer");
+        const offer = enclave.models.firstRun.lastOffer ?? "";
+        assert.ok(offer.startsWith(`Set up Enclave: download ${preset.label} (`), offer);
+        assert.equal(server.requests.length, requestsBefore, "nothing touched the network before the user accepted");
+        const text = await screenText("models-first-run-offer", "Set up Enclave: download");
+        if (text !== undefined) {
+            assert.ok(text.includes("Set up Enclave: download"), `the offer is on screen:\n${text.slice(0, 2000)}`);
+            assert.ok(text.includes("Import GGUF File"), "with the import action");
+        }
+
+        // The notification's primary action ("Download"), as a click on it.
+        const started = Date.now();
+        await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+        await waitFor(() => (enclave.models.downloads.lastDownload?.messages ?? []).some((message) => / of .* · .*\/s/.test(message)), "download progress with a speed", 20_000);
+        const progressText = await screenText("models-download-progress", `downloading ${preset.label}`, 2000);
+        if (progressText !== undefined) {
+            const text = progressText;
+            assert.ok(text.includes(`downloading ${preset.label}`), `the progress notification is on screen:\n${text.slice(0, 2000)}`);
+        }
+
+        const entryPath = await setUp;
+        const record = enclave.models.downloads.lastDownload;
+        assert.equal(record?.outcome, "done");
+        assert.equal(entryPath, join(modelsDir, basename(preset.files[0] ?? "")));
+        assert.ok(entryPath !== undefined && readFileSync(entryPath).equals(scriptedBytes), "the downloaded file is the served one");
+        assert.equal(existsSync(join(modelsDir, ".downloads")), false, "no partial files left");
+        const messages = record?.messages ?? [];
+        const downloading = messages.filter((message) => / of /.test(message));
+        assert.ok(downloading.length >= 3, `several progress updates: ${JSON.stringify(messages)}`);
+        assert.ok(messages.some((message) => /left$/.test(message)), "with the time left");
+        console.log(`  model download: ${scriptedBytes.length} bytes at ${rate} B/s in ${Date.now() - started} ms (download process ${record?.durationMs} ms), ${messages.length} progress updates: ${downloading.slice(0, 3).join(" | ")} …`);
+
+        assert.equal(config().get<string>("chat.model"), entryPath, "the downloaded model is now the chat model");
+        await waitFor(() => enclave.engine.configuredModel?.modelPath === entryPath, "the engine to take the new model");
+        const result = await vscode.commands.executeCommand<ChatResult>("enclave.ask", "Say hello.");
+        assert.equal(result?.answer, "Hello!");
+        assert.equal(result?.thought, "Hmm, ok.");
+        await waitFor(() => enclave.engine.state.kind === "ready", "the ready state");
+        assert.match(enclave.statusBarText(), new RegExp(`^\\$\\(check\\) Enclave: ${basename(entryPath, ".gguf").slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.* · \\d+(\\.\\d)? (MB|GB)$`));
+        await screenshot("models-ready");
+    });
+
+    it("an unreachable server fails the download within 5 seconds, with nothing left behind", async () => {
+        const enclave = await api();
+        const preset = catalogue.find((candidate) => candidate.role === "completion" && candidate.files.length === 1) as ModelPreset;
+        await config().update("models.huggingFaceEndpoint", await closedPortUrl(), vscode.ConfigurationTarget.Global);
+        const chatBefore = config().get<string>("chat.model");
+        const started = Date.now();
+        const result = await enclave.models.downloads.download(preset, "completion");
+        const elapsed = Date.now() - started;
+        assert.equal(result, undefined);
+        assert.equal(enclave.models.downloads.lastDownload?.outcome, "failed");
+        assert.ok(elapsed < 5000, `failed after ${elapsed} ms`);
+        console.log(`  offline download failed after ${elapsed} ms`);
+        assert.match(enclave.models.downloads.lastDownload?.messages.join("\n") ?? "", /^Connecting/, "it said it was connecting");
+        assert.equal(existsSync(join(modelsDir, basename(preset.files[0] ?? ""))), false);
+        assert.equal(config().get<string>("completion.model"), "", "the completion model is unchanged");
+        assert.equal(config().get<string>("chat.model"), chatBefore);
+        const text = await screenText("models-offline", "Import GGUF File");
+        if (text !== undefined) {
+            assert.ok(text.includes("Import GGUF File"), `the offline message offers the import:\n${text.slice(0, 2000)}`);
+        }
+        // The progress notification of the failed download goes away (VS Code keeps it briefly at most).
+        await new Promise((resolve) => setTimeout(resolve, 2000));
+        const later = await screenText("models-offline-later", "Import GGUF File");
+        if (later !== undefined) assert.ok(!later.includes(`downloading ${preset.label}`), "no progress notification left behind");
+    });
+
+    it("imports a file and refuses a bad one with its problem in plain words", async () => {
+        const enclave = await api();
+        const notGguf = join(mkdtempSync(join(tmpdir(), "enclave-it-import-")), "notes.gguf");
+        writeFileSync(notGguf, "This is a text file, not a model.\n");
+        try {
+            assert.equal(await enclave.models.imports.importPath(notGguf, "copy", "completion"), undefined);
+            assert.equal(existsSync(join(modelsDir, "notes.gguf")), false);
+            const imported = await enclave.models.imports.importPath(scriptedPath, "link", "completion");
+            assert.equal(imported, join(modelsDir, basename(scriptedPath)));
+            assert.equal(config().get<string>("completion.model"), imported);
+            const overview = await enclave.engine.modelsOverview(modelsDir);
+            const linked = overview.installed.find((model) => model.entryPath === imported);
+            assert.equal(linked?.linked, true, "imported as a link");
+            assert.equal(linked?.sizeBytes, scriptedBytes.length);
+            assert.equal(overview.disk.linkedBytes, scriptedBytes.length, "a link takes no space in the models folder");
+        } finally {
+            await config().update("completion.model", undefined, vscode.ConfigurationTarget.Global);
+            rmSync(dirname(notGguf), {recursive: true, force: true});
+        }
+    });
+});
