@@ -32,7 +32,7 @@ import {mkdir, writeFile} from "node:fs/promises";
 import {loadavg} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import {CompletionSession} from "../src/completion/completionSession";
+import {CompletionSession, defaultPrefetchAfterMs} from "../src/completion/completionSession";
 import {ContextRing} from "../src/completion/contextRing";
 import type {PromptBudgets} from "../src/completion/promptBudgets";
 import type {CompletionModelCaps} from "../src/completion/types";
@@ -130,7 +130,12 @@ async function main(): Promise<void> {
     // The backend asks the driver (declared below; only called once typing has started) what the user is doing.
     const backend: RecordingBackend = new RecordingBackend(client, (): CallContext => ({version: driver.version, typingThrough: driver.typingThroughNow()}), clock);
     const budgets = budgetOverride();
-    const session: CompletionSession = new CompletionSession({backend, caps, ring, options: {maxTokens: limits.maxTokens, timeCapMs: limits.timeCapMs, ...(budgets ? {budgets} : {})}});
+    const session: CompletionSession = new CompletionSession({
+        backend,
+        caps,
+        ring,
+        options: {maxTokens: limits.maxTokens, timeCapMs: limits.timeCapMs, prefetchAfterMs: defaultPrefetchAfterMs, ...(budgets ? {budgets} : {})}
+    });
     const driver: TypingDriver = new TypingDriver({editor, session, ring, rng, deadline: clock() + sessionBudgetMs, clock, log});
     const sessionStart = clock();
     await driver.run();
@@ -152,12 +157,16 @@ async function main(): Promise<void> {
     await client.shutdown();
     log(`session done in ${(sessionMs / 1000).toFixed(1)} s: ${driver.keystrokes.length} keystrokes, ${stats.modelCalls} model calls; worker shut down`);
 
+    // Every call, prefetches included: the worker's cache state before a call is the prompt of the one before it.
     const calls = backend.calls;
-    const completed = calls.filter((call) => call.result !== undefined && call.result.stopReason !== "abort");
-    const abortedCalls = calls.filter((call) => call.result?.stopReason === "abort" || (call.error !== undefined && call.settleAfterAbortMs !== undefined));
+    const suggestCalls = calls.filter((call) => call.purpose === "suggest");
+    const prefetchCalls = calls.filter((call) => call.purpose === "prefetch");
+    const completed = suggestCalls.filter((call) => call.result !== undefined && call.result.stopReason !== "abort");
+    const isAborted = (call: CallRecord): boolean => call.result?.stopReason === "abort" || (call.error !== undefined && call.settleAfterAbortMs !== undefined);
+    const abortedCalls = suggestCalls.filter(isAborted);
     // Too few completed calls say nothing about the baselines: then replay every prompt sent (to the first token).
     const replaySet = completed.length >= minCompletedForReplay ? "completed" : "all sent (too few completed; each to its first token)";
-    const toReplay = completed.length >= minCompletedForReplay ? completed : calls;
+    const toReplay = completed.length >= minCompletedForReplay ? completed : suggestCalls;
     log(`replaying ${toReplay.length} prompts in-process (${replaySet})…`);
     const baselines = await runBaselines({modelPath, info, sequences: 3, coldSamples, coldBudgetMs, warmBudgetMs, log}, calls, toReplay, mainText);
 
@@ -184,7 +193,7 @@ async function main(): Promise<void> {
     const promptTokenMismatches = baselines.warm.filter((entry) => byCall.has(entry.call) && entry.timing.promptTokens !== byCall.get(entry.call)?.result?.promptTokens).length;
     const evaluated = (call: CallRecord): number => Math.max(0, (call.result?.promptTokens ?? 0) - (call.result?.reusedTokens ?? 0));
     const stopReasons: Record<string, number> = {};
-    for (const call of calls) {
+    for (const call of suggestCalls) {
         const reason = call.result?.stopReason ?? (call.error !== undefined ? "error" : "pending");
         stopReasons[reason] = (stopReasons[reason] ?? 0) + 1;
     }
@@ -236,6 +245,12 @@ async function main(): Promise<void> {
             p50Ms: round(percentile(completed.map((call) => call.durationMs ?? 0), 50)),
             // …and the worker's own time for it (evaluation and generation only).
             engineP50Ms: round(percentile(completed.map((call) => call.result?.totalMs ?? 0), 50))
+        },
+        // Prompts evaluated where the cursor landed after a jump, before typing there (one token each, never shown).
+        prefetches: {
+            count: prefetchCalls.length,
+            completed: prefetchCalls.filter((call) => call.result !== undefined && !isAborted(call)).length,
+            promptTokensEvaluated: sum(prefetchCalls.map(evaluated))
         },
         // The worker finished evaluating what the session had sent this long after the last keystroke (null: not within the probe's wait).
         workerFreeAfterLastKeyS,

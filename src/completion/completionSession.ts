@@ -19,7 +19,7 @@ import {looksBinary} from "./binaryText";
 import {linePrefix, lineSuffix, textAfter} from "./cursorText";
 import {AdaptiveDebounce, sleepUnlessAborted, type DebounceOptions} from "./debounce";
 import {postProcess, type CursorContext} from "./postProcess";
-import {buildPrompt} from "./promptBuilder";
+import {buildPrompt, type BuiltPrompt} from "./promptBuilder";
 import type {PromptBudgets} from "./promptBudgets";
 import {SuggestionCache, typedThrough, type ShownSuggestion} from "./suggestionCache";
 import type {CompletionBackend, CompletionModelCaps, CompletionResponse, ContextChunk, DocumentSnapshot, Suggestion} from "./types";
@@ -45,6 +45,15 @@ export interface CompletionSessionOptions {
     maxDocumentChars?: number;
     /** How long a new request waits for an aborted one to settle before sending anyway. Default 500 ms. */
     settleWaitMs?: number;
+    /**
+     * Warm the model's cache where the cursor lands: after a jump to another line or file and this
+     * long without another change, the prompt for the new place is evaluated (one token generated,
+     * nothing shown), so the first suggestion there does not pay for a cold prompt. The first
+     * keystroke stops it within a slice, and what it evaluated stays cached. Off when absent.
+     */
+    prefetchAfterMs?: number;
+    /** Whether a prefetch may run for this snapshot (completions on for its language, model loaded). */
+    mayPrefetch?: (doc: DocumentSnapshot) => boolean;
 }
 
 export interface CompletionStats {
@@ -66,6 +75,8 @@ export interface CompletionStats {
     lastLatencyMs?: number;
     lastPromptTokens?: number;
     lastReusedTokens?: number;
+    /** Prompts evaluated ahead of typing where the cursor landed (see `prefetchAfterMs`). */
+    prefetches: number;
     /** Real prompt tokens per estimated token, as learned from the engine (1 for Qwen's vocabulary). */
     tokenScale: number;
 }
@@ -105,7 +116,12 @@ interface Settings {
     bos: boolean;
     maxDocumentChars: number;
     settleWaitMs: number;
+    prefetchAfterMs: number | undefined;
+    mayPrefetch: (doc: DocumentSnapshot) => boolean;
 }
+
+/** The extension's (and the benchmark's) rest after a cursor jump before the prompt there is prefetched. */
+export const defaultPrefetchAfterMs = 300;
 
 /** Short prompts say little about the ratio (fixed template tokens dominate). */
 const minTokensToLearnFrom = 200;
@@ -123,12 +139,15 @@ export class CompletionSession extends Disposable {
     private readonly debounce: AdaptiveDebounce;
     private readonly cache: SuggestionCache;
     private readonly statusEmitter = this.register(new Emitter<SessionStatus>());
-    private readonly counters: CompletionStats = {requests: 0, modelCalls: 0, cacheHits: 0, typedThroughHits: 0, aborted: 0, staleDropped: 0, empty: 0, errors: 0, tokenScale: 1};
+    private readonly counters: CompletionStats = {requests: 0, modelCalls: 0, cacheHits: 0, typedThroughHits: 0, aborted: 0, staleDropped: 0, empty: 0, errors: 0, prefetches: 0, tokenScale: 1};
     private latest: Position | undefined;
     private shown: ShownSuggestion | undefined;
     private active: {controller: AbortController; position: Position} | undefined;
     private inFlight: Promise<void> = Promise.resolve();
     private status: SessionStatus = {busy: false};
+    /** Where the last prompt's window started, so the next one keeps it (see PromptOptions.prefixAnchor). */
+    private anchor: {uri: string; start: number} | undefined;
+    private prefetchTimer: ReturnType<typeof setTimeout> | undefined;
 
     /** Fires when a model call starts or ends, with the last latency or error; for the status bar. */
     readonly onDidChangeStatus: Event<SessionStatus> = this.statusEmitter.event;
@@ -150,7 +169,9 @@ export class CompletionSession extends Disposable {
             temperature: options.temperature ?? 0,
             bos: options.bos ?? true,
             maxDocumentChars: options.maxDocumentChars ?? 32 * 1024 * 1024,
-            settleWaitMs: options.settleWaitMs ?? 500
+            settleWaitMs: options.settleWaitMs ?? 500,
+            prefetchAfterMs: options.prefetchAfterMs,
+            mayPrefetch: options.mayPrefetch ?? (() => true)
         };
         this.debounce = new AdaptiveDebounce({...options.debounce, now: this.now});
         this.cache = new SuggestionCache(options.cacheSize ?? 256);
@@ -189,9 +210,11 @@ export class CompletionSession extends Disposable {
      */
     documentChanged(doc: DocumentSnapshot): void {
         if (this.isDisposed) return;
+        const previous = this.latest;
         this.observe(doc);
         const active = this.active;
         if (active && this.isStale(active.position)) active.controller.abort(new Error("stale"));
+        this.schedulePrefetch(previous, doc);
     }
 
     async suggest(doc: DocumentSnapshot, signal: AbortSignal, request: SuggestRequest = {}): Promise<Suggestion | undefined> {
@@ -199,6 +222,7 @@ export class CompletionSession extends Disposable {
         const started = this.now();
         this.counters.requests++;
         const position: Position = {uri: doc.uri, version: doc.version, offset: doc.offset};
+        clearTimeout(this.prefetchTimer);
         if (!this.observe(doc)) return this.dropStale();
         // A new request supersedes the one in flight.
         this.active?.controller.abort(new Error("superseded"));
@@ -219,6 +243,7 @@ export class CompletionSession extends Disposable {
     }
 
     override dispose(): void {
+        clearTimeout(this.prefetchTimer);
         this.active?.controller.abort(new Error("disposed"));
         this.active = undefined;
         super.dispose();
@@ -243,8 +268,8 @@ export class CompletionSession extends Disposable {
         return this.show(doc, hit.text, {fromCache: !hit.typedThrough, typedThrough: hit.typedThrough, latencyMs: this.now() - started});
     }
 
-    private async fromModel(doc: DocumentSnapshot, position: Position, signal: AbortSignal, started: number): Promise<Suggestion | undefined> {
-        const ctx = cursorContext(doc);
+    /** The prompt for `doc`'s cursor; keeps the window's start for the next one (see PromptOptions.prefixAnchor). */
+    private promptFor(doc: DocumentSnapshot, ctx: CursorContext): BuiltPrompt | undefined {
         const singleLine = !this.settings.multiline || ctx.lineSuffix.trim() !== "";
         const prompt = buildPrompt(doc, this.ring.snapshot(), this.caps, {
             maxTokens: singleLine ? this.settings.singleLineMaxTokens : this.settings.maxTokens,
@@ -253,12 +278,56 @@ export class CompletionSession extends Disposable {
             temperature: this.settings.temperature,
             budgets: this.settings.budgets,
             bos: this.settings.bos,
-            tokenScale: this.counters.tokenScale
+            tokenScale: this.counters.tokenScale,
+            ...(this.anchor?.uri === doc.uri ? {prefixAnchor: this.anchor.start} : {})
         });
-        if (!prompt) return undefined;
-        // One request at a time: let the aborted one settle (it stops within about a token), bounded
-        // so that a backend that ignores aborts cannot stall completions.
+        if (prompt) this.anchor = {uri: doc.uri, start: prompt.prefixStart};
+        return prompt;
+    }
+
+    /**
+     * One request at a time: lets the aborted one settle (it stops within a prefill slice or a
+     * token), bounded so that a backend that ignores aborts cannot stall completions.
+     */
+    private async settled(signal: AbortSignal): Promise<void> {
         await Promise.race([this.inFlight, sleepUnlessAborted(this.settings.settleWaitMs, signal)]);
+    }
+
+    /** A cursor that jumped to another line or file, then rested: evaluate the prompt there ahead of typing. */
+    private schedulePrefetch(previous: Position | undefined, doc: DocumentSnapshot): void {
+        clearTimeout(this.prefetchTimer);
+        const delay = this.settings.prefetchAfterMs;
+        if (delay == null || !previous) return;
+        const moved = previous.uri !== doc.uri || (previous.version === doc.version && !sameLine(doc.text, previous.offset, doc.offset));
+        if (!moved) return;
+        this.prefetchTimer = setTimeout(() => void this.prefetch(doc), delay);
+    }
+
+    private async prefetch(doc: DocumentSnapshot): Promise<void> {
+        const position: Position = {uri: doc.uri, version: doc.version, offset: doc.offset};
+        if (this.isDisposed || this.active || this.isStale(position) || !this.usable(doc) || !this.settings.mayPrefetch(doc)) return;
+        if (looksBinary(doc.text, doc.offset)) return;
+        const prompt = this.promptFor(doc, cursorContext(doc));
+        if (!prompt) return;
+        const controller = new AbortController();
+        this.active = {controller, position};
+        try {
+            await this.settled(controller.signal);
+            if (controller.signal.aborted || this.isStale(position)) return;
+            this.counters.prefetches++;
+            const call = this.backend.complete({...prompt.params, maxTokens: 1}, controller.signal, "prefetch");
+            this.inFlight = call.then(() => undefined, () => undefined);
+            await this.inFlight;
+        } finally {
+            if (this.active?.controller === controller) this.active = undefined;
+        }
+    }
+
+    private async fromModel(doc: DocumentSnapshot, position: Position, signal: AbortSignal, started: number): Promise<Suggestion | undefined> {
+        const ctx = cursorContext(doc);
+        const prompt = this.promptFor(doc, ctx);
+        if (!prompt) return undefined;
+        await this.settled(signal);
         if (signal.aborted || this.isStale(position)) return this.dropAborted();
 
         this.counters.modelCalls++;
@@ -371,6 +440,12 @@ export class CompletionSession extends Disposable {
         this.status = next;
         this.statusEmitter.fire({...next});
     }
+}
+
+function sameLine(text: string, a: number, b: number): boolean {
+    const [lo, hi] = a <= b ? [a, b] : [b, a];
+    const lineFeed = text.indexOf("\n", Math.max(0, lo));
+    return lineFeed === -1 || lineFeed >= hi;
 }
 
 function cursorContext(doc: DocumentSnapshot): CursorContext {

@@ -33,6 +33,13 @@ export interface PromptOptions {
     /** Characters the prefix window's start is rounded to. Default: half the prefix budget. */
     prefixQuantum?: number;
     /**
+     * Where the previous prompt's window started in this document. Kept while the window from there
+     * to the cursor still fits the budget, so typing does not move the window's start (which would
+     * make the whole window a cold prompt). When it no longer fits, the new start leaves room for
+     * the window to grow again (`refillShare` of the budget is used).
+     */
+    prefixAnchor?: number;
+    /**
      * R1 mode: start with `<｜begin▁of▁sentence｜>`, as DeepSeek's template does. Default true. The
      * engine drops it when node-llama-cpp prepends BOS itself, so it is never doubled; turn it off only
      * for a backend that always prepends BOS and does not drop a written one.
@@ -104,8 +111,11 @@ function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly Contex
     const template = mode === "fim" ? renderFim(doc, caps, [], emptyWindow(offset)) : renderR1(doc, caps, options, [], emptyWindow(offset), fence);
     const budgets = fitBudgets(wanted, limit - template.overhead);
     if (!budgets || budgets.prefixTokens < minPrefixTokens) return "tooSmall";
-    const quantum = options.prefixQuantum ?? Math.max(64, Math.floor(budgets.prefixTokens / 2));
-    const prefixStart = startForBudget(doc.text, offset, budgets.prefixTokens, {quantum});
+    const prefixStart = anchorFits(doc.text, offset, options.prefixAnchor, budgets.prefixTokens)
+        ? options.prefixAnchor
+        : startForBudget(doc.text, offset, options.prefixAnchor != null ? Math.floor(budgets.prefixTokens * refillShare) : budgets.prefixTokens, {
+            quantum: options.prefixQuantum ?? Math.max(64, Math.floor(budgets.prefixTokens / 2))
+        });
     const suffixEnd = endForBudget(doc.text, offset, budgets.suffixTokens);
     const window: Window = {offset, prefixStart, suffixEnd, prefix: doc.text.slice(prefixStart, offset), suffix: doc.text.slice(offset, suffixEnd)};
     const candidates = withoutWindowOverlap(chunks, doc.uri, () => doc.text.slice(prefixStart, suffixEnd));
@@ -122,6 +132,16 @@ function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly Contex
     else delete params.stop;
     const estimatedTokens = estimateTokens(params.prefix) + (params.suffix != null ? estimateTokens(params.suffix) : 0) + (params.middle != null ? estimateTokens(params.middle) : 0);
     return {mode, params, estimatedTokens, prefixStart, suffixEnd, chunks: picked};
+}
+
+/** A new window start after the anchored one overflowed uses this share of the prefix budget. */
+const refillShare = 0.6;
+
+function anchorFits(text: string, offset: number, anchor: number | undefined, budget: number): anchor is number {
+    if (anchor == null || !Number.isInteger(anchor) || anchor < 0 || anchor > offset) return false;
+    // At a line start (edits above may have moved it off one), and within the budget.
+    if (anchor > 0 && text.charCodeAt(anchor - 1) !== 10) return false;
+    return estimateTokens(text, anchor, offset) <= budget;
 }
 
 function emptyWindow(offset: number): Window {

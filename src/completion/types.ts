@@ -45,8 +45,11 @@ export type CompletionResponse = CompleteResult;
 
 /** The model behind the session: the EngineClient in the extension, a direct node-llama-cpp driver or a fake in tests. */
 export interface CompletionBackend {
-    /** Must stop generating when `signal` aborts (resolving with partial text or rejecting are both fine). */
-    complete(params: CompletionRequest, signal: AbortSignal): Promise<CompletionResponse>;
+    /**
+     * Must stop generating when `signal` aborts (resolving with partial text or rejecting are both
+     * fine). `purpose` "prefetch": only the prompt matters (evaluated ahead of typing), not the text.
+     */
+    complete(params: CompletionRequest, signal: AbortSignal, purpose?: "suggest" | "prefetch"): Promise<CompletionResponse>;
 }
 
 /** One suggestion for the cursor of one snapshot; `text` is inserted at the cursor. */

@@ -99,6 +99,13 @@ export class EngineClient extends Disposable {
         return this.desired.has("completion") ? "completion" : "chat";
     }
 
+    /** The configured model of `role` is loaded in a live worker (a request for it would not load anything). */
+    isModelLoaded(role: ModelRole): boolean {
+        const loaded = this.loaded.get(role);
+        const desired = this.desired.get(role);
+        return loaded !== undefined && desired !== undefined && sameModel(loaded.params, desired) && this.worker?.isAlive === true;
+    }
+
     /** Loads the configured model of `role` unless it is loaded already, and returns its info. */
     async ensureModel(signal?: AbortSignal, role: ModelRole = "chat"): Promise<ModelInfo> {
         this.assertUsable();

@@ -57,7 +57,7 @@ describe("worker: abortable prefill", function () {
             assert.deepEqual({complete: resumed.complete, reused: resumed.reused, evaluated: resumed.evaluated}, {complete: true, reused: 128, evaluated: 372});
             assert.deepEqual(sequence.contextTokens, prompt);
         } finally {
-            sequence.dispose();
+            await sequence.dispose();
         }
     });
 
@@ -72,7 +72,7 @@ describe("worker: abortable prefill", function () {
             assert.equal(result.evaluated, 50);
             assert.deepEqual(sequence.contextTokens, second);
         } finally {
-            sequence.dispose();
+            await sequence.dispose();
         }
     });
 

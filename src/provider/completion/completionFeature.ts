@@ -1,12 +1,12 @@
 import * as vscode from "vscode";
-import {CompletionSession} from "../../completion/completionSession";
+import {CompletionSession, defaultPrefetchAfterMs} from "../../completion/completionSession";
 import {ContextRing} from "../../completion/contextRing";
 import type {CompletionModelCaps} from "../../completion/types";
 import type {EngineClient} from "../../engine/client";
 import {Disposable} from "../../engine/lifecycle";
 import type {Log} from "../log";
 import {CompletionStatusBar} from "./completionStatusBar";
-import {readCompletionSettings, type CompletionSettings} from "./completionSettings";
+import {enabledFor, readCompletionSettings, type CompletionSettings} from "./completionSettings";
 import {ContextFeeder} from "./contextFeeder";
 import {InlineCompletionProvider} from "./inlineCompletionProvider";
 import {snapshotOf} from "./snapshot";
@@ -23,6 +23,8 @@ export class CompletionFeature extends Disposable {
     readonly session: CompletionSession;
     readonly statusBar: CompletionStatusBar;
     private settings: CompletionSettings = readCompletionSettings();
+    /** The session has the loaded model's capabilities (a suggestion was asked for since it loaded). */
+    private capsKnown = false;
 
     constructor(engine: EngineClient, log: Log) {
         super();
@@ -33,7 +35,13 @@ export class CompletionFeature extends Disposable {
                 // Until the model is loaded, plain R1 mode with a small context; replaced on first use.
                 caps: {fim: false, thinks: true, contextSize: 4096},
                 ring,
-                options: {maxTokens: this.settings.maxTokens, timeCapMs: this.settings.timeCapMs}
+                options: {
+                    maxTokens: this.settings.maxTokens,
+                    timeCapMs: this.settings.timeCapMs,
+                    prefetchAfterMs: defaultPrefetchAfterMs,
+                    // Never loads a model or runs for a language whose completions are off.
+                    mayPrefetch: (doc) => this.capsKnown && enabledFor(this.settings, doc.languageId) && engine.isModelLoaded(engine.completionRole)
+                }
             })
         );
         this.statusBar = this.register(new CompletionStatusBar());
@@ -43,6 +51,7 @@ export class CompletionFeature extends Disposable {
 
         const caps = async (signal: AbortSignal): Promise<CompletionModelCaps> => {
             const info = await engine.ensureModel(signal, engine.completionRole);
+            this.capsKnown = true;
             return {fim: info.fimSupported, thinks: info.thinks, contextSize: info.contextSize, fileSeparator: info.fileSeparatorSupported};
         };
         const provider = new InlineCompletionProvider(this.session, caps, () => this.settings, log, (message) =>

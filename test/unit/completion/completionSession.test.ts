@@ -111,6 +111,65 @@ describe("CompletionSession", () => {
         assert.equal(session.stats.aborted, 6);
     });
 
+    describe("prefetch where the cursor lands", () => {
+        const file = Array.from({length: 200}, (_, i) => `export function f${i}(a: number): number {\n    return a + ${i};\n}\n`).join("");
+        const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+        it("evaluates the prompt at a far cursor after it rests, one token, nothing shown; typing then aborts it", async () => {
+            const backend = new FakeBackend();
+            backend.delayMs = 10_000;
+            const session = track(makeSession(backend, {...fast, prefetchAfterMs: 20}));
+            const editor = new Editor(file, 10);
+            session.documentChanged(editor.snapshot());
+            session.documentChanged(editor.moveTo(file.indexOf("return a + 150;") + "return a + 150;".length).snapshot());
+            await backend.waitForCalls(1);
+            const call = backend.calls[0];
+            assert.equal(call?.purpose, "prefetch");
+            assert.equal(call?.params.maxTokens, 1);
+            assert.equal(session.stats.prefetches, 1);
+            assert.equal(session.stats.modelCalls, 0, "not a suggestion");
+            // The prompt is the one the next keystroke there will send, but for the typed text.
+            session.documentChanged(editor.type(" ").snapshot());
+            assert.equal(call?.signal.aborted, true, "the first keystroke stops it");
+            backend.delayMs = 0;
+            const suggestion = await session.suggest(editor.snapshot(), never);
+            assert.equal(suggestion?.text, "answer");
+            assert.equal(backend.calls[1]?.params.prefix, call?.params.prefix, "same stable prefix: what was evaluated is reused");
+            assert.equal(backend.maxConcurrent, 1);
+        });
+
+        it("does nothing while typing, for a move within the line, when disallowed, or when off", async () => {
+            const cases: Array<{options: CompletionSessionOptions; act: (editor: Editor, session: CompletionSession) => void}> = [
+                {options: {...fast, prefetchAfterMs: 10}, act: (editor, session) => session.documentChanged(editor.type("ab").snapshot())},
+                {options: {...fast, prefetchAfterMs: 10}, act: (editor, session) => session.documentChanged(editor.moveTo(editor.offset - 3).snapshot())},
+                {options: {...fast, prefetchAfterMs: 10, mayPrefetch: () => false}, act: (editor, session) => session.documentChanged(editor.moveTo(50).snapshot())},
+                {options: fast, act: (editor, session) => session.documentChanged(editor.moveTo(50).snapshot())}
+            ];
+            for (const {options, act} of cases) {
+                const backend = new FakeBackend();
+                const session = track(makeSession(backend, options));
+                const editor = new Editor(file, file.indexOf("return a + 150") + 6);
+                session.documentChanged(editor.snapshot());
+                act(editor, session);
+                await sleep(60);
+                assert.equal(backend.calls.length, 0);
+            }
+        });
+
+        it("a move followed quickly by typing sends no prefetch, only the suggestion", async () => {
+            const backend = new FakeBackend();
+            const session = track(makeSession(backend, {...fast, prefetchAfterMs: 50}));
+            const editor = new Editor(file, 10);
+            session.documentChanged(editor.snapshot());
+            session.documentChanged(editor.moveTo(file.indexOf("return a + 150")).snapshot());
+            editor.type("y");
+            session.documentChanged(editor.snapshot());
+            await session.suggest(editor.snapshot(), never);
+            await sleep(80);
+            assert.deepEqual(backend.calls.map((call) => call.purpose), ["suggest"]);
+        });
+    });
+
     it("a new suggest supersedes the one in flight even without documentChanged", async () => {
         const backend = new FakeBackend();
         backend.delayMs = 200;

@@ -8,6 +8,7 @@ export interface RecordedCall {
     params: CompletionRequest;
     signal: AbortSignal;
     settled: boolean;
+    purpose: "suggest" | "prefetch";
 }
 
 export type Answer = string | Error | Partial<CompletionResponse>;
@@ -24,8 +25,8 @@ export class FakeBackend implements CompletionBackend {
     private running = 0;
     private readonly waiters: Array<() => void> = [];
 
-    async complete(params: CompletionRequest, signal: AbortSignal): Promise<CompletionResponse> {
-        const call: RecordedCall = {params, signal, settled: false};
+    async complete(params: CompletionRequest, signal: AbortSignal, purpose: "suggest" | "prefetch" = "suggest"): Promise<CompletionResponse> {
+        const call: RecordedCall = {params, signal, settled: false, purpose};
         const index = this.calls.push(call) - 1;
         this.running++;
         this.maxConcurrent = Math.max(this.maxConcurrent, this.running);

@@ -209,6 +209,41 @@ describe("promptBuilder", () => {
             });
         }
 
+        it("an anchored window start moves less often than a quantized one while typing many lines, and always fits", function () {
+            this.timeout(20_000);
+            const typed = "    const value = compute(index) * 2 + offset;\n".repeat(60);
+            const moves = (anchored: boolean): number => {
+                let text = sourceFile(170);
+                let offset = text.indexOf("export function compute150(");
+                let anchor: number | undefined;
+                let start: number | undefined;
+                let count = 0;
+                for (const ch of typed) {
+                    text = text.slice(0, offset) + ch + text.slice(offset);
+                    offset++;
+                    const prompt = must(buildPrompt(snapshot(text, offset), [], fimCaps, {...options, ...(anchored && anchor != null ? {prefixAnchor: anchor} : {})}));
+                    assert.ok(prompt.estimatedTokens <= fimCaps.contextSize);
+                    assert.ok(prompt.prefixStart === 0 || text[prompt.prefixStart - 1] === "\n", "the window starts at a line start");
+                    if (start !== undefined && prompt.prefixStart !== start) count++;
+                    start = prompt.prefixStart;
+                    anchor = prompt.prefixStart;
+                }
+                return count;
+            };
+            const anchored = moves(true);
+            const quantized = moves(false);
+            assert.ok(anchored >= 1, "the window did have to move");
+            assert.ok(anchored < quantized, `anchored moved ${anchored} times, quantized ${quantized}`);
+        });
+
+        it("an anchor that no longer sits at a line start, or lies after the cursor, is not used", () => {
+            const text = sourceFile(20);
+            const offset = text.indexOf("return total");
+            const free = must(buildPrompt(snapshot(text, offset), [], fimCaps, options)).prefixStart;
+            for (const anchor of [text.indexOf("let total") + 2, offset + 10, -3])
+                assert.equal(must(buildPrompt(snapshot(text, offset), [], fimCaps, {...options, prefixAnchor: anchor})).prefixStart, free);
+        });
+
         it("FIM: typing within a line changes only the middle; prefix and suffix stay the same", () => {
             let text = sourceFile(40);
             let offset = text.indexOf("let total = 0;") + "let total = 0;".length;
