@@ -317,7 +317,8 @@ export class CompletionSession extends Disposable {
             this.counters.prefetches++;
             const call = this.backend.complete({...prompt.params, maxTokens: 1}, controller.signal, "prefetch");
             this.inFlight = call.then(() => undefined, () => undefined);
-            await this.inFlight;
+            const result = await call.catch(() => undefined);
+            if (result) this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
         } finally {
             if (this.active?.controller === controller) this.active = undefined;
         }
@@ -348,7 +349,10 @@ export class CompletionSession extends Disposable {
         }
         this.counters.lastPromptTokens = result.promptTokens;
         this.counters.lastReusedTokens = result.reusedTokens;
-        if (result.stopReason !== "abort") this.learnTokenScale(result.promptTokens, prompt.estimatedTokens);
+        // The engine counts the whole prompt even when it stopped evaluating it, so aborted calls teach
+        // the scale too: a prompt that overflows and is cut at the front would otherwise never
+        // share a prefix with the next one, and no call would ever finish to learn from.
+        this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
         // An aborted call may still resolve with its partial text: not a suggestion for anything current.
         if (result.stopReason === "abort") {
             this.setStatus(false);

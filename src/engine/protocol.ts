@@ -126,6 +126,8 @@ const CompleteResult = z.object({
     reusedTokens: z.number(),
     /** Time spent evaluating the prompt (the tokens the cache did not hold), before generation. */
     prefillMs: z.number().optional(),
+    /** Tokens cut from the front of a prompt too long for the context (0 or absent: none). */
+    cutTokens: z.number().optional(),
     totalMs: z.number()
 });
 export type CompleteResult = z.infer<typeof CompleteResult>;

@@ -117,3 +117,28 @@ describe("worker: FIM middle", function () {
         assert.ok(withoutMiddle.reusedTokens >= withoutMiddle.promptTokens - 2, "prefix and suffix were still cached");
     });
 });
+
+describe("worker: a completion prompt longer than the context", function () {
+    this.timeout(90_000);
+    let client: EngineClient;
+
+    before(async () => {
+        ({client} = startClient());
+        client.configure({modelPath: await scriptedModel(), contextSize: 1024});
+        await client.ensureModel();
+    });
+    after(() => client.shutdown());
+
+    it("is cut at the front in steps, reported, and keeps the same head while the end grows", async () => {
+        const prefix = Array.from({length: 400}, (_, i) => `let v${i} = ${i};\n`).join("");
+        const first = await client.complete({prefix, suffix: "\n", middle: "x", maxTokens: 4});
+        const second = await client.complete({prefix, suffix: "\n", middle: "xy", maxTokens: 4});
+        const limit = 1024 - Math.floor(1024 / 10);
+        for (const result of [first, second]) {
+            assert.ok(result.promptTokens <= limit, `${result.promptTokens} tokens fit in ${limit}`);
+            assert.ok((result.cutTokens ?? 0) > 0 && (result.cutTokens ?? 0) % 256 === 0, `cut ${result.cutTokens}`);
+        }
+        assert.equal(second.cutTokens, first.cutTokens);
+        assert.ok(second.reusedTokens >= second.promptTokens - 3, `the head stayed: ${second.reusedTokens} of ${second.promptTokens} reused`);
+    });
+});

@@ -17,11 +17,24 @@ export interface CompletionPrompt {
     tokens: Token[];
     /** The BOS token LlamaCompletion prepends itself, if any (it is the first of `tokens`). */
     bos: Token | undefined;
+    /** Tokens cut from the front of the prefix to fit `maxPromptTokens`. */
+    cut: number;
+}
+
+/**
+ * An overlong prompt loses a multiple of this many tokens, not the exact excess: cut to the token,
+ * its head would move with every keystroke and no prompt would share a prefix with the one before.
+ */
+const cutQuantum = 256;
+
+function cutLength(excess: number, available: number): number {
+    if (excess <= 0) return 0;
+    return Math.min(available, Math.ceil(excess / cutQuantum) * cutQuantum);
 }
 
 /**
  * Builds the prompt; a prompt longer than `maxPromptTokens` loses tokens from the front of its
- * prefix, as LlamaCompletion would cut it.
+ * prefix (in steps of `cutQuantum`), where LlamaCompletion would cut it too.
  */
 export function completionPrompt(model: LlamaModel, params: CompleteParams, infillSupported: boolean, maxPromptTokens: number): CompletionPrompt {
     const bos = beginningToken(model);
@@ -34,19 +47,22 @@ export function completionPrompt(model: LlamaModel, params: CompleteParams, infi
     const useInfill = params.suffix != null && infillSupported && infill.prefix != null && infill.suffix != null;
     const head: Token[] = bos != null ? [bos] : [];
     let body: Token[];
+    let cut: number;
     if (useInfill && infill.prefix != null && infill.suffix != null) {
         const suffixTokens = tokenize(params.suffix ?? "");
         const fixed = head.length + 3 + suffixTokens.length + middleTokens.length;
-        const keptPrefix = prefixTokens.slice(Math.max(0, prefixTokens.length - Math.max(0, maxPromptTokens - fixed)));
+        cut = cutLength(fixed + prefixTokens.length - maxPromptTokens, prefixTokens.length);
+        const keptPrefix = prefixTokens.slice(cut);
         body = infill.middle != null
             ? [infill.prefix, ...keptPrefix, infill.suffix, ...suffixTokens, infill.middle, ...middleTokens]
             // Without a middle token, node-llama-cpp's order: suffix first, the prefix runs into the answer.
             : [infill.suffix, ...suffixTokens, infill.prefix, ...keptPrefix, ...middleTokens];
     } else {
         const all = [...prefixTokens, ...middleTokens];
-        body = all.slice(Math.max(0, all.length - Math.max(1, maxPromptTokens - head.length)));
+        cut = cutLength(head.length + all.length - maxPromptTokens, all.length - 1);
+        body = all.slice(cut);
     }
-    return {mode: useInfill ? "infill" : "completion", tokens: [...head, ...body], bos: bos ?? undefined};
+    return {mode: useInfill ? "infill" : "completion", tokens: [...head, ...body], bos: bos ?? undefined, cut};
 }
 
 /**

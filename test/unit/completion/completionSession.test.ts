@@ -399,7 +399,7 @@ describe("CompletionSession", () => {
     it("learns a coarser vocabulary from the engine's prompt tokens and shrinks prompts to fit", async () => {
         const backend = new FakeBackend();
         // A vocabulary costing twice the estimate: the engine reports it in promptTokens.
-        backend.answer = (params) => ({text: "1;", promptTokens: 2 * estimateTokens(params.prefix + (params.suffix ?? ""))});
+        backend.answer = (params) => ({text: "1;", promptTokens: 2 * estimateTokens(params.prefix + (params.suffix ?? "") + (params.middle ?? ""))});
         const caps = {...fimCaps, contextSize: 2048};
         const session = track(new CompletionSession({backend, caps, ring: new ContextRing(), options: fast}));
         const editor = new Editor("    const value = compute(input, scale) + offset;\n".repeat(2_000), 40_000);
@@ -408,10 +408,25 @@ describe("CompletionSession", () => {
         await session.suggest(editor.type("x").snapshot(), never);
         const second = backend.calls[1]?.params;
         assert.ok(second);
-        const realTokens = 2 * estimateTokens(second.prefix + (second.suffix ?? ""));
+        const realTokens = 2 * estimateTokens(second.prefix + (second.suffix ?? "") + (second.middle ?? ""));
         assert.ok(realTokens + (second.maxTokens ?? 0) <= caps.contextSize * 0.9, `${realTokens} real tokens`);
         session.setCaps(caps);
         assert.equal(session.stats.tokenScale, 1, "a new model starts afresh");
+    });
+
+    it("learns the scale from an aborted call too, counting the tokens the engine cut to fit", async () => {
+        const backend = new FakeBackend();
+        const caps = {...fimCaps, contextSize: 2048};
+        // Stopped while evaluating: the engine still reports the whole prompt, of which it cut some to fit.
+        backend.answer = (params) => {
+            const real = 2 * estimateTokens(params.prefix + (params.suffix ?? "") + (params.middle ?? ""));
+            const fits = Math.floor(caps.contextSize * 0.9);
+            return {text: "", stopReason: "abort", promptTokens: Math.min(real, fits), cutTokens: Math.max(0, real - fits)};
+        };
+        const session = track(new CompletionSession({backend, caps, ring: new ContextRing(), options: fast}));
+        const editor = new Editor("    const value = compute(input, scale) + offset;\n".repeat(2_000), 40_000);
+        assert.equal(await session.suggest(editor.snapshot(), never), undefined);
+        assert.ok(session.stats.tokenScale >= 2 && session.stats.tokenScale < 2.5, `${session.stats.tokenScale}`);
     });
 
     it("uses the ring's chunks, in its order", async () => {
