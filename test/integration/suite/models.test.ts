@@ -139,6 +139,35 @@ describe("model manager", function () {
         await screenshot("models-ready");
     });
 
+    it("Cancel in the progress notification stops the download: no request left open, no file under the final name", async () => {
+        const enclave = await api();
+        const preset = catalogue.find((candidate) => candidate.id === "qwen2.5-coder-0.5b") as ModelPreset;
+        const slow = await startHfServer({files: new Map([[repoPath(preset.files[0] ?? ""), scriptedBytes]]), bytesPerSecond: Math.ceil(scriptedBytes.length / 30), lifetimeMs: 120_000});
+        try {
+            await config().update("models.huggingFaceEndpoint", slow.url, vscode.ConfigurationTarget.Global);
+            const download = enclave.models.downloads.download(preset, "completion");
+            await waitFor(() => (enclave.models.downloads.lastDownload?.messages ?? []).some((message) => / of .* · /.test(message)) && slow.openRequests() > 0, "the transfer to be under way", 20_000);
+            await screenText("models-download-cancel", `downloading ${preset.label}`, 2000);
+            // The progress notification's primary action is its Cancel button.
+            const cancelled = Date.now();
+            await vscode.commands.executeCommand("notification.acceptPrimaryAction");
+            assert.equal(await download, undefined);
+            assert.equal(enclave.models.downloads.lastDownload?.outcome, "cancelled");
+            const stillOpen = await slow.settle(3000);
+            const settledMs = Date.now() - cancelled;
+            assert.equal(stillOpen, 0, "no request left open on the server");
+            const served = slow.bytesServed();
+            assert.ok(served < scriptedBytes.length, `stopped before the end (${served} of ${scriptedBytes.length} bytes)`);
+            await new Promise((resolve) => setTimeout(resolve, 1000));
+            assert.equal(slow.bytesServed(), served, "nothing more was sent after the cancel");
+            assert.equal(existsSync(join(modelsDir, basename(preset.files[0] ?? ""))), false, "no file under the final name");
+            assert.equal(config().get<string>("completion.model"), "", "the completion model is unchanged");
+            console.log(`  cancel: download stopped and connections closed ${settledMs} ms after Cancel, ${served} of ${scriptedBytes.length} bytes served`);
+        } finally {
+            await slow.close();
+        }
+    });
+
     it("an unreachable server fails the download within 5 seconds, with nothing left behind", async () => {
         const enclave = await api();
         const preset = catalogue.find((candidate) => candidate.role === "completion" && candidate.files.length === 1) as ModelPreset;
