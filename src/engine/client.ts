@@ -163,8 +163,8 @@ export class EngineClient extends Disposable {
     }
 
     /** This machine, the presets judged for it, and the models folder's contents (no model is loaded for it). */
-    modelsOverview(modelsDir: string, signal?: AbortSignal): Promise<ResultOf<"modelsOverview">> {
-        return this.request("modelsOverview", {modelsDir}, {signal});
+    modelsOverview(modelsDir: string, options: {gpu?: "auto" | "off"; signal?: AbortSignal} = {}): Promise<ResultOf<"modelsOverview">> {
+        return this.request("modelsOverview", {modelsDir, gpu: options.gpu}, {signal: options.signal});
     }
 
     /** Checks a GGUF file and copies (or links) it into the models folder. */

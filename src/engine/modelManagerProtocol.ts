@@ -10,6 +10,8 @@
 import {z} from "zod";
 
 const ModelsDirParams = z.object({modelsDir: z.string().min(1)});
+/** `gpu: "off"` (the user's setting) judges the machine as the engine will run it: on the CPU. */
+const OverviewParams = ModelsDirParams.extend({gpu: z.enum(["auto", "off"]).optional()});
 
 const Problem = z.object({code: z.string(), message: z.string()});
 export type ModelProblemData = z.infer<typeof Problem>;
@@ -96,7 +98,7 @@ const NoEvent = z.never();
 
 /** method name → [params, streamed event, result]; spread into protocol.ts's `methods`. */
 export const modelManagerMethods = {
-    modelsOverview: {params: ModelsDirParams, event: NoEvent, result: Overview},
+    modelsOverview: {params: OverviewParams, event: NoEvent, result: Overview},
     importModel: {params: ImportParams, event: ImportEvent, result: ImportResult},
     deleteModel: {params: DeleteParams, event: NoEvent, result: DeleteResult}
 } as const;

@@ -58,6 +58,11 @@ export function readModelsFolder(): string {
     return folder === "" ? join(homedir(), ".enclave", "models") : expandHome(folder);
 }
 
+/** Whether the engine may use the GPU: the fit check judges the machine the same way. */
+export function readEngineGpu(): "auto" | "off" {
+    return vscode.workspace.getConfiguration("enclave.engine").get<string>("gpu", "auto") === "off" ? "off" : "auto";
+}
+
 /** The Hugging Face server downloads come from (a mirror, or a loopback server in tests). */
 export function readHuggingFaceEndpoint(): string {
     const endpoint = vscode.workspace.getConfiguration("enclave.models").get<string>("huggingFaceEndpoint", "").trim();

@@ -49,6 +49,10 @@ describe("model manager requests in the worker", function () {
         assert.deepEqual(overview.installed, []);
         assert.equal(overview.disk.modelsBytes, 0);
         assert.equal(client.state.kind, "notLoaded", "no model was loaded for it");
+
+        const cpuOnly = await client.modelsOverview(path.join(dir, "empty"), { gpu: "off" });
+        assert.equal(cpuOnly.machine.gpu, false, "with the GPU turned off, the machine is judged on its CPU");
+        assert.ok(cpuOnly.presets.every((verdict) => verdict.gpuLayers === 0));
     });
 
     it("imports a good model, lists it with its size and role, loads it, and deletes it", async () => {

@@ -35,7 +35,7 @@ const handlers: {[M in Method]: Handler<M>} = {
     structured: (params, signal) => runStructured(runtime.require("chat"), params, signal),
     tokenize: async ({text, specialTokens, model}) => ({tokens: [...runtime.require(model).model.tokenize(text, specialTokens ?? false)]}),
     countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(model).model.tokenize(text, specialTokens ?? false).length}),
-    modelsOverview: (params) => modelsOverview(params, () => runtime.hardware()),
+    modelsOverview: (params) => modelsOverview(params, (gpu) => runtime.hardware(gpu)),
     importModel: (params, signal, emit) => importModel(params, signal, emit),
     deleteModel: (params) => deleteModel(params)
 };

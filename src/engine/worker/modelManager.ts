@@ -13,8 +13,10 @@ import {recommend, type Recommendation} from "../../models/recommend";
 import type {ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
 import type {EventOf, ParamsOf, ResultOf} from "../protocol";
 
-export async function modelsOverview({modelsDir}: ParamsOf<"modelsOverview">, llama: () => Promise<Llama>): Promise<ModelsOverview> {
-    const machine = await detectMachine({llama: await llama(), modelsDir});
+export async function modelsOverview({modelsDir, gpu}: ParamsOf<"modelsOverview">, llama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ModelsOverview> {
+    const detected = await detectMachine({llama: await llama(gpu ?? "auto"), modelsDir});
+    // With the GPU turned off the engine computes on the CPU alone, whatever the Llama found.
+    const machine = gpu === "off" ? {...detected, gpu: false as const, vramBytes: 0, unifiedMemory: false} : detected;
     const [installed, disk, partials] = await Promise.all([listInstalledModels(modelsDir), diskUsage(modelsDir), listPartialDownloads(modelsDir)]);
     return overviewOf(recommend(machine, catalogue), installed, disk, partials);
 }

@@ -148,9 +148,12 @@ export class ModelRuntime {
         this.llama = undefined;
     }
 
-    /** The Llama models load onto (made now if no model was loaded yet): hardware detection reads the same devices. */
-    hardware(): Promise<Llama> {
-        return this.getLlama({gpu: "auto"});
+    /**
+     * The Llama models load onto (made now, as the next load would make it, if none exists yet):
+     * hardware detection reads the same devices the engine uses.
+     */
+    hardware(gpu: "auto" | "off"): Promise<Llama> {
+        return this.getLlama({gpu});
     }
 
     private async getLlama(params: Pick<LoadParams, "gpu">): Promise<Llama> {

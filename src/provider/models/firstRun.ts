@@ -5,15 +5,14 @@
  * model is loaded for it and nothing touches the network until the user clicks Download.
  */
 import * as vscode from "vscode";
-import {presetById} from "../../models/catalogue";
-import {formatBytes} from "../../models/units";
 import {Disposable} from "../../engine/lifecycle";
-import {readChatModel, readModelsFolder, useModel} from "../settings";
+import {readChatModel, useModel} from "../settings";
+import {firstRunOffer} from "./firstRunOffer";
 import {importAction} from "./modelFailure";
 import type {ModelDownloads} from "./modelDownloads";
 import type {ModelImports} from "./modelImports";
 import type {ModelPicker} from "./modelPicker";
-import type {ModelsContext} from "./modelsContext";
+import {readOverview, type ModelsContext} from "./modelsContext";
 
 const choose = "Choose…";
 
@@ -41,35 +40,31 @@ export class FirstRun extends Disposable {
 
     /** Shows the offer and runs what the user picks; resolves to the chat model now in use, if one was set. */
     async offer(): Promise<string | undefined> {
-        const {engine, errors, log} = this.context;
+        const {errors, log} = this.context;
         let overview;
         try {
-            overview = await engine.modelsOverview(readModelsFolder());
+            overview = await readOverview(this.context);
         } catch (error) {
             errors.report(error, "Set up a model");
             return undefined;
         }
         if (this.isDisposed) return undefined;
-        const preset = overview.recommended.chat === undefined ? undefined : presetById(overview.recommended.chat);
-        const installed = preset === undefined ? undefined : overview.installed.find((model) => model.presetId === preset.id && model.problems.length === 0);
-        const primary = preset === undefined ? undefined : installed !== undefined ? `Use ${preset.label}` : "Download";
-        const message = preset === undefined
-            ? `Enclave needs a model. ${overview.summary}`
-            : installed !== undefined
-                ? `Set up Enclave: use ${preset.label}, already in the models folder. ${overview.summary}`
-                : `Set up Enclave: download ${preset.label} (${formatBytes(preset.sizeBytes)})? ${overview.summary}`;
-        this.offered = message;
-        log.write("info", `First run: ${message}`);
-        const actions = [...(primary === undefined ? [] : [primary]), choose, importAction];
-        const answer = await vscode.window.showInformationMessage(message, ...actions);
+        const offer = firstRunOffer(overview);
+        this.offered = offer.message;
+        log.write("info", `First run: ${offer.message}`);
+        const actions = [...(offer.kind === "none" ? [] : [offer.action]), choose, importAction];
+        const answer = await vscode.window.showInformationMessage(offer.message, ...actions);
         if (answer === undefined) return undefined;
         if (answer === choose) return this.picker.pick("chat");
         if (answer === importAction) return this.imports.importFile("chat");
-        if (preset === undefined) return undefined;
-        if (installed !== undefined) {
-            await useModel("chat", installed.entryPath);
-            return installed.entryPath;
+        switch (offer.kind) {
+            case "use":
+                await useModel("chat", offer.entryPath);
+                return offer.entryPath;
+            case "download":
+                return this.downloads.download(offer.preset, "chat");
+            case "none":
+                return undefined;
         }
-        return this.downloads.download(preset, "chat");
     }
 }

@@ -10,7 +10,7 @@ import {presetById} from "../../models/catalogue";
 import {formatBytes} from "../../models/units";
 import {readModelPath, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
-import type {ModelsContext} from "./modelsContext";
+import {readOverview, type ModelsContext} from "./modelsContext";
 
 type ModelItem = vscode.QuickPickItem & {model: InstalledModelData};
 
@@ -31,7 +31,7 @@ export class ManageModels {
         const refresh = async (): Promise<void> => {
             quickPick.busy = true;
             try {
-                const overview = await this.context.engine.modelsOverview(modelsDir);
+                const overview = await readOverview(this.context);
                 quickPick.items = overview.installed.map((model) => this.item(model));
                 quickPick.placeholder = usageLine(overview);
             } catch (error) {

@@ -10,7 +10,7 @@ import type {ModelRole} from "../../engine/protocol";
 import {formatBytes} from "../../models/units";
 import {readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
-import type {ModelsContext} from "./modelsContext";
+import {readOverview, type ModelsContext} from "./modelsContext";
 
 export class ModelImports {
     constructor(private readonly context: ModelsContext) {}
@@ -74,7 +74,7 @@ export class ModelImports {
             return undefined;
         }
         const model = result.model;
-        const useAs = role ?? (await this.roleOf(model.entryPath, modelsDir));
+        const useAs = role ?? (await this.roleOf(model.entryPath));
         await useModel(useAs, model.entryPath);
         log.write("info", `Imported ${name} (${formatBytes(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs}.`);
         void vscode.window.showInformationMessage(
@@ -84,9 +84,9 @@ export class ModelImports {
     }
 
     /** What the file is for, from its own metadata: a FIM-only model serves completions, anything else chat. */
-    private async roleOf(entryPath: string, modelsDir: string): Promise<ModelRole> {
+    private async roleOf(entryPath: string): Promise<ModelRole> {
         try {
-            const overview = await this.context.engine.modelsOverview(modelsDir);
+            const overview = await readOverview(this.context);
             return overview.installed.find((model) => model.entryPath === entryPath)?.roles[0] ?? "chat";
         } catch {
             return "chat";

@@ -7,10 +7,10 @@ import * as vscode from "vscode";
 import type {ModelsOverview} from "../../engine/modelManagerProtocol";
 import type {ModelRole} from "../../engine/protocol";
 import {catalogue} from "../../models/catalogue";
-import {readModelPath, readModelsFolder, useModel} from "../settings";
+import {readModelPath, useModel} from "../settings";
 import type {ModelDownloads} from "./modelDownloads";
 import type {ModelImports} from "./modelImports";
-import type {ModelsContext} from "./modelsContext";
+import {readOverview, type ModelsContext} from "./modelsContext";
 import {buildPickerEntries, type PickerEntry} from "./pickerItems";
 
 type EntryItem = vscode.QuickPickItem & {entry: PickerEntry};
@@ -60,7 +60,7 @@ export class ModelPicker {
             quickPick.onDidHide(() => resolve(undefined));
         });
         try {
-            const overview = await this.context.engine.modelsOverview(readModelsFolder());
+            const overview = await readOverview(this.context);
             quickPick.items = this.items(role, overview);
             quickPick.placeholder = overview.summary;
             quickPick.busy = false;
