@@ -32,7 +32,7 @@ import {mkdir, writeFile} from "node:fs/promises";
 import {loadavg} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import {CompletionSession, defaultPrefetchAfterMs} from "../src/completion/completionSession";
+import {CompletionSession, defaultWarmAfterMs} from "../src/completion/completionSession";
 import {ContextRing} from "../src/completion/contextRing";
 import type {PromptBudgets} from "../src/completion/promptBudgets";
 import type {CompletionModelCaps} from "../src/completion/types";
@@ -134,7 +134,7 @@ async function main(): Promise<void> {
         backend,
         caps,
         ring,
-        options: {maxTokens: limits.maxTokens, timeCapMs: limits.timeCapMs, prefetchAfterMs: defaultPrefetchAfterMs, ...(budgets ? {budgets} : {})}
+        options: {maxTokens: limits.maxTokens, timeCapMs: limits.timeCapMs, warmAfterMs: defaultWarmAfterMs, ...(budgets ? {budgets} : {})}
     });
     const driver: TypingDriver = new TypingDriver({editor, session, ring, rng, deadline: clock() + sessionBudgetMs, clock, log});
     const sessionStart = clock();
@@ -160,7 +160,7 @@ async function main(): Promise<void> {
     // Every call, prefetches included: the worker's cache state before a call is the prompt of the one before it.
     const calls = backend.calls;
     const suggestCalls = calls.filter((call) => call.purpose === "suggest");
-    const prefetchCalls = calls.filter((call) => call.purpose === "prefetch");
+    const warmCalls = calls.filter((call) => call.purpose === "warm");
     const completed = suggestCalls.filter((call) => call.result !== undefined && call.result.stopReason !== "abort");
     const isAborted = (call: CallRecord): boolean => call.result?.stopReason === "abort" || (call.error !== undefined && call.settleAfterAbortMs !== undefined);
     const abortedCalls = suggestCalls.filter(isAborted);
@@ -246,11 +246,11 @@ async function main(): Promise<void> {
             // …and the worker's own time for it (evaluation and generation only).
             engineP50Ms: round(percentile(completed.map((call) => call.result?.totalMs ?? 0), 50))
         },
-        // Prompts evaluated where the cursor landed after a jump, before typing there (one token each, never shown).
-        prefetches: {
-            count: prefetchCalls.length,
-            completed: prefetchCalls.filter((call) => call.result !== undefined && !isAborted(call)).length,
-            promptTokensEvaluated: sum(prefetchCalls.map(evaluated))
+        // Prompts evaluated while the user typed, ahead of a suggestion (nothing generated, never shown).
+        warmUps: {
+            count: warmCalls.length,
+            completed: warmCalls.filter((call) => call.result !== undefined && !isAborted(call)).length,
+            promptTokensEvaluated: sum(warmCalls.map(evaluated))
         },
         // The worker finished evaluating what the session had sent this long after the last keystroke (null: not within the probe's wait).
         workerFreeAfterLastKeyS,

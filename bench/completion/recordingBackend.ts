@@ -13,8 +13,8 @@ const completionRequestTimeoutMs = 30_000;
 export interface CallRecord {
     index: number;
     params: CompleteParams;
-    /** "prefetch": evaluated where the cursor landed, ahead of typing; not a suggestion. */
-    purpose: "suggest" | "prefetch";
+    /** "warm": the prompt evaluated ahead of a suggestion, nothing generated; not a suggestion. */
+    purpose: "suggest" | "warm";
     /** The document version when the session made the call. */
     version: number;
     /** The user was typing through a suggestion shown on screen when the call was made (must never happen). */
@@ -44,7 +44,7 @@ export class RecordingBackend implements CompletionBackend {
         private readonly clock: () => number
     ) {}
 
-    async complete(params: CompleteParams, signal: AbortSignal, purpose: "suggest" | "prefetch" = "suggest"): Promise<CompleteResult> {
+    async complete(params: CompleteParams, signal: AbortSignal, purpose: "suggest" | "warm" = "suggest"): Promise<CompleteResult> {
         const record: CallRecord = {index: this.calls.length, params, purpose, ...this.context(), sentAborted: signal.aborted, startedAtMs: this.clock()};
         this.calls.push(record);
         let abortedAt: number | undefined = signal.aborted ? record.startedAtMs : undefined;

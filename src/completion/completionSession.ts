@@ -46,14 +46,16 @@ export interface CompletionSessionOptions {
     /** How long a new request waits for an aborted one to settle before sending anyway. Default 500 ms. */
     settleWaitMs?: number;
     /**
-     * Warm the model's cache where the cursor lands: after a jump to another line or file and this
-     * long without another change, the prompt for the new place is evaluated (one token generated,
-     * nothing shown), so the first suggestion there does not pay for a cold prompt. The first
-     * keystroke stops it within a slice, and what it evaluated stays cached. Off when absent.
+     * Keep the model's cache warm: this long after the document or cursor changed (and whenever a
+     * suggestion was cut off), the current prompt is evaluated without generating anything, while
+     * the user types on. A suggestion then finds its prompt (nearly) evaluated and pays only for its
+     * own last tokens and the generation. Typing on the same line does not stop a warm-up (the
+     * prompts share all but their last tokens); a move to another line or file, a suggestion, and
+     * typing through a shown suggestion do. Off when absent.
      */
-    prefetchAfterMs?: number;
-    /** Whether a prefetch may run for this snapshot (completions on for its language, model loaded). */
-    mayPrefetch?: (doc: DocumentSnapshot) => boolean;
+    warmAfterMs?: number;
+    /** Whether the cache may be warmed for this snapshot (completions on for its language, model loaded). */
+    mayWarm?: (doc: DocumentSnapshot) => boolean;
 }
 
 export interface CompletionStats {
@@ -75,8 +77,8 @@ export interface CompletionStats {
     lastLatencyMs?: number;
     lastPromptTokens?: number;
     lastReusedTokens?: number;
-    /** Prompts evaluated ahead of typing where the cursor landed (see `prefetchAfterMs`). */
-    prefetches: number;
+    /** Warm-ups sent: prompts evaluated ahead of a suggestion (see `warmAfterMs`). */
+    warms: number;
     /** Real prompt tokens per estimated token, as learned from the engine (1 for Qwen's vocabulary). */
     tokenScale: number;
 }
@@ -116,12 +118,12 @@ interface Settings {
     bos: boolean;
     maxDocumentChars: number;
     settleWaitMs: number;
-    prefetchAfterMs: number | undefined;
-    mayPrefetch: (doc: DocumentSnapshot) => boolean;
+    warmAfterMs: number | undefined;
+    mayWarm: (doc: DocumentSnapshot) => boolean;
 }
 
-/** The extension's (and the benchmark's) rest after a cursor jump before the prompt there is prefetched. */
-export const defaultPrefetchAfterMs = 300;
+/** The extension's (and the benchmark's) `warmAfterMs`: coalesces the edit and selection events of one keystroke. */
+export const defaultWarmAfterMs = 30;
 
 /** Short prompts say little about the ratio (fixed template tokens dominate). */
 const minTokensToLearnFrom = 200;
@@ -139,7 +141,7 @@ export class CompletionSession extends Disposable {
     private readonly debounce: AdaptiveDebounce;
     private readonly cache: SuggestionCache;
     private readonly statusEmitter = this.register(new Emitter<SessionStatus>());
-    private readonly counters: CompletionStats = {requests: 0, modelCalls: 0, cacheHits: 0, typedThroughHits: 0, aborted: 0, staleDropped: 0, empty: 0, errors: 0, prefetches: 0, tokenScale: 1};
+    private readonly counters: CompletionStats = {requests: 0, modelCalls: 0, cacheHits: 0, typedThroughHits: 0, aborted: 0, staleDropped: 0, empty: 0, errors: 0, warms: 0, tokenScale: 1};
     private latest: Position | undefined;
     private shown: ShownSuggestion | undefined;
     private active: {controller: AbortController; position: Position} | undefined;
@@ -147,7 +149,14 @@ export class CompletionSession extends Disposable {
     private status: SessionStatus = {busy: false};
     /** Where the last prompt's window started, so the next one keeps it (see PromptOptions.prefixAnchor). */
     private anchor: {uri: string; start: number} | undefined;
-    private prefetchTimer: ReturnType<typeof setTimeout> | undefined;
+    private warmTimer: ReturnType<typeof setTimeout> | undefined;
+    /** The warm-up in flight, and the line of the snapshot it is for. */
+    private warming: {controller: AbortController; position: Position; lineStart: number} | undefined;
+    /** The latest snapshot (what a warm-up evaluates), and the last one whose prompt was fully evaluated. */
+    private latestDoc: DocumentSnapshot | undefined;
+    private warmed: Position | undefined;
+    /** A suggestion's model call is being sent or running (warm-ups wait; a debounce is not a call). */
+    private calling = false;
 
     /** Fires when a model call starts or ends, with the last latency or error; for the status bar. */
     readonly onDidChangeStatus: Event<SessionStatus> = this.statusEmitter.event;
@@ -170,8 +179,8 @@ export class CompletionSession extends Disposable {
             bos: options.bos ?? true,
             maxDocumentChars: options.maxDocumentChars ?? 32 * 1024 * 1024,
             settleWaitMs: options.settleWaitMs ?? 500,
-            prefetchAfterMs: options.prefetchAfterMs,
-            mayPrefetch: options.mayPrefetch ?? (() => true)
+            warmAfterMs: options.warmAfterMs,
+            mayWarm: options.mayWarm ?? (() => true)
         };
         this.debounce = new AdaptiveDebounce({...options.debounce, now: this.now});
         this.cache = new SuggestionCache(options.cacheSize ?? 256);
@@ -210,11 +219,12 @@ export class CompletionSession extends Disposable {
      */
     documentChanged(doc: DocumentSnapshot): void {
         if (this.isDisposed) return;
-        const previous = this.latest;
-        this.observe(doc);
+        if (!this.observe(doc)) return;
         const active = this.active;
         if (active && this.isStale(active.position)) active.controller.abort(new Error("stale"));
-        this.schedulePrefetch(previous, doc);
+        const warming = this.warming;
+        if (warming && (warming.position.uri !== doc.uri || warming.lineStart !== lineStartOf(doc))) warming.controller.abort(new Error("moved"));
+        this.scheduleWarm();
     }
 
     async suggest(doc: DocumentSnapshot, signal: AbortSignal, request: SuggestRequest = {}): Promise<Suggestion | undefined> {
@@ -222,7 +232,6 @@ export class CompletionSession extends Disposable {
         const started = this.now();
         this.counters.requests++;
         const position: Position = {uri: doc.uri, version: doc.version, offset: doc.offset};
-        clearTimeout(this.prefetchTimer);
         if (!this.observe(doc)) return this.dropStale();
         // A new request supersedes the one in flight.
         this.active?.controller.abort(new Error("superseded"));
@@ -238,12 +247,17 @@ export class CompletionSession extends Disposable {
             if (!request.explicit && !(await this.debounce.wait(linked))) return this.dropAborted();
             return await this.fromModel(doc, position, linked, started);
         } finally {
-            if (this.active?.controller === controller) this.active = undefined;
+            if (this.active?.controller === controller) {
+                this.active = undefined;
+                // Cut off by typing: evaluate what is current now, while the user types on.
+                if (this.isStale(position)) this.scheduleWarm();
+            }
         }
     }
 
     override dispose(): void {
-        clearTimeout(this.prefetchTimer);
+        clearTimeout(this.warmTimer);
+        this.warming?.controller.abort(new Error("disposed"));
         this.active?.controller.abort(new Error("disposed"));
         this.active = undefined;
         super.dispose();
@@ -293,34 +307,41 @@ export class CompletionSession extends Disposable {
         await Promise.race([this.inFlight, sleepUnlessAborted(this.settings.settleWaitMs, signal)]);
     }
 
-    /** A cursor that jumped to another line or file, then rested: evaluate the prompt there ahead of typing. */
-    private schedulePrefetch(previous: Position | undefined, doc: DocumentSnapshot): void {
-        clearTimeout(this.prefetchTimer);
-        const delay = this.settings.prefetchAfterMs;
-        if (delay == null || !previous) return;
-        const moved = previous.uri !== doc.uri || (previous.version === doc.version && !sameLine(doc.text, previous.offset, doc.offset));
-        if (!moved) return;
-        this.prefetchTimer = setTimeout(() => void this.prefetch(doc), delay);
+    private scheduleWarm(): void {
+        clearTimeout(this.warmTimer);
+        if (this.settings.warmAfterMs == null || this.isDisposed) return;
+        this.warmTimer = setTimeout(() => void this.warm(), this.settings.warmAfterMs);
     }
 
-    private async prefetch(doc: DocumentSnapshot): Promise<void> {
+    /** Evaluates the latest snapshot's prompt without generating (see `warmAfterMs`). One at a time, never beside a suggestion. */
+    private async warm(): Promise<void> {
+        const doc = this.latestDoc;
+        if (!doc || this.isDisposed || this.calling || this.warming) return;
         const position: Position = {uri: doc.uri, version: doc.version, offset: doc.offset};
-        if (this.isDisposed || this.active || this.isStale(position) || !this.usable(doc) || !this.settings.mayPrefetch(doc)) return;
-        if (looksBinary(doc.text, doc.offset)) return;
+        const done = this.warmed;
+        if (done && done.uri === doc.uri && done.version === doc.version && done.offset === doc.offset) return;
+        // A suggestion is on screen for this snapshot, or its rest is being typed through: no model needed.
+        const shown = this.shown;
+        if (shown && ((shown.doc.uri === doc.uri && shown.doc.version === doc.version && shown.doc.offset === doc.offset) || typedThrough(shown, doc) !== undefined)) return;
+        if (!this.usable(doc) || looksBinary(doc.text, doc.offset) || !this.settings.mayWarm(doc)) return;
         const prompt = this.promptFor(doc, cursorContext(doc));
         if (!prompt) return;
         const controller = new AbortController();
-        this.active = {controller, position};
+        this.warming = {controller, position, lineStart: lineStartOf(doc)};
         try {
             await this.settled(controller.signal);
-            if (controller.signal.aborted || this.isStale(position)) return;
-            this.counters.prefetches++;
-            const call = this.backend.complete({...prompt.params, maxTokens: 1}, controller.signal, "prefetch");
+            if (controller.signal.aborted || this.calling || this.isStale(position)) return;
+            this.counters.warms++;
+            const call = this.backend.complete({...prompt.params, prefillOnly: true}, controller.signal, "warm");
             this.inFlight = call.then(() => undefined, () => undefined);
             const result = await call.catch(() => undefined);
-            if (result) this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
+            if (!result) return;
+            this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
+            if (result.stopReason !== "abort") this.warmed = position;
         } finally {
-            if (this.active?.controller === controller) this.active = undefined;
+            if (this.warming?.controller === controller) this.warming = undefined;
+            // The user moved on meanwhile: keep going with what is current.
+            if (this.isStale(position)) this.scheduleWarm();
         }
     }
 
@@ -328,6 +349,17 @@ export class CompletionSession extends Disposable {
         const ctx = cursorContext(doc);
         const prompt = this.promptFor(doc, ctx);
         if (!prompt) return undefined;
+        this.calling = true;
+        try {
+            return await this.callModel(doc, position, signal, started, ctx, prompt);
+        } finally {
+            this.calling = false;
+        }
+    }
+
+    private async callModel(doc: DocumentSnapshot, position: Position, signal: AbortSignal, started: number, ctx: CursorContext, prompt: BuiltPrompt): Promise<Suggestion | undefined> {
+        // The suggestion evaluates the prompt itself, from where the warm-up got to.
+        this.warming?.controller.abort(new Error("suggestion"));
         await this.settled(signal);
         if (signal.aborted || this.isStale(position)) return this.dropAborted();
 
@@ -358,6 +390,7 @@ export class CompletionSession extends Disposable {
             this.setStatus(false);
             return this.dropAborted();
         }
+        this.warmed = position;
         // A finished result for a snapshot that is no longer current (it raced the abort) is never shown.
         if (signal.aborted || this.isStale(position)) {
             this.setStatus(false);
@@ -399,6 +432,7 @@ export class CompletionSession extends Disposable {
         if (latest && latest.uri === doc.uri && doc.version < latest.version) return false;
         if (latest && latest.uri === doc.uri && doc.version !== latest.version) this.debounce.keystroke();
         this.latest = {uri: doc.uri, version: doc.version, offset: doc.offset};
+        this.latestDoc = doc;
         return true;
     }
 
@@ -446,10 +480,8 @@ export class CompletionSession extends Disposable {
     }
 }
 
-function sameLine(text: string, a: number, b: number): boolean {
-    const [lo, hi] = a <= b ? [a, b] : [b, a];
-    const lineFeed = text.indexOf("\n", Math.max(0, lo));
-    return lineFeed === -1 || lineFeed >= hi;
+function lineStartOf(doc: DocumentSnapshot): number {
+    return doc.text.lastIndexOf("\n", doc.offset - 1) + 1;
 }
 
 function cursorContext(doc: DocumentSnapshot): CursorContext {

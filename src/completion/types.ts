@@ -47,9 +47,9 @@ export type CompletionResponse = CompleteResult;
 export interface CompletionBackend {
     /**
      * Must stop generating when `signal` aborts (resolving with partial text or rejecting are both
-     * fine). `purpose` "prefetch": only the prompt matters (evaluated ahead of typing), not the text.
+     * fine). `purpose` "warm": a `prefillOnly` request that evaluates the prompt ahead of a suggestion.
      */
-    complete(params: CompletionRequest, signal: AbortSignal, purpose?: "suggest" | "prefetch"): Promise<CompletionResponse>;
+    complete(params: CompletionRequest, signal: AbortSignal, purpose?: "suggest" | "warm"): Promise<CompletionResponse>;
 }
 
 /** One suggestion for the cursor of one snapshot; `text` is inserted at the cursor. */

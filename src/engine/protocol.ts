@@ -109,7 +109,12 @@ const CompleteParams = z.object({
     /** Parse special-token text in `prefix` (e.g. "<｜User｜>") as the model's special tokens. */
     specialTokens: z.boolean().optional(),
     /** The model to run on; defaults to "chat". */
-    model: ModelRoleSchema.optional()
+    model: ModelRoleSchema.optional(),
+    /**
+     * Only bring the prompt into the KV cache (all but its last token, as a request would), generate
+     * nothing: a completion that comes next with this prompt, or one sharing its start, is fast.
+     */
+    prefillOnly: z.boolean().optional()
 });
 export type CompleteParams = z.infer<typeof CompleteParams>;
 

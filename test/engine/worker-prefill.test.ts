@@ -116,6 +116,15 @@ describe("worker: FIM middle", function () {
         assert.equal(withoutMiddle.text, "return a + b;", "no middle: the answer starts right after <|fim_middle|>");
         assert.ok(withoutMiddle.reusedTokens >= withoutMiddle.promptTokens - 2, "prefix and suffix were still cached");
     });
+
+    it("prefillOnly evaluates the prompt and generates nothing; the request after it evaluates only its last tokens", async () => {
+        const prefix = "const items = [];\n".repeat(30);
+        const warm = await client.complete({prefix, suffix: "\n}\n", middle: "    it", prefillOnly: true});
+        assert.deepEqual({text: warm.text, generatedTokens: warm.generatedTokens}, {text: "", generatedTokens: 0});
+        const next = await client.complete({prefix, suffix: "\n}\n", middle: "    ite"});
+        assert.ok(next.generatedTokens > 0);
+        assert.ok(next.reusedTokens >= next.promptTokens - 3, `${next.reusedTokens} of ${next.promptTokens} reused`);
+    });
 });
 
 describe("worker: a completion prompt longer than the context", function () {

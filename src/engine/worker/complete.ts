@@ -32,7 +32,8 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, paceFor(loaded));
         const prefillMs = Math.round(filled.ms);
         const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs, cutTokens: prompt.cut};
-        if (!filled.complete) return {...base, text: "", stopReason: "abort", generatedTokens: 0, totalMs: Math.round(performance.now() - started)};
+        if (!filled.complete || params.prefillOnly === true)
+            return {...base, text: "", stopReason: filled.complete ? "maxTokens" : "abort", generatedTokens: 0, totalMs: Math.round(performance.now() - started)};
 
         const capped = new AbortController();
         let timeCapHit = false;

@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import {CompletionSession, defaultPrefetchAfterMs} from "../../completion/completionSession";
+import {CompletionSession, defaultWarmAfterMs} from "../../completion/completionSession";
 import {ContextRing} from "../../completion/contextRing";
 import type {CompletionModelCaps} from "../../completion/types";
 import type {EngineClient} from "../../engine/client";
@@ -38,9 +38,9 @@ export class CompletionFeature extends Disposable {
                 options: {
                     maxTokens: this.settings.maxTokens,
                     timeCapMs: this.settings.timeCapMs,
-                    prefetchAfterMs: defaultPrefetchAfterMs,
+                    warmAfterMs: defaultWarmAfterMs,
                     // Never loads a model or runs for a language whose completions are off.
-                    mayPrefetch: (doc) => this.capsKnown && enabledFor(this.settings, doc.languageId) && engine.isModelLoaded(engine.completionRole)
+                    mayWarm: (doc) => this.capsKnown && enabledFor(this.settings, doc.languageId) && engine.isModelLoaded(engine.completionRole)
                 }
             })
         );

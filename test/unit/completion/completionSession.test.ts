@@ -111,62 +111,75 @@ describe("CompletionSession", () => {
         assert.equal(session.stats.aborted, 6);
     });
 
-    describe("prefetch where the cursor lands", () => {
+    describe("warming the cache while the user types", () => {
         const file = Array.from({length: 200}, (_, i) => `export function f${i}(a: number): number {\n    return a + ${i};\n}\n`).join("");
+        const lineEnd = file.indexOf("return a + 150;") + "return a + 150;".length;
         const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+        const slowDebounce: CompletionSessionOptions = {debounce: {minMs: 400, maxMs: 400}, warmAfterMs: 5};
 
-        it("evaluates the prompt at a far cursor after it rests, one token, nothing shown; typing then aborts it", async () => {
+        it("evaluates the current prompt during the debounce, prefill only; the suggestion stops it and sends the same prompt", async () => {
             const backend = new FakeBackend();
             backend.delayMs = 10_000;
-            const session = track(makeSession(backend, {...fast, prefetchAfterMs: 20}));
-            const editor = new Editor(file, 10);
-            session.documentChanged(editor.snapshot());
-            session.documentChanged(editor.moveTo(file.indexOf("return a + 150;") + "return a + 150;".length).snapshot());
-            await backend.waitForCalls(1);
-            const call = backend.calls[0];
-            assert.equal(call?.purpose, "prefetch");
-            assert.equal(call?.params.maxTokens, 1);
-            assert.equal(session.stats.prefetches, 1);
-            assert.equal(session.stats.modelCalls, 0, "not a suggestion");
-            // The prompt is the one the next keystroke there will send, but for the typed text.
+            const session = track(makeSession(backend, slowDebounce));
+            const editor = new Editor(file, lineEnd);
             session.documentChanged(editor.type(" ").snapshot());
-            assert.equal(call?.signal.aborted, true, "the first keystroke stops it");
+            const suggestion = session.suggest(editor.snapshot(), never);
+            await backend.waitForCalls(1);
+            const warm = backend.calls[0];
+            assert.equal(warm?.purpose, "warm");
+            assert.equal(warm?.params.prefillOnly, true);
+            assert.equal(session.stats.warms, 1);
+            assert.equal(session.stats.modelCalls, 0, "a warm-up is not a suggestion");
             backend.delayMs = 0;
-            const suggestion = await session.suggest(editor.snapshot(), never);
-            assert.equal(suggestion?.text, "answer");
-            assert.equal(backend.calls[1]?.params.prefix, call?.params.prefix, "same stable prefix: what was evaluated is reused");
+            await backend.waitForCalls(2);
+            assert.equal(warm?.signal.aborted, true, "the suggestion stopped the warm-up");
+            assert.equal(backend.calls[1]?.purpose, "suggest");
+            assert.equal(backend.calls[1]?.params.prefix, warm?.params.prefix, "the same prompt: what the warm-up evaluated is reused");
+            assert.equal((await suggestion)?.text, "answer");
+            assert.equal(backend.maxConcurrent, 1, "one model request at a time");
+        });
+
+        it("typing on the same line does not stop a warm-up; a move to another line does, and the new place is warmed", async () => {
+            const backend = new FakeBackend();
+            backend.delayMs = 10_000;
+            const session = track(makeSession(backend, slowDebounce));
+            const editor = new Editor(file, lineEnd);
+            session.documentChanged(editor.type(" ").snapshot());
+            await backend.waitForCalls(1);
+            session.documentChanged(editor.type("/").snapshot());
+            session.documentChanged(editor.type("/").snapshot());
+            await sleep(30);
+            assert.equal(backend.calls[0]?.signal.aborted, false);
+            session.documentChanged(editor.moveTo(file.indexOf("return a + 20;")).snapshot());
+            assert.equal(backend.calls[0]?.signal.aborted, true);
+            backend.delayMs = 0;
+            await backend.waitForCalls(2);
+            assert.equal(backend.calls[1]?.purpose, "warm");
+            assert.ok(backend.calls[1]?.params.middle?.startsWith("    ") && !backend.calls[1]?.params.middle?.includes("//"), "the prompt of the new place");
             assert.equal(backend.maxConcurrent, 1);
         });
 
-        it("does nothing while typing, for a move within the line, when disallowed, or when off", async () => {
-            const cases: Array<{options: CompletionSessionOptions; act: (editor: Editor, session: CompletionSession) => void}> = [
-                {options: {...fast, prefetchAfterMs: 10}, act: (editor, session) => session.documentChanged(editor.type("ab").snapshot())},
-                {options: {...fast, prefetchAfterMs: 10}, act: (editor, session) => session.documentChanged(editor.moveTo(editor.offset - 3).snapshot())},
-                {options: {...fast, prefetchAfterMs: 10, mayPrefetch: () => false}, act: (editor, session) => session.documentChanged(editor.moveTo(50).snapshot())},
-                {options: fast, act: (editor, session) => session.documentChanged(editor.moveTo(50).snapshot())}
-            ];
-            for (const {options, act} of cases) {
+        it("none when off or disallowed, nor while typing through a shown suggestion", async () => {
+            for (const options of [{...fast, mayWarm: () => false, warmAfterMs: 5}, fast]) {
                 const backend = new FakeBackend();
                 const session = track(makeSession(backend, options));
-                const editor = new Editor(file, file.indexOf("return a + 150") + 6);
-                session.documentChanged(editor.snapshot());
-                act(editor, session);
-                await sleep(60);
+                const editor = new Editor(file, lineEnd);
+                session.documentChanged(editor.type(" ").snapshot());
+                await sleep(40);
                 assert.equal(backend.calls.length, 0);
             }
-        });
-
-        it("a move followed quickly by typing sends no prefetch, only the suggestion", async () => {
             const backend = new FakeBackend();
-            const session = track(makeSession(backend, {...fast, prefetchAfterMs: 50}));
-            const editor = new Editor(file, 10);
-            session.documentChanged(editor.snapshot());
-            session.documentChanged(editor.moveTo(file.indexOf("return a + 150")).snapshot());
-            editor.type("y");
-            session.documentChanged(editor.snapshot());
-            await session.suggest(editor.snapshot(), never);
-            await sleep(80);
-            assert.deepEqual(backend.calls.map((call) => call.purpose), ["suggest"]);
+            backend.answer = () => "return a + b;";
+            const session = track(makeSession(backend, {...fast, warmAfterMs: 5}));
+            const editor = new Editor(file, lineEnd).type("\n    ");
+            assert.equal((await session.suggest(editor.snapshot(), never))?.text, "return a + b;");
+            const calls = backend.calls.length;
+            for (const ch of "retu") {
+                session.documentChanged(editor.type(ch).snapshot());
+                assert.equal((await session.suggest(editor.snapshot(), never))?.typedThrough, true);
+            }
+            await sleep(40);
+            assert.equal(backend.calls.length, calls, "typing through calls no model, not even to warm it");
         });
     });
 

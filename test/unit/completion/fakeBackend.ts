@@ -8,7 +8,7 @@ export interface RecordedCall {
     params: CompletionRequest;
     signal: AbortSignal;
     settled: boolean;
-    purpose: "suggest" | "prefetch";
+    purpose: "suggest" | "warm";
 }
 
 export type Answer = string | Error | Partial<CompletionResponse>;
@@ -25,7 +25,7 @@ export class FakeBackend implements CompletionBackend {
     private running = 0;
     private readonly waiters: Array<() => void> = [];
 
-    async complete(params: CompletionRequest, signal: AbortSignal, purpose: "suggest" | "prefetch" = "suggest"): Promise<CompletionResponse> {
+    async complete(params: CompletionRequest, signal: AbortSignal, purpose: "suggest" | "warm" = "suggest"): Promise<CompletionResponse> {
         const call: RecordedCall = {params, signal, settled: false, purpose};
         const index = this.calls.push(call) - 1;
         this.running++;
