@@ -157,10 +157,14 @@ function fenceFor(text: string, offset: number): string {
 function renderFim(doc: DocumentSnapshot, caps: CompletionModelCaps, chunks: readonly ContextChunk[], window: Window): Rendered {
     // The cursor's line up to the cursor goes after `<|fim_middle|>` (see `middle` in the protocol):
     // typing within a line then changes only the prompt's last tokens, and the suffix is evaluated
-    // again once per line instead of once per keystroke. llama.cpp's server lays infill out the same way.
+    // again once per line instead of once per keystroke. llama.cpp's server lays infill out the same
+    // way. The line's indentation stays in the prefix: it is set when the line is made and rarely
+    // changes, and on a fresh line the answer then starts right after `<|fim_middle|>`, as in training.
     const lineStart = Math.max(window.prefixStart, doc.text.lastIndexOf("\n", window.offset - 1) + 1);
-    const above = doc.text.slice(window.prefixStart, lineStart);
-    const middle = doc.text.slice(lineStart, window.offset);
+    let contentStart = lineStart;
+    while (contentStart < window.offset && (doc.text[contentStart] === " " || doc.text[contentStart] === "\t")) contentStart++;
+    const above = doc.text.slice(window.prefixStart, contentStart);
+    const middle = doc.text.slice(contentStart, window.offset);
     const withMiddle = middle !== "" ? {middle} : {};
     if (caps.fileSeparator) {
         // Qwen2.5-Coder's repository format: each file as `<|file_sep|>path\ncontent`, the current one last.

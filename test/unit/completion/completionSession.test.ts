@@ -155,7 +155,7 @@ describe("CompletionSession", () => {
             backend.delayMs = 0;
             await backend.waitForCalls(2);
             assert.equal(backend.calls[1]?.purpose, "warm");
-            assert.ok(backend.calls[1]?.params.middle?.startsWith("    ") && !backend.calls[1]?.params.middle?.includes("//"), "the prompt of the new place");
+            assert.ok(backend.calls[1]?.params.prefix.endsWith("export function f20(a: number): number {\n    "), "the prompt of the new place");
             assert.equal(backend.maxConcurrent, 1);
         });
 

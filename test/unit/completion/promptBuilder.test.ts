@@ -70,8 +70,10 @@ describe("promptBuilder", () => {
             assert.ok(prompt.params.prefix.startsWith("<|file_sep|>src/util/math.ts\nexport function clamp"));
             assert.ok(prompt.params.prefix.includes("}\n<|file_sep|>src/util/format.ts\nexport function pad"));
             const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
-            assert.ok(prompt.params.prefix.endsWith("<|file_sep|>work/src/app.ts\n" + text.slice(0, lineStart)), "the file above the cursor's line");
-            assert.equal(prompt.params.middle, text.slice(lineStart, offset), "the cursor's line goes after <|fim_middle|>");
+            const contentStart = lineStart + "    ".length;
+            assert.equal(text.slice(lineStart, contentStart), "    ");
+            assert.ok(prompt.params.prefix.endsWith("<|file_sep|>work/src/app.ts\n" + text.slice(0, contentStart)), "the file above the cursor's line, and its indentation");
+            assert.equal(prompt.params.middle, text.slice(contentStart, offset), "the cursor's line goes after <|fim_middle|>");
             assert.equal(prompt.params.suffix, text.slice(offset, prompt.suffixEnd));
             assert.ok(prompt.suffixEnd > text.indexOf("\n", offset) && text[prompt.suffixEnd] === "\n", "a few whole lines after the cursor");
             assert.equal(prompt.params.maxTokens, 64);
@@ -256,7 +258,7 @@ describe("promptBuilder", () => {
                 const params = must(buildPrompt(snapshot(text, offset), chunks, fimCaps, options)).params;
                 assert.equal(params.prefix, first.prefix);
                 assert.equal(params.suffix, first.suffix);
-                assert.equal(params.middle, text.slice(text.lastIndexOf("\n", offset - 1) + 1, offset));
+                assert.equal(params.middle, text.slice(text.lastIndexOf("\n", offset - 1) + 1 + 4, offset), "the line after its indentation");
             }
         });
 
