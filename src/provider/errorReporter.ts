@@ -2,7 +2,8 @@ import * as vscode from "vscode";
 import {describeError, isEngineError} from "../engine/errors";
 import type {Log} from "./log";
 
-const chooseModel = "Choose Model File…";
+const setUp = "Set Up a Model…";
+const chooseModel = "Choose Model…";
 const showLog = "Show Log";
 
 /**
@@ -16,10 +17,13 @@ export class ErrorReporter {
         this.log.write("error", `${context}: ${describeError(error)}${isEngineError(error) && error.detail ? `\n${error.detail}` : ""}`);
         if (isEngineError(error, "Aborted")) return;
         const message = error instanceof Error ? error.message : String(error);
-        const needsModel = isEngineError(error) && ["NoModelConfigured", "ModelNotFound", "NotGguf", "CorruptModel", "UnsupportedArchitecture"].includes(error.code);
-        const actions = needsModel ? [chooseModel, showLog] : [showLog];
+        // No model yet: the first-run offer (recommended download, choose, import); a bad one: the picker.
+        const noModel = isEngineError(error, "NoModelConfigured");
+        const badModel = isEngineError(error) && ["ModelNotFound", "NotGguf", "CorruptModel", "UnsupportedArchitecture"].includes(error.code);
+        const actions = noModel ? [setUp, showLog] : badModel ? [chooseModel, showLog] : [showLog];
         void vscode.window.showErrorMessage(`Enclave: ${message}`, ...actions).then((choice) => {
-            if (choice === chooseModel) void vscode.commands.executeCommand("enclave.chooseModelFile");
+            if (choice === setUp) void vscode.commands.executeCommand("enclave.setUp");
+            else if (choice === chooseModel) void vscode.commands.executeCommand("enclave.pickModel");
             else if (choice === showLog) this.log.show();
         });
     }
