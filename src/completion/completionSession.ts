@@ -19,8 +19,9 @@ import {looksBinary} from "./binaryText";
 import {linePrefix, lineSuffix, textAfter} from "./cursorText";
 import {AdaptiveDebounce, sleepUnlessAborted, type DebounceOptions} from "./debounce";
 import {postProcess, type CursorContext} from "./postProcess";
+import {PrefillSpeed} from "./prefillSpeed";
 import {buildPrompt, type BuiltPrompt} from "./promptBuilder";
-import type {PromptBudgets} from "./promptBudgets";
+import {budgetsWithin, defaultBudgets, type PromptBudgets} from "./promptBudgets";
 import {SuggestionCache, typedThrough, type ShownSuggestion} from "./suggestionCache";
 import type {CompletionBackend, CompletionModelCaps, CompletionResponse, ContextChunk, DocumentSnapshot, Suggestion} from "./types";
 import {Disposable, Emitter, type Event} from "../engine/lifecycle";
@@ -79,6 +80,10 @@ export interface CompletionStats {
     lastReusedTokens?: number;
     /** Warm-ups sent: prompts evaluated ahead of a suggestion (see `warmAfterMs`). */
     warms: number;
+    /** Prompt tokens the model reads per second, as measured (undefined until known). */
+    prefillTokensPerSecond?: number;
+    /** The prompt size that follows from it (see PrefillSpeed); undefined: only the token budgets apply. */
+    promptTokenCap?: number;
     /** Real prompt tokens per estimated token, as learned from the engine (1 for Qwen's vocabulary). */
     tokenScale: number;
 }
@@ -157,6 +162,7 @@ export class CompletionSession extends Disposable {
     private warmed: Position | undefined;
     /** A suggestion's model call is being sent or running (warm-ups wait; a debounce is not a call). */
     private calling = false;
+    private readonly prefillSpeed = new PrefillSpeed();
 
     /** Fires when a model call starts or ends, with the last latency or error; for the status bar. */
     readonly onDidChangeStatus: Event<SessionStatus> = this.statusEmitter.event;
@@ -198,6 +204,9 @@ export class CompletionSession extends Disposable {
         this.cache.clear();
         this.shown = undefined;
         this.counters.tokenScale = 1;
+        this.prefillSpeed.reset();
+        delete this.counters.prefillTokensPerSecond;
+        delete this.counters.promptTokenCap;
     }
 
     /** New caps per suggestion (the user changed a setting); applies from the next request. */
@@ -285,12 +294,15 @@ export class CompletionSession extends Disposable {
     /** The prompt for `doc`'s cursor; keeps the window's start for the next one (see PromptOptions.prefixAnchor). */
     private promptFor(doc: DocumentSnapshot, ctx: CursorContext): BuiltPrompt | undefined {
         const singleLine = !this.settings.multiline || ctx.lineSuffix.trim() !== "";
+        const wanted: PromptBudgets = {...defaultBudgets[this.caps.fim ? "fim" : "r1"], ...this.settings.budgets};
+        const cap = this.prefillSpeed.promptTokenCap;
+        const budgets = cap != null ? budgetsWithin(wanted, cap / this.counters.tokenScale) : wanted;
         const prompt = buildPrompt(doc, this.ring.snapshot(), this.caps, {
             maxTokens: singleLine ? this.settings.singleLineMaxTokens : this.settings.maxTokens,
             singleLine,
             timeCapMs: this.settings.timeCapMs,
             temperature: this.settings.temperature,
-            budgets: this.settings.budgets,
+            budgets,
             bos: this.settings.bos,
             tokenScale: this.counters.tokenScale,
             ...(this.anchor?.uri === doc.uri ? {prefixAnchor: this.anchor.start} : {})
@@ -336,7 +348,7 @@ export class CompletionSession extends Disposable {
             this.inFlight = call.then(() => undefined, () => undefined);
             const result = await call.catch(() => undefined);
             if (!result) return;
-            this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
+            this.learnFrom(result, prompt);
             if (result.stopReason !== "abort") this.warmed = position;
         } finally {
             if (this.warming?.controller === controller) this.warming = undefined;
@@ -384,7 +396,7 @@ export class CompletionSession extends Disposable {
         // The engine counts the whole prompt even when it stopped evaluating it, so aborted calls teach
         // the scale too: a prompt that overflows and is cut at the front would otherwise never
         // share a prefix with the next one, and no call would ever finish to learn from.
-        this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
+        this.learnFrom(result, prompt);
         // An aborted call may still resolve with its partial text: not a suggestion for anything current.
         if (result.stopReason === "abort") {
             this.setStatus(false);
@@ -452,6 +464,17 @@ export class CompletionSession extends Disposable {
      * losing its stable part. So the session scales budgets by what the engine reports. It only grows,
      * in one step with headroom, because every change moves the prompt window (one cold prompt).
      */
+    /**
+     * What an engine answer teaches, aborted or not: the engine counts the whole prompt even when it
+     * stopped reading it, and reports the time it spent reading.
+     */
+    private learnFrom(result: CompletionResponse, prompt: BuiltPrompt): void {
+        this.learnTokenScale(result.promptTokens + (result.cutTokens ?? 0), prompt.estimatedTokens);
+        this.prefillSpeed.record(result.prefillTokens ?? result.promptTokens - result.reusedTokens, result.prefillMs);
+        this.counters.prefillTokensPerSecond = this.prefillSpeed.speed;
+        this.counters.promptTokenCap = this.prefillSpeed.promptTokenCap;
+    }
+
     private learnTokenScale(promptTokens: number, estimatedTokens: number): void {
         if (estimatedTokens < minTokensToLearnFrom) return;
         const ratio = (promptTokens - engineAddedTokens) / estimatedTokens;

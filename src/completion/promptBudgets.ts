@@ -40,6 +40,21 @@ export function promptTokenLimit(contextSize: number, maxTokens: number): number
 }
 
 /**
+ * Budgets scaled down together so that they add up to at most `total` tokens (a prompt sized by
+ * the machine's speed keeps some of everything: other files, the code after and before the cursor).
+ */
+export function budgetsWithin(budgets: PromptBudgets, total: number): PromptBudgets {
+    const sum = budgets.prefixTokens + budgets.suffixTokens + budgets.contextTokens;
+    if (sum <= total) return budgets;
+    const scale = Math.max(0, total) / sum;
+    return {
+        prefixTokens: Math.floor(budgets.prefixTokens * scale),
+        suffixTokens: Math.floor(budgets.suffixTokens * scale),
+        contextTokens: Math.floor(budgets.contextTokens * scale)
+    };
+}
+
+/**
  * Shrinks budgets to `available` tokens: other files go first, then the suffix down to a quarter of
  * what is left, then the prefix. Returns undefined when not even a minimal prefix fits.
  */

@@ -129,8 +129,9 @@ const CompleteResult = z.object({
     /** Tokens of the prompt, and how many of them the sequence's KV cache already held. */
     promptTokens: z.number(),
     reusedTokens: z.number(),
-    /** Time spent evaluating the prompt (the tokens the cache did not hold), before generation. */
+    /** Time spent evaluating the prompt (the tokens the cache did not hold), before generation, and how many it evaluated. */
     prefillMs: z.number().optional(),
+    prefillTokens: z.number().optional(),
     /** Tokens cut from the front of a prompt too long for the context (0 or absent: none). */
     cutTokens: z.number().optional(),
     totalMs: z.number()

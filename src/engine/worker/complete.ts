@@ -31,7 +31,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         // Every token but the last: generation evaluates that one to get the first prediction.
         const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, paceFor(loaded));
         const prefillMs = Math.round(filled.ms);
-        const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs, cutTokens: prompt.cut};
+        const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs, prefillTokens: filled.evaluated, cutTokens: prompt.cut};
         if (!filled.complete || params.prefillOnly === true)
             return {...base, text: "", stopReason: filled.complete ? "maxTokens" : "abort", generatedTokens: 0, totalMs: Math.round(performance.now() - started)};
 

@@ -27,8 +27,8 @@ export class PrefillPace {
     private tokensPerSecond: number | undefined;
 
     constructor(
-        private readonly targetSliceMs = 250,
-        private readonly minSlice = 32,
+        private readonly targetSliceMs = 400,
+        private readonly minSlice = 64,
         private readonly maxSlice = 2048
     ) {}
 

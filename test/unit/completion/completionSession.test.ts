@@ -442,6 +442,26 @@ describe("CompletionSession", () => {
         assert.ok(session.stats.tokenScale >= 2 && session.stats.tokenScale < 2.5, `${session.stats.tokenScale}`);
     });
 
+    it("sizes prompts from the measured reading speed, so a cold prompt stays within reach", async () => {
+        const backend = new FakeBackend();
+        // The engine reads 50 tokens a second: a cold prompt may hold about 20 s worth (1000 tokens).
+        backend.answer = (params) => {
+            const tokens = estimateTokens(params.prefix + (params.suffix ?? "") + (params.middle ?? ""));
+            return {text: "1;", promptTokens: tokens, reusedTokens: 0, prefillTokens: tokens, prefillMs: tokens * 20};
+        };
+        const session = track(new CompletionSession({backend, caps: {...fimCaps, contextSize: 16_384}, ring: new ContextRing(), options: fast}));
+        const editor = new Editor("    const value = compute(input, scale) + offset;\n".repeat(2_000), 40_000);
+        await session.suggest(editor.snapshot(), never);
+        const first = backend.calls[0]?.params;
+        assert.ok(first && estimateTokens(first.prefix + (first.suffix ?? "") + (first.middle ?? "")) > 1200, "the default budgets before anything is measured");
+        assert.equal(session.stats.prefillTokensPerSecond, 50);
+        assert.equal(session.stats.promptTokenCap, 1000);
+        await session.suggest(editor.type("x").snapshot(), never);
+        const second = backend.calls[1]?.params;
+        assert.ok(second);
+        assert.ok(estimateTokens(second.prefix + (second.suffix ?? "") + (second.middle ?? "")) <= 1000);
+    });
+
     it("uses the ring's chunks, in its order", async () => {
         const backend = new FakeBackend();
         const ring = new ContextRing();
