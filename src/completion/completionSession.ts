@@ -152,8 +152,8 @@ export class CompletionSession extends Disposable {
     private active: {controller: AbortController; position: Position} | undefined;
     private inFlight: Promise<void> = Promise.resolve();
     private status: SessionStatus = {busy: false};
-    /** Where the last prompt's window started, so the next one keeps it (see PromptOptions.prefixAnchor). */
-    private anchor: {uri: string; start: number} | undefined;
+    /** Where the last prompt's window and middle started, so the next one keeps them (see PromptOptions.prefixAnchor, middleAnchor). */
+    private anchor: {uri: string; start: number; middle: number} | undefined;
     private warmTimer: ReturnType<typeof setTimeout> | undefined;
     /** The warm-up in flight, and the line of the snapshot it is for. */
     private warming: {controller: AbortController; position: Position; lineStart: number} | undefined;
@@ -305,9 +305,9 @@ export class CompletionSession extends Disposable {
             budgets,
             bos: this.settings.bos,
             tokenScale: this.counters.tokenScale,
-            ...(this.anchor?.uri === doc.uri ? {prefixAnchor: this.anchor.start} : {})
+            ...(this.anchor?.uri === doc.uri ? {prefixAnchor: this.anchor.start, middleAnchor: this.anchor.middle} : {})
         });
-        if (prompt) this.anchor = {uri: doc.uri, start: prompt.prefixStart};
+        if (prompt) this.anchor = {uri: doc.uri, start: prompt.prefixStart, middle: prompt.middleStart};
         return prompt;
     }
 

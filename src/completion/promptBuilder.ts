@@ -40,6 +40,12 @@ export interface PromptOptions {
      */
     prefixAnchor?: number;
     /**
+     * FIM: where the previous prompt's `middle` started. Kept while the cursor is still after it
+     * and the text between is short (see `maxMiddleTokens`): the lines the user types then all go
+     * into the middle, after the suffix, and a new line costs no re-evaluation of the suffix.
+     */
+    middleAnchor?: number;
+    /**
      * R1 mode: start with `<｜begin▁of▁sentence｜>`, as DeepSeek's template does. Default true. The
      * engine drops it when node-llama-cpp prepends BOS itself, so it is never doubled; turn it off only
      * for a backend that always prepends BOS and does not drop a written one.
@@ -53,6 +59,9 @@ export interface PromptOptions {
     tokenScale?: number;
 }
 
+/** The most estimated tokens a kept middle may grow to before it starts again at the cursor's line. */
+const maxMiddleTokens = 256;
+
 export interface BuiltPrompt {
     mode: PromptMode;
     params: CompletionRequest;
@@ -61,6 +70,8 @@ export interface BuiltPrompt {
     /** The document window the prompt shows: `[prefixStart, offset)` and `[offset, suffixEnd)`. */
     prefixStart: number;
     suffixEnd: number;
+    /** FIM: where `middle` starts (the cursor's line after its indentation, or the kept anchor). */
+    middleStart: number;
     /** The context chunks used, in prompt order. */
     chunks: readonly ContextChunk[];
 }
@@ -108,7 +119,7 @@ function scaleBudgets(budgets: PromptBudgets, scale: number): PromptBudgets {
 function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly ContextChunk[], caps: CompletionModelCaps, options: PromptOptions,
     mode: PromptMode, maxTokens: number, limit: number, wanted: PromptBudgets): BuiltPrompt | "tooSmall" {
     const fence = fenceFor(doc.text, offset);
-    const template = mode === "fim" ? renderFim(doc, caps, [], emptyWindow(offset)) : renderR1(doc, caps, options, [], emptyWindow(offset), fence);
+    const template = mode === "fim" ? renderFim(doc, caps, [], emptyWindow(offset), offset) : renderR1(doc, caps, options, [], emptyWindow(offset), fence);
     const budgets = fitBudgets(wanted, limit - template.overhead);
     if (!budgets || budgets.prefixTokens < minPrefixTokens) return "tooSmall";
     const prefixStart = anchorFits(doc.text, offset, options.prefixAnchor, budgets.prefixTokens)
@@ -120,7 +131,8 @@ function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly Contex
     const window: Window = {offset, prefixStart, suffixEnd, prefix: doc.text.slice(prefixStart, offset), suffix: doc.text.slice(offset, suffixEnd)};
     const candidates = withoutWindowOverlap(chunks, doc.uri, () => doc.text.slice(prefixStart, suffixEnd));
     const picked = pickChunks(candidates, budgets.contextTokens, template.chunkCost).chunks;
-    const rendered = mode === "fim" ? renderFim(doc, caps, picked, window) : renderR1(doc, caps, options, picked, window, fence);
+    const middleStart = mode === "fim" ? middleStartFor(doc.text, window, options.middleAnchor) : offset;
+    const rendered = mode === "fim" ? renderFim(doc, caps, picked, window, middleStart) : renderR1(doc, caps, options, picked, window, fence);
     const params: CompletionRequest = {
         ...rendered.params,
         maxTokens,
@@ -131,7 +143,7 @@ function tryBuild(doc: DocumentSnapshot, offset: number, chunks: readonly Contex
     if (stop.length > 0) params.stop = stop;
     else delete params.stop;
     const estimatedTokens = estimateTokens(params.prefix) + (params.suffix != null ? estimateTokens(params.suffix) : 0) + (params.middle != null ? estimateTokens(params.middle) : 0);
-    return {mode, params, estimatedTokens, prefixStart, suffixEnd, chunks: picked};
+    return {mode, params, estimatedTokens, prefixStart, suffixEnd, middleStart, chunks: picked};
 }
 
 /** A new window start after the anchored one overflowed uses this share of the prefix budget. */
@@ -154,17 +166,31 @@ function fenceFor(text: string, offset: number): string {
     return near.includes("```") ? "~~~~~" : "```";
 }
 
-function renderFim(doc: DocumentSnapshot, caps: CompletionModelCaps, chunks: readonly ContextChunk[], window: Window): Rendered {
-    // The cursor's line up to the cursor goes after `<|fim_middle|>` (see `middle` in the protocol):
-    // typing within a line then changes only the prompt's last tokens, and the suffix is evaluated
-    // again once per line instead of once per keystroke. llama.cpp's server lays infill out the same
-    // way. The line's indentation stays in the prefix: it is set when the line is made and rarely
-    // changes, and on a fresh line the answer then starts right after `<|fim_middle|>`, as in training.
-    const lineStart = Math.max(window.prefixStart, doc.text.lastIndexOf("\n", window.offset - 1) + 1);
+/**
+ * Where a FIM prompt's `middle` starts. The cursor's line up to the cursor goes after
+ * `<|fim_middle|>` (see `middle` in the protocol): typing then changes only the prompt's last
+ * tokens, never the suffix before them. llama.cpp's server lays infill out the same way. The line's
+ * indentation stays in the prefix: it is set when the line is made and rarely changes, and on a
+ * fresh line the answer then starts right after `<|fim_middle|>`, as in training. A kept anchor
+ * (the previous prompt's middle start) lets the middle span the lines typed since, so a new line
+ * does not make the suffix a cold prompt either.
+ */
+function middleStartFor(text: string, window: Window, anchor: number | undefined): number {
+    // The length check first: a far jump past the anchor is never measured token by token.
+    if (anchor != null && Number.isInteger(anchor) && anchor >= window.prefixStart && anchor <= window.offset && window.offset - anchor <= maxMiddleTokens * 16) {
+        const anchorLine = text.lastIndexOf("\n", anchor - 1) + 1;
+        const indentOnly = /^[ \t]*$/.test(text.slice(anchorLine, anchor));
+        if (indentOnly && estimateTokens(text, anchor, window.offset) <= maxMiddleTokens) return anchor;
+    }
+    const lineStart = Math.max(window.prefixStart, text.lastIndexOf("\n", window.offset - 1) + 1);
     let contentStart = lineStart;
-    while (contentStart < window.offset && (doc.text[contentStart] === " " || doc.text[contentStart] === "\t")) contentStart++;
-    const above = doc.text.slice(window.prefixStart, contentStart);
-    const middle = doc.text.slice(contentStart, window.offset);
+    while (contentStart < window.offset && (text[contentStart] === " " || text[contentStart] === "\t")) contentStart++;
+    return contentStart;
+}
+
+function renderFim(doc: DocumentSnapshot, caps: CompletionModelCaps, chunks: readonly ContextChunk[], window: Window, middleStart: number): Rendered {
+    const above = doc.text.slice(window.prefixStart, middleStart);
+    const middle = doc.text.slice(middleStart, window.offset);
     const withMiddle = middle !== "" ? {middle} : {};
     if (caps.fileSeparator) {
         // Qwen2.5-Coder's repository format: each file as `<|file_sep|>path\ncontent`, the current one last.

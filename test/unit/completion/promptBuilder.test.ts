@@ -262,6 +262,36 @@ describe("promptBuilder", () => {
             }
         });
 
+        it("FIM: with the middle kept, new lines go into the middle too; prefix and suffix stay until it grows long", () => {
+            let text = sourceFile(40);
+            let offset = text.indexOf("let total = 0;") + "let total = 0;".length;
+            text = text.slice(0, offset) + "\n    " + text.slice(offset);
+            offset += 5;
+            const first = must(buildPrompt(snapshot(text, offset), chunks, fimCaps, options));
+            let anchor = first.middleStart;
+            let start = first.prefixStart;
+            let previous = first;
+            let resets = 0;
+            const typed = "const count = values.length;\n    let sum = 0;\n    for (const v of values) sum += v;\n    ".repeat(12);
+            for (const ch of typed) {
+                text = text.slice(0, offset) + ch + text.slice(offset);
+                offset++;
+                const prompt = must(buildPrompt(snapshot(text, offset), chunks, fimCaps, {...options, middleAnchor: anchor, prefixAnchor: start}));
+                assert.equal(beforeCursor(prompt).slice(-40), text.slice(offset - 40, offset).slice(-40));
+                if (prompt.middleStart !== anchor || prompt.prefixStart !== start) {
+                    resets++;
+                    assert.ok(prompt.middleStart > anchor, "a new middle starts at the cursor's line");
+                } else {
+                    assert.equal(prompt.params.prefix, previous.params.prefix, "the prefix does not change while the middle is kept");
+                    assert.equal(prompt.params.suffix, previous.params.suffix);
+                }
+                anchor = prompt.middleStart;
+                start = prompt.prefixStart;
+                previous = prompt;
+            }
+            assert.ok(resets >= 1 && resets <= 6, `the middle started again ${resets} times over ${typed.split("\n").length} lines`);
+        });
+
         it("R1: the code after the cursor is in the stable part", () => {
             const text = sourceFile(20);
             const offset = text.indexOf("return total") + "return ".length;
