@@ -31,7 +31,10 @@ export interface CompletionSessionOptions {
     maxTokens?: number;
     /** Token cap when the cursor is mid-line and only the line's rest is wanted. Default 24. */
     singleLineMaxTokens?: number;
-    /** Wall-clock cap of one model call; the text so far is kept. Default 1500 ms. */
+    /**
+     * Wall-clock cap of a suggestion's generation (after its prompt is read); the text so far is
+     * kept. Default 1000 ms: a suggestion within about a second of a pause, even on a laptop CPU.
+     */
     timeCapMs?: number;
     /** Offer suggestions of more than one line (at a line's end). Default true. */
     multiline?: boolean;
@@ -177,7 +180,7 @@ export class CompletionSession extends Disposable {
         this.settings = {
             maxTokens: options.maxTokens ?? 64,
             singleLineMaxTokens: options.singleLineMaxTokens ?? 24,
-            timeCapMs: options.timeCapMs ?? 1500,
+            timeCapMs: options.timeCapMs ?? 1000,
             multiline: options.multiline ?? true,
             maxLines: options.maxLines ?? 16,
             budgets: options.budgets ?? {},

@@ -9,7 +9,10 @@
 export interface DebounceOptions {
     /** Default 15 ms. */
     minMs?: number;
-    /** Default 150 ms. */
+    /**
+     * Default 100 ms. Short, because a request cut off by the next keystroke costs little: its
+     * prompt reading is kept in the cache and generation stops within a token.
+     */
     maxMs?: number;
     /** Gaps longer than this are pauses, not typing. Default 400 ms. */
     pauseMs?: number;
@@ -32,7 +35,7 @@ export class AdaptiveDebounce {
 
     constructor(options: DebounceOptions = {}) {
         this.minMs = Math.max(0, options.minMs ?? 15);
-        this.maxMs = Math.max(this.minMs, options.maxMs ?? 150);
+        this.maxMs = Math.max(this.minMs, options.maxMs ?? 100);
         this.pauseMs = options.pauseMs ?? 400;
         this.now = options.now ?? (() => performance.now());
     }

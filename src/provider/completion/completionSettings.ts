@@ -14,7 +14,7 @@ export function readCompletionSettings(): CompletionSettings {
         enabled: config.get<boolean>("enabled", true),
         languages: config.get<Record<string, boolean>>("languages", {}),
         maxTokens: config.get<number>("maxTokens", 64),
-        timeCapMs: config.get<number>("timeCapMs", 1500)
+        timeCapMs: config.get<number>("timeCapMs", 1000)
     };
 }
 
