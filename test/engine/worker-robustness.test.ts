@@ -62,6 +62,14 @@ describe("worker: completion, abort, concurrency and crashes", function () {
         assert.equal(capped.stopReason, "maxTokens");
     });
 
+    it("a time cap ends generation with the text so far, counted from the end of prompt reading", async () => {
+        // The answer-loop model never stops by itself: only the cap ends this.
+        const capped = await client.complete({prefix: "<｜begin▁of▁sentence｜><｜User｜>Talk.<｜Assistant｜>", specialTokens: true, maxTokens: 100_000, timeCapMs: 400});
+        assert.equal(capped.stopReason, "timeCap");
+        assert.ok(capped.generatedTokens > 1 && capped.text.length > 0, `${capped.generatedTokens} tokens`);
+        assert.ok(capped.totalMs - (capped.prefillMs ?? 0) < 2_000, `generation ran ${capped.totalMs - (capped.prefillMs ?? 0)} ms`);
+    });
+
     it("stops within a few tokens of an abort and keeps the partial text", async () => {
         const controller = new AbortController();
         let answerEvents = 0;

@@ -37,12 +37,12 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
 
         const capped = new AbortController();
         let timeCapHit = false;
-        const timer = params.timeCapMs != null
-            ? setTimeout(() => {
-                timeCapHit = true;
-                capped.abort(new Error("time cap"));
-            }, params.timeCapMs)
-            : undefined;
+        const hitCap = (): void => {
+            timeCapHit = true;
+            capped.abort(new Error("time cap"));
+        };
+        const timer = params.timeCapMs != null ? setTimeout(hitCap, params.timeCapMs) : undefined;
+        const generationStarted = performance.now();
         let generatedTokens = 0;
         try {
             // LlamaCompletion prepends BOS itself; the rest is already in the cache but for the last token.
@@ -56,6 +56,11 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
                 onTextChunk: (text: string) => emit({kind: "text", text}),
                 onToken: (tokens: readonly Token[]) => {
                     generatedTokens += tokens.length;
+                    // Stop before a token that would end past the cap rather than abort it halfway:
+                    // the time it would take is spent for nothing (the timer stays as the hard cap).
+                    if (params.timeCapMs == null || generatedTokens === 0) return;
+                    const elapsed = performance.now() - generationStarted;
+                    if (elapsed + elapsed / generatedTokens > params.timeCapMs) hitCap();
                 }
             });
             return {
