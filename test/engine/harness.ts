@@ -2,9 +2,11 @@
  * Shared setup for engine tests: an EngineClient on the real built worker (dist/worker.mjs, built
  * by `npm test` before the tiers run) with its log captured for failure messages.
  */
+import assert from "node:assert/strict";
 import {existsSync} from "node:fs";
 import {fileURLToPath} from "node:url";
 import {EngineClient, type EngineClientOptions} from "../../src/engine/client";
+import type {LoadParams} from "../../src/engine/protocol";
 
 export const workerPath = fileURLToPath(new URL("../../dist/worker.mjs", import.meta.url));
 
@@ -19,4 +21,19 @@ export function startClient(options: Partial<EngineClientOptions> = {}): {client
         ...options
     });
     return {client, logs};
+}
+
+/**
+ * For one `describe` block: a client with a model loaded before its tests and shut down after them.
+ * Returns a getter (the client exists only once the `before` hook ran).
+ */
+export function useLoadedClient(load: () => Promise<LoadParams>): () => EngineClient {
+    let client: EngineClient | undefined;
+    before(async () => {
+        ({client} = startClient());
+        client.configure(await load());
+        await client.ensureModel();
+    });
+    after(() => client?.shutdown());
+    return () => client ?? assert.fail("the client has not started");
 }

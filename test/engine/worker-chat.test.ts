@@ -1,25 +1,17 @@
 import assert from "node:assert/strict";
-import type {EngineClient} from "../../src/engine/client";
 import type {ChatEvent} from "../../src/engine/protocol";
 import {scriptedModel} from "../models/scripted";
-import {startClient} from "./harness";
+import {startClient, useLoadedClient} from "./harness";
 
 const ask = (content: string) => ({messages: [{role: "user" as const, content}]});
 
 describe("worker: chat on a scripted R1 model", function () {
     this.timeout(60_000);
-    let client: EngineClient;
-
-    before(async () => {
-        ({client} = startClient());
-        client.configure({modelPath: await scriptedModel()});
-        await client.ensureModel();
-    });
-    after(() => client.shutdown());
+    const loaded = useLoadedClient(async () => ({modelPath: await scriptedModel()}));
 
     it("streams the thought and the answer as separate streams, with the scripted text", async () => {
         const events: ChatEvent[] = [];
-        const result = await client.chat(ask("Say hello."), {onEvent: (event) => events.push(event)});
+        const result = await loaded().chat(ask("Say hello."), {onEvent: (event) => events.push(event)});
         const thought = events.filter((event) => event.kind === "thought").map((event) => event.text).join("");
         const answer = events.filter((event) => event.kind === "answer").map((event) => event.text).join("");
         assert.equal(thought, "Hmm, ok.");
@@ -33,7 +25,7 @@ describe("worker: chat on a scripted R1 model", function () {
     });
 
     it("keeps working over a multi-turn conversation on the same sequence", async () => {
-        const result = await client.chat({
+        const result = await loaded().chat({
             messages: [
                 {role: "user", content: "Say hello."},
                 {role: "assistant", content: "Hello!"},
@@ -46,14 +38,14 @@ describe("worker: chat on a scripted R1 model", function () {
 
     it("answers without thinking when the thinking budget is 0", async () => {
         const events: ChatEvent[] = [];
-        const result = await client.chat({...ask("Quick."), thoughtBudget: 0}, {onEvent: (event) => events.push(event)});
+        const result = await loaded().chat({...ask("Quick."), thoughtBudget: 0}, {onEvent: (event) => events.push(event)});
         assert.equal(result.thought, "");
         assert.equal(result.answer, "Hello!");
         assert.ok(events.every((event) => event.kind === "answer"));
     });
 
     it("cuts the thought at the budget and still answers", async () => {
-        const result = await client.chat({...ask("Think briefly."), thoughtBudget: 1});
+        const result = await loaded().chat({...ask("Think briefly."), thoughtBudget: 1});
         assert.equal(result.thought, "Hmm");
         assert.equal(result.thoughtTokens, 1);
         assert.equal(result.thoughtCutByBudget, true);
@@ -61,7 +53,7 @@ describe("worker: chat on a scripted R1 model", function () {
     });
 
     it("reports model info: architecture, FIM support, the DeepSeek chat format", async () => {
-        const info = await client.info();
+        const info = await loaded().info();
         assert.ok(info);
         assert.equal(info.architecture, "qwen2");
         assert.equal(info.fimSupported, true);
@@ -74,10 +66,10 @@ describe("worker: chat on a scripted R1 model", function () {
     });
 
     it("tokenizes and counts tokens with the model's vocabulary", async () => {
-        const tokens = await client.tokenize("hello world");
+        const tokens = await loaded().tokenize("hello world");
         assert.ok(tokens.length > 0);
-        assert.equal(await client.countTokens("hello world"), tokens.length);
-        const special = await client.tokenize("<｜User｜>", true);
+        assert.equal(await loaded().countTokens("hello world"), tokens.length);
+        const special = await loaded().tokenize("<｜User｜>", true);
         assert.equal(special.length, 1, "special tokens are recognised when asked for");
     });
 });

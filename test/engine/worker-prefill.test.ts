@@ -3,11 +3,10 @@
 import assert from "node:assert/strict";
 import os from "node:os";
 import type {Llama, LlamaContext, LlamaModel, Token} from "node-llama-cpp";
-import type {EngineClient} from "../../src/engine/client";
 import type * as Prefill from "../../src/engine/worker/prefill";
 import {randomModel, TINY_RANDOM_SHAPE} from "../models/random";
 import {scriptedModel} from "../models/scripted";
-import {startClient} from "./harness";
+import {useLoadedClient} from "./harness";
 
 describe("worker: abortable prefill", function () {
     this.timeout(60_000);
@@ -92,36 +91,29 @@ describe("worker: abortable prefill", function () {
 
 describe("worker: FIM middle", function () {
     this.timeout(90_000);
-    let client: EngineClient;
-
-    before(async () => {
-        ({client} = startClient());
-        client.configure({modelPath: await scriptedModel()});
-        await client.ensureModel();
-    });
-    after(() => client.shutdown());
+    const loaded = useLoadedClient(async () => ({modelPath: await scriptedModel()}));
 
     it("puts the middle after <|fim_middle|>: typing on the cursor's line reuses prefix and suffix", async () => {
         const prefix = "function add(a, b) {\n".repeat(20);
         const suffix = "\n}\n".repeat(20);
-        const first = await client.complete({prefix, suffix, middle: "    ret"});
+        const first = await loaded().complete({prefix, suffix, middle: "    ret"});
         assert.equal(first.mode, "infill");
         // The scripted model answers its infill only right after <|fim_middle|>; after other text it
         // continues with its plain completion, which shows the middle came last.
         assert.equal(first.text, "console.log(42);\n}");
-        const second = await client.complete({prefix, suffix, middle: "    retu"});
-        const middleTokens = (await client.tokenize("    retu")).length;
+        const second = await loaded().complete({prefix, suffix, middle: "    retu"});
+        const middleTokens = (await loaded().tokenize("    retu")).length;
         assert.ok(second.reusedTokens >= second.promptTokens - middleTokens - 1, `only the middle was evaluated again (${second.reusedTokens} of ${second.promptTokens} reused)`);
-        const withoutMiddle = await client.complete({prefix, suffix});
+        const withoutMiddle = await loaded().complete({prefix, suffix});
         assert.equal(withoutMiddle.text, "return a + b;", "no middle: the answer starts right after <|fim_middle|>");
         assert.ok(withoutMiddle.reusedTokens >= withoutMiddle.promptTokens - 2, "prefix and suffix were still cached");
     });
 
     it("prefillOnly evaluates the prompt and generates nothing; the request after it evaluates only its last tokens", async () => {
         const prefix = "const items = [];\n".repeat(30);
-        const warm = await client.complete({prefix, suffix: "\n}\n", middle: "    it", prefillOnly: true});
+        const warm = await loaded().complete({prefix, suffix: "\n}\n", middle: "    it", prefillOnly: true});
         assert.deepEqual({text: warm.text, generatedTokens: warm.generatedTokens}, {text: "", generatedTokens: 0});
-        const next = await client.complete({prefix, suffix: "\n}\n", middle: "    ite"});
+        const next = await loaded().complete({prefix, suffix: "\n}\n", middle: "    ite"});
         assert.ok(next.generatedTokens > 0);
         assert.ok(next.reusedTokens >= next.promptTokens - 3, `${next.reusedTokens} of ${next.promptTokens} reused`);
     });
@@ -129,19 +121,12 @@ describe("worker: FIM middle", function () {
 
 describe("worker: a completion prompt longer than the context", function () {
     this.timeout(90_000);
-    let client: EngineClient;
-
-    before(async () => {
-        ({client} = startClient());
-        client.configure({modelPath: await scriptedModel(), contextSize: 1024});
-        await client.ensureModel();
-    });
-    after(() => client.shutdown());
+    const loaded = useLoadedClient(async () => ({modelPath: await scriptedModel(), contextSize: 1024}));
 
     it("is cut at the front in steps, reported, and keeps the same head while the end grows", async () => {
         const prefix = Array.from({length: 400}, (_, i) => `let v${i} = ${i};\n`).join("");
-        const first = await client.complete({prefix, suffix: "\n", middle: "x", maxTokens: 4});
-        const second = await client.complete({prefix, suffix: "\n", middle: "xy", maxTokens: 4});
+        const first = await loaded().complete({prefix, suffix: "\n", middle: "x", maxTokens: 4});
+        const second = await loaded().complete({prefix, suffix: "\n", middle: "xy", maxTokens: 4});
         const limit = 1024 - Math.floor(1024 / 10);
         for (const result of [first, second]) {
             assert.ok(result.promptTokens <= limit, `${result.promptTokens} tokens fit in ${limit}`);

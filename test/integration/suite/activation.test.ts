@@ -5,27 +5,13 @@
 import assert from "node:assert/strict";
 import {basename} from "node:path";
 import * as vscode from "vscode";
-import type {EnclaveApi} from "../../../src/extension";
 import type {ChatResult} from "../../../src/engine/protocol";
+import {enclaveApi, waitFor} from "../enclave";
 import {screenshot} from "../screenshot";
-
-async function api(): Promise<EnclaveApi> {
-    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
-    assert.ok(extension, "the extension is installed");
-    return extension.activate();
-}
-
-async function waitFor(condition: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
-    const started = Date.now();
-    while (!condition()) {
-        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${typeof what === "string" ? what : what()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-}
 
 describe("engine in the extension host", () => {
     it("activates without starting the model process or loading a model", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const configured = vscode.workspace.getConfiguration("enclave").get<string>("chat.model");
         assert.ok(configured, "the test settings name the scripted model");
         assert.equal(enclave.engine.workerPid, undefined, "no model process at activation");
@@ -35,7 +21,7 @@ describe("engine in the extension host", () => {
     });
 
     it("answers a question with the scripted model through the worker", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const result = await vscode.commands.executeCommand<ChatResult>("enclave.ask", "Say hello.");
         assert.ok(result, "the command returned a result");
         assert.equal(result.answer, "Hello!");
@@ -45,7 +31,7 @@ describe("engine in the extension host", () => {
     });
 
     it("shows the ready state and memory in the status bar", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         await waitFor(() => enclave.engine.state.kind === "ready", "the ready state");
         // The active model (its file name) and the model process's memory.
         const name = basename(vscode.workspace.getConfiguration("enclave").get<string>("chat.model") ?? "").replace(/\.gguf$/, "");
@@ -55,7 +41,7 @@ describe("engine in the extension host", () => {
     });
 
     it("shows an error state with a clear message when the model file is missing, then recovers", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const config = vscode.workspace.getConfiguration("enclave");
         const good = config.get<string>("chat.model") as string;
         // A workspace value overrides the user setting; removing it brings the good model back.

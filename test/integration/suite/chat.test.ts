@@ -4,22 +4,14 @@ import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
 import type {EnclaveApi} from "../../../src/extension";
+import {enclaveApi, waitFor} from "../enclave";
 import {capturedText, screenshot} from "../screenshot";
 
+/** The extension, with its chat view ready. */
 async function api(): Promise<EnclaveApi> {
-    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
-    assert.ok(extension);
-    const enclave = await extension.activate();
+    const enclave = await enclaveApi();
     await enclave.chat.whenReady();
     return enclave;
-}
-
-async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
-    const started = Date.now();
-    while (!condition()) {
-        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${what}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
 }
 
 async function openSample(): Promise<vscode.TextEditor> {

@@ -4,23 +4,8 @@
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type {EnclaveApi} from "../../../src/extension";
+import {enclaveApi, sleep, waitFor} from "../enclave";
 import {screenshot} from "../screenshot";
-
-async function api(): Promise<EnclaveApi> {
-    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
-    assert.ok(extension);
-    return extension.activate();
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
-    const started = Date.now();
-    while (!condition()) {
-        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${typeof what === "string" ? what : what()}`);
-        await sleep(50);
-    }
-}
 
 /** A fresh file with the cursor inside an empty function body. */
 async function openCalc(name: string): Promise<vscode.TextEditor> {
@@ -46,7 +31,7 @@ async function showSuggestion(enclave: EnclaveApi): Promise<void> {
 
 describe("inline completions", () => {
     it("shows the model's infill as ghost text, and VS Code's accept inserts it", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const editor = await openCalc("calc.ts");
         await showSuggestion(enclave);
         await screenshot("inline-ghost-text");
@@ -57,7 +42,7 @@ describe("inline completions", () => {
     });
 
     it("serves the rest of a suggestion the user types through, without calling the model", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         await openCalc("calc2.ts");
         await showSuggestion(enclave);
         const before = enclave.completion.session.stats;
@@ -72,7 +57,7 @@ describe("inline completions", () => {
     });
 
     it("a keystroke aborts the request in flight (the cancellation reaches the model)", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const slow = vscode.workspace.getConfiguration("enclaveTest").get<string>("slowCompletionModel");
         assert.ok(slow);
         const config = vscode.workspace.getConfiguration("enclave.completion");

@@ -11,24 +11,10 @@ import {tmpdir} from "node:os";
 import {basename, dirname, join} from "node:path";
 import * as vscode from "vscode";
 import type {ChatResult} from "../../../src/engine/protocol";
-import type {EnclaveApi} from "../../../src/extension";
 import {catalogue, presetById, type ModelPreset} from "../../../src/models/catalogue";
 import {closedPortUrl, startHfServer, type HfServer} from "../../engine/modelsHfServer";
+import {enclaveApi, waitFor} from "../enclave";
 import {capturedText, screenshot} from "../screenshot";
-
-async function api(): Promise<EnclaveApi> {
-    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
-    assert.ok(extension);
-    return extension.activate();
-}
-
-async function waitFor(condition: () => boolean, what: string | (() => string), timeoutMs = 30_000): Promise<void> {
-    const started = Date.now();
-    while (!condition()) {
-        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for ${typeof what === "string" ? what : what()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-}
 
 /**
  * Opens the notification centre (this VS Code runs with its smoke-test driver, which shows no toasts)
@@ -58,7 +44,7 @@ describe("model manager", function () {
     let server: HfServer | undefined;
 
     before(async () => {
-        await api();
+        await enclaveApi();
         scriptedPath = config().inspect<string>("chat.model")?.globalValue ?? "";
         assert.ok(scriptedPath, "the test profile names the scripted model");
         scriptedBytes = readFileSync(scriptedPath);
@@ -67,7 +53,7 @@ describe("model manager", function () {
     });
 
     after(async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         await vscode.commands.executeCommand("notifications.hideList");
         await config().update("chat.model", scriptedPath, vscode.ConfigurationTarget.Global);
         await config().update("models.folder", undefined, vscode.ConfigurationTarget.Global);
@@ -80,7 +66,7 @@ describe("model manager", function () {
     });
 
     it("first run: offers the recommended preset, downloads it with a progress notification, and the model answers", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         // What the model process recommends for this machine; the server serves the scripted model under that preset's path.
         const overview = await enclave.engine.modelsOverview(modelsDir);
         const preset = overview.recommended.chat === undefined ? undefined : presetById(overview.recommended.chat);
@@ -140,7 +126,7 @@ describe("model manager", function () {
     });
 
     it("Cancel in the progress notification stops the download: no request left open, no file under the final name", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const preset = catalogue.find((candidate) => candidate.id === "qwen2.5-coder-0.5b") as ModelPreset;
         const slow = await startHfServer({files: new Map([[repoPath(preset.files[0] ?? ""), scriptedBytes]]), bytesPerSecond: Math.ceil(scriptedBytes.length / 30), lifetimeMs: 120_000});
         try {
@@ -169,7 +155,7 @@ describe("model manager", function () {
     });
 
     it("an unreachable server fails the download within 5 seconds, with nothing left behind", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const preset = catalogue.find((candidate) => candidate.role === "completion" && candidate.files.length === 1) as ModelPreset;
         await config().update("models.huggingFaceEndpoint", await closedPortUrl(), vscode.ConfigurationTarget.Global);
         const chatBefore = config().get<string>("chat.model");
@@ -195,7 +181,7 @@ describe("model manager", function () {
     });
 
     it("imports a file and refuses a bad one with its problem in plain words", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const notGguf = join(mkdtempSync(join(tmpdir(), "enclave-it-import-")), "notes.gguf");
         writeFileSync(notGguf, "This is a text file, not a model.\n");
         try {

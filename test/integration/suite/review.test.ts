@@ -3,17 +3,9 @@
 // "Apply suggested fix" is one undoable edit; cancel stops the model at once.
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
-import type {EnclaveApi} from "../../../src/extension";
 import type {ReviewResult} from "../../../src/review/reviewer";
+import {enclaveApi, sleep} from "../enclave";
 import {screenshot} from "../screenshot";
-
-async function api(): Promise<EnclaveApi> {
-    const extension = vscode.extensions.getExtension<EnclaveApi>("enclave.enclave");
-    assert.ok(extension);
-    return extension.activate();
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -27,7 +19,7 @@ const enclaveDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(
 
 describe("code review", () => {
     it("Review File runs both passes and publishes what it found as diagnostics, with a report", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const editor = await openFile("review-me.ts", "export function div(a: number, b: number) {\n    return a / b;\n}\n");
         const result = await vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
         assert.ok(result, "the review finished");
@@ -53,7 +45,7 @@ describe("code review", () => {
     });
 
     it("Apply suggested fix changes the file in one edit, and undo restores it", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const original = "export function div(a: number, b: number) {\n    return a / b;\n}\n";
         const editor = await openFile("fix-me.ts", original);
         const uri = editor.document.uri;
@@ -76,7 +68,7 @@ describe("code review", () => {
     });
 
     it("a fix whose code changed meanwhile is not offered", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const editor = await openFile("moved.ts", "const a = 1;\nconst b = 2;\n");
         enclave.review.diagnostics.set(
             editor.document.uri,
@@ -89,7 +81,7 @@ describe("code review", () => {
     });
 
     it("cancel stops the model at once", async () => {
-        const enclave = await api();
+        const enclave = await enclaveApi();
         const endless = vscode.workspace.getConfiguration("enclaveTest").get<string>("endlessModel");
         assert.ok(endless);
         const config = vscode.workspace.getConfiguration("enclave");
