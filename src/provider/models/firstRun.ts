@@ -49,6 +49,9 @@ export class FirstRun extends Disposable {
             return undefined;
         }
         if (this.isDisposed) return undefined;
+        // Reading the hardware started the model process. With no model loaded it has nothing to do
+        // until first use, so it does not stay up (and hold memory) while the offer waits for an answer.
+        if (this.context.engine.state.kind === "notLoaded") void this.context.engine.unload();
         const offer = firstRunOffer(overview);
         this.offered = offer.message;
         log.write("info", `First run: ${offer.message}`);

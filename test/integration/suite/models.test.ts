@@ -87,6 +87,7 @@ describe("model manager", function () {
         const offer = enclave.models.firstRun.lastOffer ?? "";
         assert.ok(offer.startsWith(`Set up Enclave: download ${preset.label} (`), offer);
         assert.equal(server.requests.length, requestsBefore, "nothing touched the network before the user accepted");
+        await waitFor(() => enclave.engine.workerPid === undefined, "the model process, started only to read the hardware, to be gone while the offer waits", 10_000);
         const text = await screenText("models-first-run-offer", "Set up Enclave: download");
         if (text !== undefined) {
             assert.ok(text.includes("Set up Enclave: download"), `the offer is on screen:\n${text.slice(0, 2000)}`);
