@@ -177,6 +177,11 @@ export class EngineClient extends Disposable {
         return this.request("deleteModel", {modelsDir, entryPath});
     }
 
+    /** Removes an interrupted download's partial files (an id from the overview's `partials`). */
+    discardPartialDownload(modelsDir: string, id: string): Promise<ResultOf<"discardPartialDownload">> {
+        return this.request("discardPartialDownload", {modelsDir, id});
+    }
+
     /** Fresh info (memory in use changes) when the model of `role` is loaded, otherwise undefined. */
     async info(role: ModelRole = "chat"): Promise<ModelInfo | undefined> {
         if (!this.loaded.has(role) || !this.worker?.isAlive) return undefined;

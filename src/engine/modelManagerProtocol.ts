@@ -94,11 +94,15 @@ const ImportResult = z.discriminatedUnion("ok", [
 const DeleteParams = ModelsDirParams.extend({entryPath: z.string().min(1)});
 const DeleteResult = z.discriminatedUnion("ok", [z.object({ok: z.literal(true)}), z.object({ok: z.literal(false), error: Failure})]);
 
+const DiscardParams = ModelsDirParams.extend({id: z.string().min(1)});
+
 const NoEvent = z.never();
 
 /** method name → [params, streamed event, result]; spread into protocol.ts's `methods`. */
 export const modelManagerMethods = {
     modelsOverview: {params: OverviewParams, event: NoEvent, result: Overview},
     importModel: {params: ImportParams, event: ImportEvent, result: ImportResult},
-    deleteModel: {params: DeleteParams, event: NoEvent, result: DeleteResult}
+    deleteModel: {params: DeleteParams, event: NoEvent, result: DeleteResult},
+    /** Gives up an interrupted download (one of the overview's `partials`) and frees its disk space. */
+    discardPartialDownload: {params: DiscardParams, event: NoEvent, result: DeleteResult}
 } as const;

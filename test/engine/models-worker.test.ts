@@ -4,10 +4,11 @@
 // imported model loads and answers through the same worker.
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { catalogue } from "../../src/models/catalogue";
+import { stagingDir } from "../../src/models/modelsFolder";
 import type { EngineClient } from "../../src/engine/client";
 import { badModels } from "../models/bad";
 import { scriptedModel } from "../models/scripted";
@@ -107,5 +108,27 @@ describe("model manager requests in the worker", function () {
         assert.equal(outside.ok, false);
         if (!outside.ok) assert.equal(outside.error.code, "OutsideModelsFolder");
         assert.ok(existsSync(await scriptedModel()), "the file outside is untouched");
+    });
+
+    it("discards an unfinished download the overview lists, and only such a one", async () => {
+        const modelsDir = path.join(dir, "partials");
+        const staging = stagingDir(modelsDir, "r1-qwen-1.5b");
+        await mkdir(staging, { recursive: true });
+        await writeFile(path.join(staging, "model.gguf.ipull"), Buffer.alloc(64 * 1024, 1));
+        const before = await client.modelsOverview(modelsDir);
+        assert.deepEqual(before.partials.map((partial) => partial.id), ["r1-qwen-1.5b"]);
+        assert.ok(before.disk.partialBytes > 0);
+
+        for (const id of ["..", "elsewhere"]) {
+            const refused = await client.discardPartialDownload(modelsDir, id);
+            assert.equal(refused.ok, false, `"${id}" is not an unfinished download here`);
+        }
+        assert.ok(existsSync(staging), "nothing was removed for an unknown id");
+
+        assert.deepEqual(await client.discardPartialDownload(modelsDir, "r1-qwen-1.5b"), { ok: true });
+        assert.equal(existsSync(staging), false);
+        const after = await client.modelsOverview(modelsDir);
+        assert.deepEqual(after.partials, []);
+        assert.equal(after.disk.partialBytes, 0);
     });
 });

@@ -8,7 +8,7 @@ import {catalogue} from "../../models/catalogue";
 import {ModelError, describeError} from "../../models/errors";
 import {describeMachine, detectMachine} from "../../models/hardware";
 import {importGguf} from "../../models/importGguf";
-import {deleteInstalledModel, diskUsage, listInstalledModels, listPartialDownloads, type DiskUsage, type InstalledModel, type PartialDownload} from "../../models/library";
+import {deleteInstalledModel, discardPartialDownload, diskUsage, listInstalledModels, listPartialDownloads, type DiskUsage, type InstalledModel, type PartialDownload} from "../../models/library";
 import {recommend, type Recommendation} from "../../models/recommend";
 import type {ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
 import type {EventOf, ParamsOf, ResultOf} from "../protocol";
@@ -92,6 +92,19 @@ export async function deleteModel({modelsDir, entryPath}: ParamsOf<"deleteModel"
         return {ok: true};
     } catch (error) {
         return {ok: false, error: toFailure(error, "The model could not be deleted.")};
+    }
+}
+
+/** Only an id the models folder really lists: an id from elsewhere ("..") must never name a folder to remove. */
+export async function discardPartial({modelsDir, id}: ParamsOf<"discardPartialDownload">): Promise<ResultOf<"discardPartialDownload">> {
+    try {
+        const partial = (await listPartialDownloads(modelsDir)).find((candidate) => candidate.id === id);
+        if (partial === undefined)
+            return {ok: false, error: {code: "NotFound", message: `There is no unfinished download "${id}" in ${modelsDir}.`, problems: []}};
+        await discardPartialDownload(modelsDir, partial.id);
+        return {ok: true};
+    } catch (error) {
+        return {ok: false, error: toFailure(error, "The unfinished download could not be removed.")};
     }
 }
 

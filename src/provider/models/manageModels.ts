@@ -12,9 +12,11 @@ import {readModelPath, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
 import {readOverview, type ModelsContext} from "./modelsContext";
 
-type ModelItem = vscode.QuickPickItem & {model: InstalledModelData};
+type Partial = ModelsOverview["partials"][number];
+type ModelItem = vscode.QuickPickItem & ({model: InstalledModelData; partial?: undefined} | {partial: Partial; model?: undefined});
 
 const deleteButton: vscode.QuickInputButton = {iconPath: new vscode.ThemeIcon("trash"), tooltip: "Delete this model"};
+const discardButton: vscode.QuickInputButton = {iconPath: new vscode.ThemeIcon("trash"), tooltip: "Discard this unfinished download"};
 
 export class ManageModels {
     constructor(private readonly context: ModelsContext) {}
@@ -32,7 +34,7 @@ export class ManageModels {
             quickPick.busy = true;
             try {
                 const overview = await readOverview(this.context);
-                quickPick.items = overview.installed.map((model) => this.item(model));
+                quickPick.items = [...overview.installed.map((model) => this.item(model)), ...overview.partials.map((partial) => partialItem(partial))];
                 quickPick.placeholder = usageLine(overview);
             } catch (error) {
                 this.context.errors.report(error, "Manage models");
@@ -40,9 +42,12 @@ export class ManageModels {
                 quickPick.busy = false;
             }
         };
-        quickPick.onDidTriggerItemButton(({item}) => void this.delete(item.model, modelsDir).then(async (deleted) => {
-            if (deleted) await refresh();
-        }));
+        quickPick.onDidTriggerItemButton(({item}) => {
+            const removal = item.model !== undefined ? this.delete(item.model, modelsDir) : this.discard(item.partial, modelsDir);
+            void removal.then(async (removed) => {
+                if (removed) await refresh();
+            });
+        });
         quickPick.onDidAccept(() => {
             const model = quickPick.selectedItems[0]?.model;
             quickPick.hide();
@@ -91,6 +96,25 @@ export class ManageModels {
         return true;
     }
 
+    /** Asks, then removes an interrupted download's files; resolves to whether they are gone. */
+    async discard(partial: Partial, modelsDir: string): Promise<boolean> {
+        const {engine, log} = this.context;
+        const remove = "Discard";
+        const answer = await vscode.window.showWarningMessage(
+            `Discard the unfinished download of ${partialName(partial)} (${formatBytes(partial.sizeBytes)})?`,
+            {modal: true, detail: "Downloading it again then starts from the beginning."},
+            remove
+        );
+        if (answer !== remove) return false;
+        const result = await engine.discardPartialDownload(modelsDir, partial.id);
+        if (!result.ok) {
+            void showModelFailure(log, `Discard ${partial.id}`, result.error);
+            return false;
+        }
+        log.write("info", `Discarded the unfinished download ${partial.id} (${formatBytes(partial.sizeBytes)}).`);
+        return true;
+    }
+
     private async use(model: InstalledModelData): Promise<void> {
         if (model.problems.length > 0) {
             void vscode.window.showErrorMessage(`Enclave cannot use ${model.fileName}: ${model.problems.map((problem) => problem.message).join(" ")}`);
@@ -102,6 +126,20 @@ export class ManageModels {
         );
         if (picked !== undefined) await useModel(picked.role, model.entryPath);
     }
+}
+
+function partialName(partial: Partial): string {
+    return presetById(partial.id)?.label ?? partial.id;
+}
+
+function partialItem(partial: Partial): ModelItem {
+    return {
+        label: `$(cloud-download) ${partialName(partial)}`,
+        description: `${formatBytes(partial.sizeBytes)} · unfinished download`,
+        detail: "Downloading this model again resumes here; the trash button frees the space.",
+        buttons: [discardButton],
+        partial
+    };
 }
 
 function usesOf(entryPath: string): ModelRole[] {
