@@ -31,7 +31,8 @@ export const usage = `Usage: enclave-review [files…] [--diff [REF] | --staged]
 
 Reviews code with a local DeepSeek-R1 model; nothing leaves this machine.
 
-  files…                 Whole files to review; with --diff or --staged, limits the diff to these paths.
+  files…                 Whole files (or folders: the files in them) to review; with --diff or --staged,
+                         limits the diff to these paths. --diff includes new files git does not track yet.
   --diff [REF]           Review the changes in the working tree against REF (default HEAD): staged and unstaged.
   --staged               Review only the staged changes (for a pre-commit hook).
   --model PATH.gguf      The model file (default: $ENCLAVE_MODEL).

@@ -58,7 +58,32 @@ export function readDiff(cwd: string, options: {ref?: string | undefined; staged
     // Run where the user is, so that `paths` mean what they typed; the diff's own paths are root-relative.
     const result = git(cwd, ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=3", ...base, "--", ...options.paths]);
     if (result.status !== 0) throw new CliError(ExitCode.NotAGitRepository, `git diff failed: ${result.stderr.trim()}`);
-    return result.stdout;
+    return options.staged ? result.stdout : result.stdout + untrackedDiff(cwd, options.paths);
+}
+
+/**
+ * New files git does not track yet (and does not ignore) are part of the working tree's change,
+ * but `git diff` leaves them out: each comes as an added-file diff, with a root-relative path.
+ */
+function untrackedDiff(cwd: string, paths: readonly string[]): string {
+    const listed = git(cwd, ["ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", ...paths]);
+    if (listed.status !== 0) throw new CliError(ExitCode.NotAGitRepository, `git ls-files failed: ${listed.stderr.trim()}`);
+    const root = requireRepositoryRoot(cwd);
+    let text = "";
+    for (const file of listed.stdout.split("\0").filter((name) => name !== "")) {
+        // --no-index exits 1 when the files differ, which they always do here.
+        const added = git(root, ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "--no-index", "--unified=3", "--", "/dev/null", file]);
+        if (added.status !== 0 && added.status !== 1) throw new CliError(ExitCode.NotAGitRepository, `git diff failed for ${file}: ${added.stderr.trim()}`);
+        text += added.stdout;
+    }
+    return text;
+}
+
+/** Files under `dir` that git tracks or would track (not ignored), as paths relative to `cwd`. */
+export function filesUnder(cwd: string, dir: string): string[] {
+    const listed = git(cwd, ["ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", dir]);
+    if (listed.status !== 0) throw new CliError(ExitCode.NotAGitRepository, `git ls-files failed: ${listed.stderr.trim()}`);
+    return [...new Set(listed.stdout.split("\0").filter((name) => name !== ""))].sort();
 }
 
 /** A file's staged content (what a commit would record), or undefined when it is not in the index. */

@@ -4,12 +4,12 @@
  * Paths in findings are relative to a root — the repository's top folder inside git, else the
  * working folder — which is what SARIF's %SRCROOT% and the diff's own paths mean.
  */
-import {readFileSync} from "node:fs";
+import {readdirSync, readFileSync, statSync} from "node:fs";
 import {isAbsolute, join, relative, resolve, sep} from "node:path";
 import {diffUnits, parseUnifiedDiff, type FileDiff} from "../review/hunks";
 import {textUnits, type ReviewUnit} from "../review/units";
 import {CliError, ExitCode} from "./exitCodes";
-import {readDiff, readStaged, repositoryRoot, requireRepositoryRoot} from "./git";
+import {filesUnder, readDiff, readStaged, repositoryRoot, requireRepositoryRoot} from "./git";
 
 export interface Skipped {
     file: string;
@@ -26,10 +26,12 @@ export function gatherInput(cwd: string, files: readonly string[], diff: {ref?: 
         const text = readDiff(cwd, {ref: diff.ref, staged: diff.staged, paths: files});
         return {kind: "diff", root, staged: diff.staged, diffs: parseUnifiedDiff(text)};
     }
-    const root = repositoryRoot(cwd) ?? cwd;
+    const inRepository = repositoryRoot(cwd);
+    const root = inRepository ?? cwd;
     const read: {file: string; text: string}[] = [];
     const skipped: Skipped[] = [];
-    for (const name of files) {
+    const named = files.flatMap((name) => (isFolder(resolve(cwd, name)) ? folderFiles(cwd, name, inRepository !== undefined) : [name]));
+    for (const name of named) {
         const absolute = resolve(cwd, name);
         const file = toRootRelative(root, absolute);
         const text = readText(absolute, name);
@@ -54,12 +56,39 @@ export function currentText(input: ReviewInput, file: string): string | undefine
     }
 }
 
+function isFolder(absolute: string): boolean {
+    try {
+        return statSync(absolute).isDirectory();
+    } catch {
+        return false; // reading it says why
+    }
+}
+
+/**
+ * The files a folder argument stands for: in a repository, what git tracks or would track there
+ * (ignored files stay out); elsewhere every file below it but hidden folders and node_modules.
+ */
+function folderFiles(cwd: string, folder: string, inRepository: boolean): string[] {
+    if (inRepository) return filesUnder(cwd, folder);
+    const found: string[] = [];
+    const walk = (relativeDir: string): void => {
+        for (const entry of readdirSync(resolve(cwd, relativeDir), {withFileTypes: true}).sort((a, b) => a.name.localeCompare(b.name))) {
+            const child = join(relativeDir, entry.name);
+            if (entry.isDirectory()) {
+                if (!entry.name.startsWith(".") && entry.name !== "node_modules") walk(child);
+            } else if (entry.isFile()) found.push(child);
+        }
+    };
+    walk(folder);
+    return found;
+}
+
 function readText(absolute: string, shown: string): string {
     try {
         return readFileSync(absolute, "utf8");
     } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder (name the files in it)" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
+        const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a folder" : code === "EACCES" || code === "EPERM" ? "permission denied" : (error as Error).message;
         throw new CliError(ExitCode.UnreadableFile, `Cannot read ${shown}: ${why}.`);
     }
 }

@@ -124,6 +124,25 @@ describe("enclave-review CLI", function () {
             assert.equal(result.code, 0, explain(result));
             assert.match(result.stderr, /No changes to review\./);
         });
+
+        it("includes new files git does not track yet, but not ignored ones", async () => {
+            await writeFile(join(repo, ".gitignore"), "*.log\n");
+            await writeFile(join(repo, "src", "extra.js"), "export function twice(x) {\n    return x * 2;\n}\n");
+            await writeFile(join(repo, "src", "debug.log"), "noise\n");
+            try {
+                const result = run(repo, ["--diff", ...common(), "--fail-on", "none", "src"]);
+                assert.equal(result.code, 0, explain(result));
+                assert.match(result.stderr, /Reviewed src\/extra\.js/, explain(result));
+                assert.match(result.stderr, /Reviewed src\/math\.js/);
+                assert.doesNotMatch(result.stderr, /debug\.log/);
+                const staged = run(repo, ["--staged", ...common()]);
+                assert.match(staged.stderr, /No changes to review\./, "untracked files are not staged changes");
+            } finally {
+                await rm(join(repo, "src", "extra.js"));
+                await rm(join(repo, "src", "debug.log"));
+                await rm(join(repo, ".gitignore"));
+            }
+        });
     });
 
     describe("files mode", () => {
@@ -140,6 +159,32 @@ describe("enclave-review CLI", function () {
             const result = run(plain, ["math.js", ...common()]);
             assert.equal(result.code, 1, explain(result));
             assert.match(result.stdout, /^math\.js:2: error: add subtracts$/m);
+        });
+
+        it("a folder stands for the files in it: in git, those it tracks or would track", async () => {
+            await writeFile(join(repo, ".gitignore"), "*.log\n");
+            await writeFile(join(repo, "src", "debug.log"), "noise\n");
+            try {
+                const result = run(repo, ["src", ...common(), "--format", "json"]);
+                assert.equal(result.code, 1, explain(result));
+                assert.deepEqual((JSON.parse(result.stdout) as JsonReport).findings, [{file: "src/math.js", ...scriptedFinding}]);
+                assert.doesNotMatch(result.stderr, /debug\.log/);
+            } finally {
+                await rm(join(repo, "src", "debug.log"));
+                await rm(join(repo, ".gitignore"));
+            }
+        });
+
+        it("a folder outside git stands for every file below it but hidden folders and node_modules", async () => {
+            const plain = join(temp, "plain-folder");
+            await mkdir(join(plain, "lib", "node_modules", "dep"), {recursive: true});
+            await mkdir(join(plain, "lib", ".cache"), {recursive: true});
+            await writeFile(join(plain, "lib", "math.js"), exampleFile);
+            await writeFile(join(plain, "lib", "node_modules", "dep", "index.js"), exampleFile);
+            await writeFile(join(plain, "lib", ".cache", "x.js"), exampleFile);
+            const result = run(plain, ["lib", ...common(), "--format", "json"]);
+            assert.equal(result.code, 1, explain(result));
+            assert.deepEqual((JSON.parse(result.stdout) as JsonReport).findings.map((finding) => finding.file), ["lib/math.js"]);
         });
 
         it("skips a binary file with a note", async () => {
@@ -218,9 +263,6 @@ describe("enclave-review CLI", function () {
             const missing = run(repo, ["src/nope.js", ...common()]);
             assert.equal(missing.code, 5, explain(missing));
             assert.match(missing.stderr, /Cannot read src\/nope\.js: no such file\./);
-            const folder = run(repo, ["src", ...common()]);
-            assert.equal(folder.code, 5, explain(folder));
-            assert.match(folder.stderr, /it is a folder/);
         });
 
         it("6 when the model process dies during the review", async () => {
