@@ -8,7 +8,7 @@ import {el, iconButton} from "../shared/dom";
 import {interceptLinks} from "../shared/links";
 import {followScrollEnd} from "../shared/scrollFollower";
 import {ChatHistory} from "./chatHistory";
-import {onCodeAction} from "./codeBlocks";
+import {flash, onCodeAction} from "./codeBlocks";
 import {Composer, type ComposerState} from "./composer";
 import {TurnView} from "./turnView";
 import {UsageMeter} from "./usageMeter";
@@ -25,6 +25,9 @@ export class ChatApp {
     private hasModel = false;
     private currentChatId: string | undefined;
     private chats: HostToChatOf<"history">["chats"] = [];
+    /** Copy buttons waiting for the host's `copied`, by request id. */
+    private readonly pendingCopies = new Map<string, HTMLButtonElement>();
+    private copyRequests = 0;
 
     constructor(root: HTMLElement, private readonly post: (message: ChatToHost) => void, state: ComposerState | undefined, saveState: (state: ComposerState) => void) {
         this.history = new ChatHistory({
@@ -51,8 +54,13 @@ export class ChatApp {
         root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element);
         followScrollEnd(this.scroller, this.transcript);
         interceptLinks(root, (href) => post({type: "openLink", href}));
-        onCodeAction(this.transcript, (action, code, language) => {
-            if (action === "copy") post({type: "copyCode", code});
+        onCodeAction(this.transcript, (action, code, language, button) => {
+            if (action === "copy") {
+                // "Copied" only once the host has put it on the clipboard.
+                const requestId = `copy-${++this.copyRequests}`;
+                this.pendingCopies.set(requestId, button);
+                post({type: "copyCode", code, requestId});
+            }
             else if (action === "insert") post({type: "insertCode", code});
             else post({type: "applyCode", code, language});
         });
@@ -93,6 +101,12 @@ export class ChatApp {
             case "usage":
                 this.usage.setUsage(message.usedTokens, message.contextSize, message.trimmedTurns);
                 break;
+            case "copied": {
+                const button = this.pendingCopies.get(message.requestId);
+                this.pendingCopies.delete(message.requestId);
+                if (button?.isConnected) flash(button, message.ok ? "Copied" : "Copy failed");
+                break;
+            }
         }
         this.refresh();
     }

@@ -44,15 +44,15 @@ function blockCode(block: Element): string {
     return text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
-export function onCodeAction(root: HTMLElement, handle: (action: CodeAction, code: string, language: string) => void): void {
+/** `button` is the one clicked: copy feedback waits for the host (see `flash`). */
+export function onCodeAction(root: HTMLElement, handle: (action: CodeAction, code: string, language: string, button: HTMLButtonElement) => void): void {
     root.addEventListener("click", (event) => {
         if (!(event.target instanceof Element)) return;
         const button = event.target.closest<HTMLButtonElement>("button.code-action");
         const block = button?.closest<HTMLElement>(".code-block");
         const action = button?.dataset.action;
         if (!button || !block || !isCodeAction(action)) return;
-        handle(action, blockCode(block), block.dataset.language ?? "");
-        if (action === "copy") flash(button, "Copied");
+        handle(action, blockCode(block), block.dataset.language ?? "", button);
     });
 }
 
@@ -61,7 +61,7 @@ function isCodeAction(value: string | undefined): value is CodeAction {
 }
 
 /** Brief feedback on the button itself, announced through its label. */
-function flash(button: HTMLButtonElement, text: string): void {
+export function flash(button: HTMLButtonElement, text: string): void {
     const label = button.querySelector(".button-text");
     if (!label) return;
     const before = label.textContent;

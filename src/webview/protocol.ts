@@ -101,7 +101,9 @@ const HostToChat = z.discriminatedUnion("type", [
     z.object({type: z.literal("turnFailed"), turnId: Id, message: Label}),
     /** How much of the model's context the conversation uses; `trimmedTurns` oldest turns were left out. */
     z.object({type: z.literal("usage"), usedTokens: Count, contextSize: Count, trimmedTurns: Count}),
-    z.object({type: z.literal("history"), chats: z.array(ChatSummary).max(10_000)})
+    z.object({type: z.literal("history"), chats: z.array(ChatSummary).max(10_000)}),
+    /** The answer to a `copyCode`: whether the code is on the clipboard now. */
+    z.object({type: z.literal("copied"), requestId: Id, ok: z.boolean()})
 ]);
 export type HostToChat = z.infer<typeof HostToChat>;
 export type HostToChatOf<K extends HostToChat["type"]> = Extract<HostToChat, {type: K}>;
@@ -136,7 +138,8 @@ const ChatToHost = z.discriminatedUnion("type", [
     z.object({type: z.literal("newChat")}),
     z.object({type: z.literal("openChat"), chatId: Id}),
     z.object({type: z.literal("deleteChat"), chatId: Id}),
-    z.object({type: z.literal("copyCode"), code: Code}),
+    /** `requestId` comes back in the host's `copied`, which is when the button says "Copied". */
+    z.object({type: z.literal("copyCode"), code: Code, requestId: Id}),
     z.object({type: z.literal("insertCode"), code: Code}),
     /** `language` is the fence's info word ("ts", "python"), or "" when the block had none. */
     z.object({type: z.literal("applyCode"), code: Code, language: z.string().max(100)}),

@@ -5,11 +5,20 @@
 import assert from "node:assert/strict";
 import {mkdirSync} from "node:fs";
 import {join, resolve} from "node:path";
+import {parseChatToHost} from "../../src/webview/protocol";
 import {answerChunks, answerStats, initChat, sampleAnswer, sampleCode, turnStarted} from "./fixtures";
 import {useBrowser, WebviewPage} from "./harness";
 import {darkTheme, lightTheme} from "./theme";
 
 const screenshots = resolve(import.meta.dirname, "../../test-artifacts/ui");
+
+/** The request id of the one message posted, which must be a valid copyCode. */
+function copyRequestId(posted: readonly unknown[]): string {
+    assert.equal(posted.length, 1);
+    const parsed = parseChatToHost(posted[0]);
+    assert.ok(parsed.ok && parsed.value.type === "copyCode", JSON.stringify(posted[0]));
+    return parsed.value.requestId;
+}
 
 describe("chat webview (Chromium)", function () {
     this.timeout(60_000);
@@ -82,11 +91,37 @@ describe("chat webview (Chromium)", function () {
         await block.getByRole("button", {name: /Apply code to file/}).click();
         await view.page.locator(".code-block").nth(1).getByRole("button", {name: /Apply code to file/}).click();
         assert.deepEqual(await view.posted(), [
-            {type: "copyCode", code: sampleCode},
+            {type: "copyCode", code: sampleCode, requestId: "copy-1"},
             {type: "insertCode", code: sampleCode},
             {type: "applyCode", code: sampleCode, language: "ts"},
             {type: "applyCode", code: "print('hi')", language: "python"}
         ]);
+    });
+
+    it("the Copy button says Copied only once the host confirms, and says so when copying failed", async () => {
+        await view.send(turnStarted("t1"));
+        await view.sendAll(answerChunks("t1", sampleAnswer, 7));
+        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await view.clearPosted();
+        const copy = view.page.locator(".code-block").first().getByRole("button", {name: "Copy code"});
+        // The label may be visually hidden in a narrow panel: its text is what is announced.
+        const label = async (): Promise<string> => ((await copy.locator(".button-text").textContent()) ?? "").trim();
+        await copy.click();
+        const requestId = copyRequestId(await view.posted());
+        await view.settle();
+        assert.equal(await label(), "Copy", "nothing is claimed before the host answers");
+        await view.send({type: "copied", requestId, ok: true});
+        await view.settle();
+        assert.equal(await label(), "Copied");
+
+        await view.clearPosted();
+        await view.page.waitForTimeout(1300); // the label returns to "Copy"
+        await copy.click();
+        const secondId = copyRequestId(await view.posted());
+        assert.notEqual(secondId, requestId);
+        await view.send({type: "copied", requestId: secondId, ok: false});
+        await view.settle();
+        assert.equal(await label(), "Copy failed");
     });
 
     it("Stop posts stop; the partial answer stays and the turn says it was stopped", async () => {

@@ -23,7 +23,9 @@ describe("webview protocol", () => {
             {type: "turnEnded", turnId: "1", stopReason: "abort", stats},
             {type: "turnFailed", turnId: "1", message: "boom"},
             {type: "usage", usedTokens: 10, contextSize: 100, trimmedTurns: 0},
-            {type: "history", chats: []}
+            {type: "history", chats: []},
+            {type: "copied", requestId: "copy-1", ok: true},
+            {type: "copied", requestId: "copy-2", ok: false}
         ];
         for (const message of messages) assert.ok(parseHostToChat(message).ok, JSON.stringify(message));
     });
@@ -56,7 +58,7 @@ describe("webview protocol", () => {
             {type: "newChat"},
             {type: "openChat", chatId: "c"},
             {type: "deleteChat", chatId: "c"},
-            {type: "copyCode", code: "x"},
+            {type: "copyCode", code: "x", requestId: "copy-1"},
             {type: "insertCode", code: ""},
             {type: "applyCode", code: "x", language: "ts"},
             {type: "openLink", href: "https://example.com/a?b#c"},

@@ -58,10 +58,18 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
             case "deleteChat":
                 await controller.deleteChat(message.chatId);
                 break;
-            case "copyCode":
-                await vscode.env.clipboard.writeText(message.code);
-                void vscode.window.setStatusBarMessage("Enclave: code copied", 2_000);
+            case "copyCode": {
+                let ok = true;
+                try {
+                    await vscode.env.clipboard.writeText(message.code);
+                } catch (error) {
+                    ok = false;
+                    this.log.write("warn", `Copy to the clipboard failed: ${String(error)}`);
+                }
+                this.post({type: "copied", requestId: message.requestId, ok});
+                if (ok) void vscode.window.setStatusBarMessage("Enclave: code copied", 2_000);
                 break;
+            }
             case "insertCode": {
                 const editor = this.editors.last;
                 if (!editor) {
