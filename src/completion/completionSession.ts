@@ -150,7 +150,8 @@ export class CompletionSession extends Disposable {
     private readonly cache: SuggestionCache;
     private readonly statusEmitter = this.register(new Emitter<SessionStatus>());
     private readonly counters: CompletionStats = {requests: 0, modelCalls: 0, cacheHits: 0, typedThroughHits: 0, aborted: 0, staleDropped: 0, empty: 0, errors: 0, warms: 0, tokenScale: 1};
-    private latest: Position | undefined;
+    /** The newest snapshot seen: what is current, and what a warm-up evaluates. */
+    private latest: DocumentSnapshot | undefined;
     private shown: ShownSuggestion | undefined;
     private active: {controller: AbortController; position: Position} | undefined;
     private inFlight: Promise<void> = Promise.resolve();
@@ -160,8 +161,7 @@ export class CompletionSession extends Disposable {
     private warmTimer: ReturnType<typeof setTimeout> | undefined;
     /** The warm-up in flight, and the line of the snapshot it is for. */
     private warming: {controller: AbortController; position: Position; lineStart: number} | undefined;
-    /** The latest snapshot (what a warm-up evaluates), and the last one whose prompt was fully evaluated. */
-    private latestDoc: DocumentSnapshot | undefined;
+    /** The last snapshot whose prompt was fully evaluated. */
     private warmed: Position | undefined;
     /** A suggestion's model call is being sent or running (warm-ups wait; a debounce is not a call). */
     private calling = false;
@@ -330,14 +330,13 @@ export class CompletionSession extends Disposable {
 
     /** Evaluates the latest snapshot's prompt without generating (see `warmAfterMs`). One at a time, never beside a suggestion. */
     private async warm(): Promise<void> {
-        const doc = this.latestDoc;
+        const doc = this.latest;
         if (!doc || this.isDisposed || this.calling || this.warming) return;
         const position: Position = {uri: doc.uri, version: doc.version, offset: doc.offset};
-        const done = this.warmed;
-        if (done && done.uri === doc.uri && done.version === doc.version && done.offset === doc.offset) return;
+        if (this.warmed && samePosition(this.warmed, doc)) return;
         // A suggestion is on screen for this snapshot, or its rest is being typed through: no model needed.
         const shown = this.shown;
-        if (shown && ((shown.doc.uri === doc.uri && shown.doc.version === doc.version && shown.doc.offset === doc.offset) || typedThrough(shown, doc) !== undefined)) return;
+        if (shown && (samePosition(shown.doc, doc) || typedThrough(shown, doc) !== undefined)) return;
         if (!this.usable(doc) || looksBinary(doc.text, doc.offset) || !this.settings.mayWarm(doc)) return;
         const prompt = this.promptFor(doc, cursorContext(doc));
         if (!prompt) return;
@@ -446,15 +445,13 @@ export class CompletionSession extends Disposable {
         const latest = this.latest;
         if (latest && latest.uri === doc.uri && doc.version < latest.version) return false;
         if (latest && latest.uri === doc.uri && doc.version !== latest.version) this.debounce.keystroke();
-        this.latest = {uri: doc.uri, version: doc.version, offset: doc.offset};
-        this.latestDoc = doc;
+        this.latest = doc;
         return true;
     }
 
     /** Stale: the current snapshot is another document, another version, or another cursor. */
     private isStale(position: Position): boolean {
-        const latest = this.latest;
-        return !latest || latest.uri !== position.uri || latest.version !== position.version || latest.offset !== position.offset;
+        return !this.latest || !samePosition(this.latest, position);
     }
 
     private usable(doc: DocumentSnapshot): boolean {
@@ -504,6 +501,10 @@ export class CompletionSession extends Disposable {
         this.status = next;
         this.statusEmitter.fire({...next});
     }
+}
+
+function samePosition(a: Position, b: Position): boolean {
+    return a.uri === b.uri && a.version === b.version && a.offset === b.offset;
 }
 
 function lineStartOf(doc: DocumentSnapshot): number {
