@@ -7,7 +7,7 @@
  */
 import {getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
 import type {CompleteParams} from "../../src/engine/protocol";
-import {commonPrefixLength, completionPrompt} from "../../src/engine/worker/completionPrompt";
+import {completionPrompt} from "../../src/engine/worker/completionPrompt";
 
 export interface ReplayTiming {
     ms: number;
@@ -46,8 +46,7 @@ export class DirectReplayer {
 
     /** Runs one prompt with exactly `maxTokens` to generate at most (no time cap: evaluation is what is measured). */
     async run(params: CompleteParams, maxTokens: number): Promise<ReplayTiming> {
-        const shiftReserve = Math.max(1, Math.floor(this.context.contextSize / 10));
-        const prompt = completionPrompt(this.model, params, this.completion.infillSupported, this.context.contextSize - shiftReserve);
+        const prompt = completionPrompt(this.model, params, this.completion.infillSupported, this.context.contextSize);
         let generatedTokens = 0;
         const options = {
             maxTokens: Math.max(1, maxTokens),
@@ -57,7 +56,7 @@ export class DirectReplayer {
                 generatedTokens += tokens.length;
             }
         };
-        const reusedTokens = Math.min(prompt.tokens.length - 1, commonPrefixLength(this.sequence.contextTokens, prompt.tokens));
+        const reusedTokens = Math.min(prompt.tokens.length - 1, this.sequence.compareContextTokens(prompt.tokens).firstDifferentIndex);
         const started = performance.now();
         // LlamaCompletion prepends BOS itself.
         await this.completion.generateCompletionWithMeta(prompt.bos != null ? prompt.tokens.slice(1) : prompt.tokens, options);

@@ -23,10 +23,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         const started = performance.now();
         const completion = completionFor(loaded);
         const sequence = loaded.sequence("completion");
-        const contextSize = sequence.context.contextSize;
-        // LlamaCompletion keeps a tenth of the context free for shifts and cuts longer inputs itself.
-        const shiftReserve = Math.max(1, Math.floor(contextSize / 10));
-        const prompt = completionPrompt(loaded.model, params, completion.infillSupported, contextSize - shiftReserve);
+        const prompt = completionPrompt(loaded.model, params, completion.infillSupported, sequence.context.contextSize);
 
         // Every token but the last: generation evaluates that one to get the first prediction.
         const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, paceFor(loaded));

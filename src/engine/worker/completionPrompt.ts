@@ -33,43 +33,45 @@ function cutLength(excess: number, available: number): number {
 }
 
 /**
- * Builds the prompt; a prompt longer than `maxPromptTokens` loses tokens from the front of its
- * prefix (in steps of `cutQuantum`), where LlamaCompletion would cut it too.
+ * Builds the prompt for a sequence of `contextSize` tokens. LlamaCompletion keeps a tenth of the
+ * context free for shifts and cuts longer inputs from the front; a prompt longer than the rest loses
+ * tokens from the front of its prefix here first, in steps of `cutQuantum`.
  */
-export function completionPrompt(model: LlamaModel, params: CompleteParams, infillSupported: boolean, maxPromptTokens: number): CompletionPrompt {
+export function completionPrompt(model: LlamaModel, params: CompleteParams, infillSupported: boolean, contextSize: number): CompletionPrompt {
+    const maxPromptTokens = contextSize - Math.max(1, Math.floor(contextSize / 10));
     const bos = beginningToken(model);
     const tokenize = (text: string): Token[] => model.tokenize(text, false, "trimLeadingSpace");
     const prefixTokens = params.specialTokens
         ? withSpecialTokens(params.prefix, model).tokenize(model.tokenizer, "trimLeadingSpace")
         : tokenize(params.prefix);
     const middleTokens = params.middle ? tokenize(params.middle) : [];
-    const infill = model.tokens.infill;
-    const useInfill = params.suffix != null && infillSupported && infill.prefix != null && infill.suffix != null;
+    const {prefix: fimPrefix, suffix: fimSuffix, middle: fimMiddle} = model.tokens.infill;
+    const fim = params.suffix != null && infillSupported && fimPrefix != null && fimSuffix != null ? {prefixToken: fimPrefix, suffixToken: fimSuffix, suffix: params.suffix} : undefined;
     const head: Token[] = bos != null ? [bos] : [];
     let body: Token[];
     let cut: number;
-    if (useInfill && infill.prefix != null && infill.suffix != null) {
-        const suffixTokens = tokenize(params.suffix ?? "");
+    if (fim) {
+        const suffixTokens = tokenize(fim.suffix);
         const fixed = head.length + 3 + suffixTokens.length + middleTokens.length;
         cut = cutLength(fixed + prefixTokens.length - maxPromptTokens, prefixTokens.length);
         const keptPrefix = prefixTokens.slice(cut);
-        body = infill.middle != null
-            ? [infill.prefix, ...keptPrefix, infill.suffix, ...suffixTokens, infill.middle, ...middleTokens]
+        body = fimMiddle != null
+            ? [fim.prefixToken, ...keptPrefix, fim.suffixToken, ...suffixTokens, fimMiddle, ...middleTokens]
             // Without a middle token, node-llama-cpp's order: suffix first, the prefix runs into the answer.
-            : [infill.suffix, ...suffixTokens, infill.prefix, ...keptPrefix, ...middleTokens];
+            : [fim.suffixToken, ...suffixTokens, fim.prefixToken, ...keptPrefix, ...middleTokens];
     } else {
         const all = [...prefixTokens, ...middleTokens];
         cut = cutLength(head.length + all.length - maxPromptTokens, all.length - 1);
         body = all.slice(cut);
     }
-    return {mode: useInfill ? "infill" : "completion", tokens: [...head, ...body], bos: bos ?? undefined, cut};
+    return {mode: fim ? "infill" : "completion", tokens: [...head, ...body], bos: bos ?? undefined, cut};
 }
 
 /**
  * A prompt written in the model's chat format. node-llama-cpp prepends BOS itself when the model
  * asks for it, so a BOS written by the prompt builder is dropped rather than doubled.
  */
-export function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
+function withSpecialTokens(prefix: string, model: LlamaModel): LlamaText {
     const bos = model.tokens.bosString;
     const text = bos && model.tokens.shouldPrependBosToken && prefix.startsWith(bos) ? prefix.slice(bos.length) : prefix;
     return LlamaText(new SpecialTokensText(text));
@@ -86,11 +88,4 @@ function beginningToken(model: LlamaModel): Token | null {
         default:
             return model.tokens.shouldPrependBosToken ? model.tokens.bos : null;
     }
-}
-
-export function commonPrefixLength(a: readonly Token[], b: readonly Token[]): number {
-    const length = Math.min(a.length, b.length);
-    let i = 0;
-    while (i < length && a[i] === b[i]) i++;
-    return i;
 }
