@@ -52,23 +52,22 @@ export function isCommit(cwd: string, ref: string): boolean {
  * The diff to review: the working tree against `ref` (default HEAD, or the empty tree before the
  * first commit), or with `staged` the index against HEAD. `paths` (relative to `cwd`) limit it.
  */
-export function readDiff(cwd: string, options: {ref?: string | undefined; staged: boolean; paths: readonly string[]}): string {
+export function readDiff(cwd: string, root: string, options: {ref?: string | undefined; staged: boolean; paths: readonly string[]}): string {
     const base = options.staged ? ["--cached"] : [options.ref ?? (isCommit(cwd, "HEAD") ? "HEAD" : emptyTree)];
     if (options.ref != null && !isCommit(cwd, options.ref)) throw new CliError(ExitCode.Usage, `--diff ${options.ref}: not a commit in this repository.`);
     // Run where the user is, so that `paths` mean what they typed; the diff's own paths are root-relative.
     const result = git(cwd, ["diff", "--no-color", "--no-ext-diff", "--no-textconv", "-M", "--unified=3", ...base, "--", ...options.paths]);
     if (result.status !== 0) throw new CliError(ExitCode.NotAGitRepository, `git diff failed: ${result.stderr.trim()}`);
-    return options.staged ? result.stdout : result.stdout + untrackedDiff(cwd, options.paths);
+    return options.staged ? result.stdout : result.stdout + untrackedDiff(cwd, root, options.paths);
 }
 
 /**
  * New files git does not track yet (and does not ignore) are part of the working tree's change,
  * but `git diff` leaves them out: each comes as an added-file diff, with a root-relative path.
  */
-function untrackedDiff(cwd: string, paths: readonly string[]): string {
+function untrackedDiff(cwd: string, root: string, paths: readonly string[]): string {
     const listed = git(cwd, ["ls-files", "--others", "--exclude-standard", "--full-name", "-z", "--", ...paths]);
     if (listed.status !== 0) throw new CliError(ExitCode.NotAGitRepository, `git ls-files failed: ${listed.stderr.trim()}`);
-    const root = requireRepositoryRoot(cwd);
     let text = "";
     for (const file of listed.stdout.split("\0").filter((name) => name !== "")) {
         // --no-index exits 1 when the files differ, which they always do here.

@@ -23,7 +23,7 @@ export type ReviewInput =
 export function gatherInput(cwd: string, files: readonly string[], diff: {ref?: string | undefined; staged: boolean} | undefined): ReviewInput {
     if (diff) {
         const root = requireRepositoryRoot(cwd);
-        const text = readDiff(cwd, {ref: diff.ref, staged: diff.staged, paths: files});
+        const text = readDiff(cwd, root, {ref: diff.ref, staged: diff.staged, paths: files});
         return {kind: "diff", root, staged: diff.staged, diffs: parseUnifiedDiff(text)};
     }
     const inRepository = repositoryRoot(cwd);
