@@ -2,7 +2,7 @@
 // run with node as a child process in temporary git repositories, on the scripted review model.
 // Covers diff mode (working tree, --diff REF, --staged), files mode, each format and each exit code.
 import assert from "node:assert/strict";
-import {execFileSync, spawn, spawnSync} from "node:child_process";
+import {execFileSync, spawn, spawnSync, type ChildProcess} from "node:child_process";
 import {existsSync} from "node:fs";
 import {mkdir, mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
@@ -265,43 +265,44 @@ describe("enclave-review CLI", function () {
             assert.match(missing.stderr, /Cannot read src\/nope\.js: no such file\./);
         });
 
-        it("6 when the model process dies during the review", async () => {
+        /**
+         * Runs `--diff` on a model whose review never ends, waits until its model process has run for
+         * `afterMs`, then hands both to `act`; the CLI is killed afterwards whatever happened.
+         */
+        async function duringEndlessReview(afterMs: number, act: (cli: {child: ChildProcess; worker: number; exited: Promise<number | null>; stderr: () => string}) => Promise<void>): Promise<void> {
             const looping = await scriptedReviewModel({answerLoop: true});
             const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {cwd: repo, stdio: ["ignore", "pipe", "pipe"]});
             let stderr = "";
-            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
-            const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-            try {
-                const worker = await workerOf(child.pid!);
-                await new Promise((resolve) => setTimeout(resolve, 1000));
-                process.kill(worker, "SIGKILL");
-                assert.equal(await exited, 6, stderr);
-                assert.match(stderr, /The model process failed: The model process was killed \(SIGKILL\)/);
-            } finally {
-                child.kill("SIGKILL");
-            }
-        });
-
-        it("130 on Ctrl-C: the review stops at once and the model process is gone", async () => {
-            const looping = await scriptedReviewModel({answerLoop: true});
-            const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {cwd: repo, stdio: ["ignore", "pipe", "pipe"]});
-            let stderr = "";
-            child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+            child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
             const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
             try {
                 // Wait until the model process exists, then a little longer so that it is generating.
                 const worker = await workerOf(child.pid!);
-                await new Promise((resolve) => setTimeout(resolve, 1500));
-                const interrupted = performance.now();
-                child.kill("SIGINT");
-                const code = await exited;
-                assert.equal(code, 130, stderr);
-                assert.ok(performance.now() - interrupted < 5000, `exited ${Math.round(performance.now() - interrupted)} ms after SIGINT`);
-                assert.match(stderr, /Interrupted: stopping the model…/);
-                assert.equal(isAlive(worker), false, "the model process was shut down");
+                await new Promise((resolve) => setTimeout(resolve, afterMs));
+                await act({child, worker, exited, stderr: () => stderr});
             } finally {
                 child.kill("SIGKILL");
             }
+        }
+
+        it("6 when the model process dies during the review", async () => {
+            await duringEndlessReview(1000, async ({worker, exited, stderr}) => {
+                process.kill(worker, "SIGKILL");
+                assert.equal(await exited, 6, stderr());
+                assert.match(stderr(), /The model process failed: The model process was killed \(SIGKILL\)/);
+            });
+        });
+
+        it("130 on Ctrl-C: the review stops at once and the model process is gone", async () => {
+            await duringEndlessReview(1500, async ({child, worker, exited, stderr}) => {
+                const interrupted = performance.now();
+                child.kill("SIGINT");
+                const code = await exited;
+                assert.equal(code, 130, stderr());
+                assert.ok(performance.now() - interrupted < 5000, `exited ${Math.round(performance.now() - interrupted)} ms after SIGINT`);
+                assert.match(stderr(), /Interrupted: stopping the model…/);
+                assert.equal(isAlive(worker), false, "the model process was shut down");
+            });
         });
     });
 });
