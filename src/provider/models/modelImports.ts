@@ -11,6 +11,7 @@ import {formatBytes} from "../../models/units";
 import {readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
 import {readOverview, type ModelsContext} from "./modelsContext";
+import {ProgressIncrements} from "./progressText";
 
 export class ModelImports {
     constructor(private readonly context: ModelsContext) {}
@@ -49,15 +50,12 @@ export class ModelImports {
                 async (progress, token) => {
                     const controller = new AbortController();
                     const onCancel = token.onCancellationRequested(() => controller.abort());
-                    let reported = 0;
+                    const increments = new ProgressIncrements();
                     try {
                         return await engine.importModel({sourcePath: source, modelsDir, mode}, {
                             signal: controller.signal,
-                            onEvent: ({copiedBytes, totalBytes}) => {
-                                const percent = totalBytes > 0 ? (100 * copiedBytes) / totalBytes : 0;
-                                progress.report({message: `${formatBytes(copiedBytes)} of ${formatBytes(totalBytes)}`, increment: Math.max(0, percent - reported)});
-                                reported = Math.max(reported, percent);
-                            }
+                            onEvent: ({copiedBytes, totalBytes}) =>
+                                progress.report({message: `${formatBytes(copiedBytes)} of ${formatBytes(totalBytes)}`, increment: increments.advance(copiedBytes, totalBytes)})
                         });
                     } finally {
                         onCancel.dispose();

@@ -29,9 +29,15 @@ export function formatDownloadProgress(progress: DownloadProgress): string {
 export class ProgressIncrements {
     private reported = 0;
 
+    /** A download's position (nothing while it is still connecting). */
     next(progress: DownloadProgress): number {
-        if (progress.totalBytes <= 0 || progress.phase === "checking") return 0;
-        const percent = Math.min(100, (100 * progress.downloadedBytes) / progress.totalBytes);
+        return progress.phase === "checking" ? 0 : this.advance(progress.downloadedBytes, progress.totalBytes);
+    }
+
+    /** `done` of `total` (bytes copied, say); nothing while the total is unknown. */
+    advance(done: number, total: number): number {
+        if (total <= 0) return 0;
+        const percent = Math.min(100, (100 * done) / total);
         const increment = Math.max(0, percent - this.reported);
         this.reported += increment;
         return increment;

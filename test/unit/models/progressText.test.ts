@@ -52,4 +52,10 @@ describe("progress increments", () => {
         assert.equal(increments.next({ phase: "checking", downloadedBytes: 0, totalBytes: 0, bytesPerSecond: 0 }), 0);
         assert.equal(increments.next(downloading(10, 0, 0)), 0);
     });
+
+    it("serve any position out of a total (an import's bytes copied), capped at 100", () => {
+        const increments = new ProgressIncrements();
+        assert.deepEqual([0, 40, 30, 100, 120].map((copied) => increments.advance(copied, 100)), [0, 40, 0, 60, 0]);
+        assert.equal(increments.advance(5, 0), 0);
+    });
 });
