@@ -34,7 +34,8 @@ export function formatTokensPerSecond(tokensPerSecond: number): string {
     if (tokensPerSecond < 1) return "under 1 token/s";
     const step = tokensPerSecond < 10 ? 0.1 : 10 ** Math.max(0, Math.floor(Math.log10(tokensPerSecond)) - 1);
     const rounded = Math.round(tokensPerSecond / step) * step;
-    return `about ${rounded.toLocaleString("en", {maximumFractionDigits: 1})} tokens/s`;
+    const text = rounded.toLocaleString("en", {maximumFractionDigits: 1});
+    return `about ${text} ${text === "1" ? "token" : "tokens"}/s`;
 }
 
 export interface SpeedOf {

@@ -10,16 +10,17 @@ import * as vscode from "vscode";
 import {Disposable} from "../../engine/lifecycle";
 import {readChatModel, readModelPath, useModel} from "../settings";
 import {firstRunOffer, type OfferPart} from "./firstRunOffer";
-import {importAction} from "./modelFailure";
 import type {ModelDownloads} from "./modelDownloads";
 import type {ModelImports} from "./modelImports";
 import type {ModelPicker} from "./modelPicker";
 import {readOverview, type ModelsContext} from "./modelsContext";
 
 const choose = "Choose…";
+/** Shorter than elsewhere ("Import GGUF File…"): the offer has four buttons side by side, and a notification cuts long labels. */
+const importFile = "Import…";
 
 export class FirstRun extends Disposable {
-    private offered: string | undefined;
+    private offered: {readonly message: string; readonly actions: readonly string[]} | undefined;
 
     constructor(
         private readonly context: ModelsContext,
@@ -37,7 +38,12 @@ export class FirstRun extends Disposable {
 
     /** The text of the last offer shown (the integration tests read it). */
     get lastOffer(): string | undefined {
-        return this.offered;
+        return this.offered?.message;
+    }
+
+    /** The buttons of the last offer shown, in order: the first is the notification's primary action. */
+    get lastActions(): readonly string[] {
+        return this.offered?.actions ?? [];
     }
 
     /**
@@ -58,13 +64,14 @@ export class FirstRun extends Disposable {
         // until first use, so it does not stay up (and hold memory) while the offer waits for an answer.
         if (this.context.engine.state.kind === "notLoaded") void this.context.engine.unload();
         const offer = firstRunOffer(overview, {completionConfigured: readModelPath("completion") !== undefined});
-        this.offered = offer.message;
-        log.write("info", `First run: ${offer.message}`);
         const choices = offer.kind === "none" ? [] : offer.choices;
-        const picked = await answer(offer.message, [...choices.map((choice) => choice.label), choose, importAction]);
+        const actions = [...choices.map((choice) => choice.label), choose, importFile];
+        this.offered = {message: offer.message, actions};
+        log.write("info", `First run: ${offer.message}`);
+        const picked = await answer(offer.message, actions);
         if (picked === undefined) return undefined;
         if (picked === choose) return this.picker.pick("chat");
-        if (picked === importAction) return this.imports.importFile("chat");
+        if (picked === importFile) return this.imports.importFile("chat");
         const choice = choices.find((candidate) => candidate.label === picked);
         return choice === undefined ? undefined : this.setUp(choice.parts);
     }

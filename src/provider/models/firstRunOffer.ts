@@ -2,8 +2,8 @@
  * The words and choices of the first-run offer, from the worker's overview: the pair recommended
  * for this machine — an R1 distill for chat and review, and a small FIM coder for inline
  * completions — with each one's size and use, the total, and the speed to expect; a part already
- * in the models folder is used as it is. The first choice sets up both, the second only the chat
- * model (the coder is skippable; the chat model then serves completions too). When nothing fits,
+ * in the models folder is used as it is. The first choice sets up both, the second ("Chat Model
+ * Only") only the chat model (the coder is skippable; the chat model then serves completions too). When nothing fits,
  * only the choices to pick or import remain. Plain logic, unit-tested.
  */
 import type {ModelsOverview} from "../../engine/modelManagerProtocol";
@@ -35,7 +35,7 @@ export interface OfferOptions {
     readonly presets?: readonly ModelPreset[];
 }
 
-export const onlyChat = "Only the chat model";
+export const onlyChat = "Chat Model Only";
 
 export function firstRunOffer(overview: ModelsOverview, options: OfferOptions = {}): FirstRunOffer {
     const part = (role: ModelRole, id: string | undefined): OfferPart | undefined => {
@@ -62,19 +62,15 @@ export function firstRunOffer(overview: ModelsOverview, options: OfferOptions = 
     const message = `Set up Enclave: ${what}? Recommended for this machine: ${overview.machine.description}.${speed}`;
 
     const choices: OfferChoice[] = [{label: setUpLabel(parts), parts}];
-    if (coder !== undefined) choices.push({label: chat.entryPath === undefined ? `${onlyChat} (${sizeOf(chat.preset)})` : onlyChat, parts: [chat]});
+    if (coder !== undefined) choices.push({label: onlyChat, parts: [chat]});
     return {kind: "setUp", message, parts, choices};
 }
 
+/** Short: a notification shows four buttons side by side and cuts long labels; the sizes are in the message. */
 function setUpLabel(parts: readonly OfferPart[]): string {
     const toDownload = parts.filter((entry) => entry.entryPath === undefined);
-    const size = formatBytes(downloadBytes(parts));
-    if (parts.length === 1) {
-        const [only] = parts;
-        return only?.entryPath === undefined ? `Download (${size})` : `Use ${only.preset.label}`;
-    }
-    if (toDownload.length === 0) return "Use both";
-    return toDownload.length === parts.length ? `Download both (${size})` : `Set up both (${size} to download)`;
+    if (parts.length === 1) return toDownload.length === 0 ? "Use It" : "Download";
+    return toDownload.length === 0 ? "Use Both" : toDownload.length === parts.length ? "Download Both" : "Set Up Both";
 }
 
 const downloadBytes = (parts: readonly OfferPart[]): number =>

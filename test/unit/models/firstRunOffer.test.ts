@@ -1,6 +1,6 @@
 // The first-run offer for stated machines: the pair recommended for the machine (an R1 distill for
 // chat and review, a Qwen2.5-Coder for completions) with each one's size and use, the total, and
-// the speed to expect; "Only the chat model" as the second choice; a part already in the models
+// the speed to expect; "Chat Model Only" as the second choice; a part already in the models
 // folder used as it is; and only Choose / Import when nothing fits.
 import assert from "node:assert/strict";
 import { overviewOf } from "../../../src/engine/worker/modelManager";
@@ -34,7 +34,7 @@ describe("first-run offer", () => {
         assert.match(offer.message, /^Set up Enclave: download DeepSeek-R1-Distill-Qwen 1\.5B \(1\.8 GB\) for chat and review and Qwen2\.5-Coder 0\.5B \(506\.4 MB\) for inline completions, 2\.3 GB in all\? Recommended for this machine: 8 GB RAM, no GPU\./);
         // 16e9 B/s ÷ 1.89e9 B ≈ 8.5 and ÷ 0.531e9 B ≈ 30: the figures follow from the measurement, not a constant.
         assert.match(offer.message, /Expect about 8\.5 tokens\/s in chat and about 30 tokens\/s in completions at best — an estimate: memory copies at 14\.9 GB\/s here \(measured on one core\)/);
-        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download both (2.3 GB)", "Only the chat model (1.8 GB)"]);
+        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download Both", "Chat Model Only"]);
         assert.deepEqual(offer.choices[1]?.parts.map((part) => part.preset.id), ["r1-distill-qwen-1.5b"], "the coder is skippable");
     });
 
@@ -47,14 +47,14 @@ describe("first-run offer", () => {
     it("16 GB without a GPU: the 8B distill with the 1.5B coder beside it", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(16))));
         assert.deepEqual(offer.parts.map((part) => part.preset.id), ["r1-distill-llama-8b", "qwen2.5-coder-1.5b"]);
-        assert.equal(offer.choices[0]?.label, "Download both (6.1 GB)");
+        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download Both", "Chat Model Only"]);
     });
 
     it("24 GB without a GPU: the 14B distill and the 1.5B coder, 9.9 GB in all", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(24))));
         assert.deepEqual(offer.parts.map((part) => part.preset.id), ["r1-distill-qwen-14b", "qwen2.5-coder-1.5b"]);
         assert.match(offer.message, /download DeepSeek-R1-Distill-Qwen 14B \(8\.4 GB\) for chat and review and Qwen2\.5-Coder 1\.5B \(1\.5 GB\) for inline completions, 9\.9 GB in all\?/);
-        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download both (9.9 GB)", "Only the chat model (8.4 GB)"]);
+        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download Both", "Chat Model Only"]);
     });
 
     it("192 GB unified memory: the full R1 in 3 parts with a coder beside it, its speed from the experts a token uses", () => {
@@ -77,9 +77,9 @@ describe("first-run offer", () => {
         const offer = setUp(firstRunOffer(chatInstalled));
         assert.equal(offer.parts[0]?.entryPath, "/m/r1.gguf");
         assert.match(offer.message, /^Set up Enclave: use DeepSeek-R1-Distill-Qwen 1\.5B, already in the models folder, for chat and review, and download Qwen2\.5-Coder 0\.5B \(506\.4 MB\) for inline completions\?/);
-        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Set up both (506.4 MB to download)", "Only the chat model"]);
+        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Set Up Both", "Chat Model Only"]);
         const both = { ...overview, installed: [installedCopy("/m/r1.gguf", "r1-distill-qwen-1.5b"), installedCopy("/m/c.gguf", "qwen2.5-coder-0.5b")] };
-        assert.equal(setUp(firstRunOffer(both)).choices[0]?.label, "Use both");
+        assert.equal(setUp(firstRunOffer(both)).choices[0]?.label, "Use Both");
         // A damaged copy is not offered for use.
         const broken = { ...overview, installed: [{ ...installedCopy("/m/r1.gguf", "r1-distill-qwen-1.5b"), problems: [{ code: "Truncated", message: "r1.gguf is incomplete." }] }] };
         assert.equal(setUp(firstRunOffer(broken)).parts[0]?.entryPath, undefined);
@@ -88,7 +88,7 @@ describe("first-run offer", () => {
     it("leaves a completion model the user configured alone: only the chat model is offered", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(8)), { completionConfigured: true }));
         assert.deepEqual(offer.parts.map((part) => part.preset.id), ["r1-distill-qwen-1.5b"]);
-        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download (1.8 GB)"]);
+        assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download"]);
         assert.match(offer.message, /^Set up Enclave: download DeepSeek-R1-Distill-Qwen 1\.5B \(1\.8 GB\) for chat and review\?/);
     });
 

@@ -41,6 +41,7 @@ describe("generation speed estimate", () => {
         assert.equal(formatTokensPerSecond(30.1), "about 30 tokens/s");
         assert.equal(formatTokensPerSecond(1234), "about 1,200 tokens/s");
         assert.equal(formatTokensPerSecond(0.4), "under 1 token/s");
+        assert.equal(formatTokensPerSecond(1.02), "about 1 token/s");
         assert.equal(
             describeSpeed([{ label: "A", use: "chat", tokensPerSecond: 8.46 }, { label: "B", use: "completions" }], 16e9),
             "Expect about 8.5 tokens/s in chat at best — an estimate: memory copies at 14.9 GB/s here (measured on one core), and each generated token reads every weight held in RAM once. B runs entirely on the GPU, whose speed Enclave has not measured."
