@@ -28,7 +28,9 @@ const MachineSummary = z.object({
     gpu: z.union([z.enum(["metal", "cuda", "vulkan"]), z.literal(false)]),
     vramBytes: z.number(),
     unifiedMemory: z.boolean(),
-    freeDiskBytes: z.number()
+    freeDiskBytes: z.number(),
+    /** Bytes per second the model process copied memory at (src/models/memorySpeed.ts): the basis of the speed estimates. */
+    memoryBytesPerSecond: z.number().optional()
 });
 
 /** One catalogue preset judged for this machine (the preset itself is in the catalogue, by id). */
@@ -66,7 +68,15 @@ const Overview = z.object({
     machine: MachineSummary,
     /** One sentence for the first-run flow. */
     summary: z.string(),
-    recommended: z.object({chat: z.string().optional(), completion: z.string().optional()}),
+    /** What generation speed to expect from the recommended models, with its basis (src/models/speed.ts); absent without a measurement. */
+    speed: z.string().optional(),
+    /** Preset ids of the pair recommended for this machine, with the tokens/s each may reach at best (absent without a basis). */
+    recommended: z.object({
+        chat: z.string().optional(),
+        completion: z.string().optional(),
+        chatTokensPerSecond: z.number().optional(),
+        completionTokensPerSecond: z.number().optional()
+    }),
     /** Chat presets before completion presets; within each, those that fit first, best first. */
     presets: z.array(PresetVerdict),
     installed: z.array(Installed),

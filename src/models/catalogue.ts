@@ -37,6 +37,8 @@ export interface ModelPreset {
     readonly architecture: "qwen2" | "llama" | "deepseek2";
     /** Parameter count, embeddings included. */
     readonly parameters: number;
+    /** Mixture of experts: the parameters one token uses (it reads only those weights). Dense models: absent. */
+    readonly activeParameters?: number;
     readonly quantization: string;
     /** Nominal total size of all files in bytes (see above). */
     readonly sizeBytes: number;
@@ -93,13 +95,13 @@ export const catalogue: readonly ModelPreset[] = [
     {
         // unsloth's dynamic 1.58-bit quantisation: routed experts in IQ1_S, attention and dense layers in 4–6 bit.
         id: "deepseek-r1-671b", label: "DeepSeek-R1 671B (1.58-bit)", family: "deepseek-r1", role: "chat", architecture: "deepseek2",
-        quantization: "UD-IQ1_S", parameters: 671e9, sizeBytes: 131_000_000_000,
+        quantization: "UD-IQ1_S", parameters: 671e9, activeParameters: 37e9, sizeBytes: 131_000_000_000,
         files: splitPartUris("hf:unsloth/DeepSeek-R1-GGUF/DeepSeek-R1-UD-IQ1_S/DeepSeek-R1-UD-IQ1_S", 3),
         shape: deepseek2Shape
     },
     {
         id: "deepseek-v3-671b", label: "DeepSeek-V3-0324 671B (1.78-bit)", family: "deepseek-v3", role: "chat", architecture: "deepseek2",
-        quantization: "UD-IQ1_S", parameters: 671e9, sizeBytes: 173_000_000_000,
+        quantization: "UD-IQ1_S", parameters: 671e9, activeParameters: 37e9, sizeBytes: 173_000_000_000,
         files: splitPartUris("hf:unsloth/DeepSeek-V3-0324-GGUF/UD-IQ1_S/DeepSeek-V3-0324-UD-IQ1_S", 4),
         shape: deepseek2Shape
     },

@@ -10,11 +10,15 @@
  * the chat model leaves. Inline completions must answer while the user types; on the CPU only
  * completion models up to 2B parameters are fast enough, so a larger one is recommended only when
  * the GPU computes enough of it that the CPU's share stays under that.
+ *
+ * With the memory speed the model process measured, each recommended model also gets the
+ * generation speed to expect (speed.ts), said with its basis in `speed`.
  */
 import {catalogue, type ModelFamily, type ModelPreset} from "./catalogue";
 import {budgetAfter, defaultFitPolicy, fitModel, memoryBudget, type FitPolicy, type MemoryBudget, type ModelFit} from "./fit";
 import {describeMachine, type Machine} from "./hardware";
 import {nominalRequirements, type ModelRequirements} from "./requirements";
+import {describeSpeed, estimateTokensPerSecond} from "./speed";
 
 export interface PresetVerdict {
     readonly preset: ModelPreset;
@@ -29,6 +33,8 @@ export interface RecommendedModel {
     readonly preset: ModelPreset;
     /** For chat: with room kept for a completion model. For completion: in what the chat model leaves. */
     readonly fit: ModelFit;
+    /** Generation speed to expect at best, from the measured memory speed (speed.ts); undefined without a basis. */
+    readonly tokensPerSecond?: number;
 }
 
 export interface Recommendation {
@@ -39,6 +45,8 @@ export interface Recommendation {
     readonly presets: readonly PresetVerdict[];
     /** One sentence for the first-run flow. */
     readonly summary: string;
+    /** What generation speed to expect from the recommended models, with its basis; undefined without a measurement. */
+    readonly speed?: string;
 }
 
 export interface RecommendOptions {
@@ -47,6 +55,8 @@ export interface RecommendOptions {
     readonly requirements?: (preset: ModelPreset) => ModelRequirements | undefined;
     /** Completion models above this many parameters are too slow without a GPU. */
     readonly maxCompletionParametersOnCpu?: number;
+    /** Bytes per second this machine copies memory at (memorySpeed.ts), for the speed estimate. */
+    readonly memoryBytesPerSecond?: number;
 }
 
 const familyOrder: Record<ModelFamily, number> = {"deepseek-r1": 3, "deepseek-r1-distill": 2, "qwen2.5-coder": 1, "deepseek-v3": 0};
@@ -88,11 +98,23 @@ export function recommend(machine: Machine, presets: readonly ModelPreset[] = ca
     chat ??= fitting.find((entry) => entry.preset.role === "chat");
 
     const left = chat == null ? budget : budgetAfter(budget, chat.fit.memory, "the OS, VS Code and the chat model");
-    const completion = presets
+    const completionFit = presets
         .filter((preset) => preset.role === "completion")
         .map((preset) => ({preset, fit: fitModel(needs(preset), "completion", left, policy)}))
         .filter((entry) => entry.fit.fits && !tooSlow(entry))
         .sort(byRank)[0];
+
+    const withSpeed = (entry: RecommendedModel | undefined): RecommendedModel | undefined =>
+        entry && {...entry, tokensPerSecond: estimateTokensPerSecond(entry.preset, needs(entry.preset), entry.fit, machine, options.memoryBytesPerSecond)};
+    chat = withSpeed(chat);
+    const completion = withSpeed(completionFit);
+    const speed = describeSpeed(
+        [
+            ...(chat ? [{label: chat.preset.label, use: "chat", tokensPerSecond: chat.tokensPerSecond}] : []),
+            ...(completion ? [{label: completion.preset.label, use: "completions", tokensPerSecond: completion.tokensPerSecond}] : [])
+        ],
+        options.memoryBytesPerSecond
+    );
 
     const verdicts = [...alone].sort((a, b) => roleOrder(a) - roleOrder(b) || Number(b.fit.fits) - Number(a.fit.fits) || byRank(a, b)).map((entry): PresetVerdict => ({
         preset: entry.preset,
@@ -100,7 +122,7 @@ export function recommend(machine: Machine, presets: readonly ModelPreset[] = ca
         recommended: entry.preset.id === chat?.preset.id || entry.preset.id === completion?.preset.id,
         note: noteFor(machine, entry, tooSlow(entry), crowding.has(entry.preset.id), chat ?? (entry.preset.role === "completion" ? completion : undefined))
     }));
-    return {machine, chat, completion, presets: verdicts, summary: summarise(machine, chat, completion)};
+    return {machine, chat, completion, presets: verdicts, summary: summarise(machine, chat, completion), speed};
 }
 
 function compare(machine: Machine, a: RecommendedModel, b: RecommendedModel): number {

@@ -56,6 +56,20 @@ describe("model manager requests in the worker", function () {
         assert.ok(cpuOnly.presets.every((verdict) => verdict.gpuLayers === 0));
     });
 
+    it("measures its memory speed once and reports the speed to expect from the recommended pair on it", async () => {
+        const first = await client.modelsOverview(path.join(dir, "empty"), { gpu: "off" });
+        const speed = first.machine.memoryBytesPerSecond ?? 0;
+        assert.ok(speed > 1e8 && speed < 2e12, `a plausible memory speed: ${speed} B/s`);
+        assert.equal((await client.modelsOverview(path.join(dir, "empty"), { gpu: "off" })).machine.memoryBytesPerSecond, speed, "measured once per model process");
+        const chat = catalogue.find((preset) => preset.id === first.recommended.chat);
+        const coder = catalogue.find((preset) => preset.id === first.recommended.completion);
+        assert.ok(chat && coder, `this machine gets a pair: ${first.summary}`);
+        // On the CPU alone: memory speed ÷ each model's bytes (the catalogue's, before a header is read).
+        assert.ok(Math.abs((first.recommended.chatTokensPerSecond ?? 0) - speed / chat.sizeBytes) < 1e-9);
+        assert.ok(Math.abs((first.recommended.completionTokensPerSecond ?? 0) - speed / coder.sizeBytes) < 1e-9);
+        assert.match(first.speed ?? "", /^Expect .* in chat and .* in completions at best — an estimate: memory copies at .* here \(measured on one core\)/);
+    });
+
     it("imports a good model, lists it with its size and role, loads it, and deletes it", async () => {
         const modelsDir = path.join(dir, "models");
         const source = await scriptedModel();

@@ -7,18 +7,23 @@ import type {Llama} from "node-llama-cpp";
 import {catalogue} from "../../models/catalogue";
 import {ModelError, describeError} from "../../models/errors";
 import {describeMachine, detectMachine} from "../../models/hardware";
+import {measureMemorySpeed} from "../../models/memorySpeed";
 import {importGguf} from "../../models/importGguf";
 import {deleteInstalledModel, discardPartialDownload, diskUsage, listInstalledModels, listPartialDownloads, type DiskUsage, type InstalledModel, type PartialDownload} from "../../models/library";
 import {recommend, type Recommendation} from "../../models/recommend";
 import type {ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
 import type {EventOf, ParamsOf, ResultOf} from "../protocol";
 
+/** Measured once per model process (it takes a few tens of milliseconds, and 256 MB for that moment). */
+let memorySpeed: number | undefined;
+
 export async function modelsOverview({modelsDir, gpu}: ParamsOf<"modelsOverview">, llama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ModelsOverview> {
     const detected = await detectMachine({llama: await llama(gpu ?? "auto"), modelsDir});
     // With the GPU turned off the engine computes on the CPU alone, whatever the Llama found.
     const machine = gpu === "off" ? {...detected, gpu: false as const, vramBytes: 0, unifiedMemory: false} : detected;
     const [installed, disk, partials] = await Promise.all([listInstalledModels(modelsDir), diskUsage(modelsDir), listPartialDownloads(modelsDir)]);
-    return overviewOf(recommend(machine, catalogue), installed, disk, partials);
+    memorySpeed ??= measureMemorySpeed();
+    return overviewOf(recommend(machine, catalogue, {memoryBytesPerSecond: memorySpeed}), installed, disk, partials, memorySpeed);
 }
 
 /** The recommendation and the folder's contents as plain protocol data (pure: unit-tested with stated machines). */
@@ -26,7 +31,8 @@ export function overviewOf(
     recommendation: Recommendation,
     installed: readonly InstalledModel[],
     disk: DiskUsage,
-    partials: readonly PartialDownload[]
+    partials: readonly PartialDownload[],
+    memoryBytesPerSecond?: number
 ): ModelsOverview {
     const {machine} = recommendation;
     return {
@@ -36,10 +42,17 @@ export function overviewOf(
             gpu: machine.gpu,
             vramBytes: machine.vramBytes,
             unifiedMemory: machine.unifiedMemory,
-            freeDiskBytes: machine.freeDiskBytes
+            freeDiskBytes: machine.freeDiskBytes,
+            memoryBytesPerSecond
         },
         summary: recommendation.summary,
-        recommended: {chat: recommendation.chat?.preset.id, completion: recommendation.completion?.preset.id},
+        speed: recommendation.speed,
+        recommended: {
+            chat: recommendation.chat?.preset.id,
+            completion: recommendation.completion?.preset.id,
+            chatTokensPerSecond: recommendation.chat?.tokensPerSecond,
+            completionTokensPerSecond: recommendation.completion?.tokensPerSecond
+        },
         presets: recommendation.presets.map(({preset, fit, recommended, note}) => ({
             id: preset.id,
             fits: fit.fits,

@@ -1,23 +1,26 @@
 /**
- * First run: with no chat model configured, Enclave offers — in one notification — to download the
- * model recommended for this machine (with its size), to choose another, or to import a file.
- * The recommendation comes from the model process (hardware detection needs node-llama-cpp); no
- * model is loaded for it and nothing touches the network until the user clicks Download.
+ * First run: with no chat model configured, Enclave offers — in one notification — the pair
+ * recommended for this machine: an R1 distill for chat and review and a small FIM coder for inline
+ * completions, with their sizes, the total and the speed to expect; or only the chat model, or to
+ * choose another, or to import a file. The recommendation comes from the model process (hardware
+ * detection needs node-llama-cpp); no model is loaded for it and nothing touches the network until
+ * the user picks a download. Both downloads share one progress notification and one Cancel.
  */
 import * as vscode from "vscode";
 import {Disposable} from "../../engine/lifecycle";
-import {readChatModel, useModel} from "../settings";
-import {firstRunOffer} from "./firstRunOffer";
-import {importAction} from "./modelFailure";
+import {readChatModel, readModelPath, useModel} from "../settings";
+import {firstRunOffer, type OfferPart} from "./firstRunOffer";
 import type {ModelDownloads} from "./modelDownloads";
 import type {ModelImports} from "./modelImports";
 import type {ModelPicker} from "./modelPicker";
 import {readOverview, type ModelsContext} from "./modelsContext";
 
 const choose = "Choose…";
+/** Shorter than elsewhere ("Import GGUF File…"): the offer has four buttons side by side, and a notification cuts long labels. */
+const importFile = "Import…";
 
 export class FirstRun extends Disposable {
-    private offered: string | undefined;
+    private offered: {readonly message: string; readonly actions: readonly string[]} | undefined;
 
     constructor(
         private readonly context: ModelsContext,
@@ -35,11 +38,19 @@ export class FirstRun extends Disposable {
 
     /** The text of the last offer shown (the integration tests read it). */
     get lastOffer(): string | undefined {
-        return this.offered;
+        return this.offered?.message;
     }
 
-    /** Shows the offer and runs what the user picks; resolves to the chat model now in use, if one was set. */
-    async offer(): Promise<string | undefined> {
+    /** The buttons of the last offer shown, in order: the first is the notification's primary action. */
+    get lastActions(): readonly string[] {
+        return this.offered?.actions ?? [];
+    }
+
+    /**
+     * Shows the offer and runs what the user picks; resolves to the chat model now in use, if one
+     * was set. `answer` stands in for the notification (tests pick a button that is not the primary one).
+     */
+    async offer(answer: (message: string, labels: string[]) => Thenable<string | undefined> = (message, labels) => vscode.window.showInformationMessage(message, ...labels)): Promise<string | undefined> {
         const {errors, log} = this.context;
         let overview;
         try {
@@ -52,22 +63,31 @@ export class FirstRun extends Disposable {
         // Reading the hardware started the model process. With no model loaded it has nothing to do
         // until first use, so it does not stay up (and hold memory) while the offer waits for an answer.
         if (this.context.engine.state.kind === "notLoaded") void this.context.engine.unload();
-        const offer = firstRunOffer(overview);
-        this.offered = offer.message;
+        const offer = firstRunOffer(overview, {completionConfigured: readModelPath("completion") !== undefined});
+        const choices = offer.kind === "none" ? [] : offer.choices;
+        const actions = [...choices.map((choice) => choice.label), choose, importFile];
+        this.offered = {message: offer.message, actions};
         log.write("info", `First run: ${offer.message}`);
-        const actions = [...(offer.kind === "none" ? [] : [offer.action]), choose, importAction];
-        const answer = await vscode.window.showInformationMessage(offer.message, ...actions);
-        if (answer === undefined) return undefined;
-        if (answer === choose) return this.picker.pick("chat");
-        if (answer === importAction) return this.imports.importFile("chat");
-        switch (offer.kind) {
-            case "use":
-                await useModel("chat", offer.entryPath);
-                return offer.entryPath;
-            case "download":
-                return this.downloads.download(offer.preset, "chat");
-            case "none":
-                return undefined;
-        }
+        const picked = await answer(offer.message, actions);
+        if (picked === undefined) return undefined;
+        if (picked === choose) return this.picker.pick("chat");
+        if (picked === importFile) return this.imports.importFile("chat");
+        const choice = choices.find((candidate) => candidate.label === picked);
+        return choice === undefined ? undefined : this.setUp(choice.parts);
+    }
+
+    /** Uses the parts already installed, downloads the others (one progress); resolves to the chat model's path, if it was set. */
+    private async setUp(parts: readonly OfferPart[]): Promise<string | undefined> {
+        const paths = new Map<OfferPart, string | undefined>();
+        for (const part of parts)
+            if (part.entryPath !== undefined) {
+                await useModel(part.role, part.entryPath);
+                paths.set(part, part.entryPath);
+            }
+        const toDownload = parts.filter((part) => part.entryPath === undefined);
+        const downloaded = await this.downloads.downloadAll(toDownload);
+        toDownload.forEach((part, index) => paths.set(part, downloaded[index]));
+        const chat = parts.find((part) => part.role === "chat");
+        return chat === undefined ? undefined : paths.get(chat);
     }
 }

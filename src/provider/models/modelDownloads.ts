@@ -1,8 +1,9 @@
 /**
- * Downloads a preset with a progress notification: bytes of total, speed and time left; Cancel
+ * Downloads presets with one progress notification: bytes of total, speed and time left; Cancel
  * really cancels (the download process is stopped, and killed if it lingers, so no socket stays
  * open); the partial files stay for a resume. Nothing touches the network until the user started
- * the download. When it is done, the model becomes the model of its role.
+ * the download. Several models (first run's pair) download one after the other under the same
+ * notification and Cancel. When a model is done, it becomes the model of its role.
  */
 import * as vscode from "vscode";
 import type {ModelRole} from "../../engine/protocol";
@@ -13,17 +14,30 @@ import {formatBytes} from "../../models/units";
 import {readHuggingFaceEndpoint, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
 import type {ModelsContext} from "./modelsContext";
-import {ProgressIncrements, formatDownloadProgress} from "./progressText";
+import {CombinedProgress, ProgressIncrements} from "./progressText";
 
-/** One download as it went: for the log, and for the integration tests to measure. */
+/** One download as it went (of one model or several in one progress): for the log, and for the integration tests to measure. */
 export interface DownloadRecord {
+    /** The first (or only) model's preset. */
     readonly presetId: string;
+    /** Every model's preset, in download order. */
+    readonly presetIds: readonly string[];
     /** Every progress message shown, in order. */
     readonly messages: string[];
     readonly startedAt: number;
+    /** The installed models' paths, as each finished. */
+    readonly entryPaths: string[];
     durationMs?: number;
     outcome?: "done" | "cancelled" | "failed";
 }
+
+export interface DownloadPart {
+    readonly preset: ModelPreset;
+    /** The model becomes this role's model once it is downloaded. */
+    readonly role: ModelRole;
+}
+
+const roleUse = (role: ModelRole): string => (role === "chat" ? "chat" : "completions");
 
 export class ModelDownloads {
     private readonly running = new Map<string, DownloadHandle>();
@@ -37,57 +51,84 @@ export class ModelDownloads {
 
     /** Downloads `preset` and makes it the model of `role`; resolves to its path, or undefined when it did not finish. */
     async download(preset: ModelPreset, role: ModelRole): Promise<string | undefined> {
-        if (this.running.has(preset.id)) {
-            void vscode.window.showInformationMessage(`Enclave is already downloading ${preset.label}.`);
-            return undefined;
+        return (await this.downloadAll([{preset, role}]))[0];
+    }
+
+    /**
+     * Downloads the models one after the other under one progress notification with one Cancel,
+     * and makes each the model of its role as soon as it is complete (so a cancel during the second
+     * keeps the first). Resolves to each model's path, undefined for those that did not finish.
+     */
+    async downloadAll(parts: readonly DownloadPart[]): Promise<(string | undefined)[]> {
+        const paths: (string | undefined)[] = parts.map(() => undefined);
+        const busy = parts.find((part) => this.running.has(part.preset.id));
+        if (busy !== undefined) {
+            void vscode.window.showInformationMessage(`Enclave is already downloading ${busy.preset.label}.`);
+            return paths;
         }
+        const first = parts[0];
+        if (first === undefined) return paths;
         const {log} = this.context;
         const modelsDir = readModelsFolder();
         const endpoint = readHuggingFaceEndpoint();
-        const record: DownloadRecord = {presetId: preset.id, messages: [], startedAt: Date.now()};
+        const labels = parts.map((part) => part.preset.label).join(" and ");
+        const record: DownloadRecord = {presetId: first.preset.id, presetIds: parts.map((part) => part.preset.id), messages: [], entryPaths: [], startedAt: Date.now()};
         this.last = record;
-        log.write("info", `Downloading ${preset.label} (${preset.files.length} file(s)) from ${endpoint} into ${modelsDir}.`);
+        let current = first;
         try {
-            const result = await vscode.window.withProgress(
-                {location: vscode.ProgressLocation.Notification, title: `Enclave: downloading ${preset.label}`, cancellable: true},
+            await vscode.window.withProgress(
+                {location: vscode.ProgressLocation.Notification, title: `Enclave: downloading ${labels}`, cancellable: true},
                 async (progress, token) => {
                     const increments = new ProgressIncrements();
-                    const handle = startDownload({id: preset.id, files: preset.files, modelsDir, endpoint}, {}, {
-                        processPath: this.context.downloadProcessPath,
-                        onProgress: (update) => {
-                            const message = formatDownloadProgress(update);
-                            record.messages.push(message);
-                            progress.report({message, increment: increments.next(update)});
+                    const combined = new CombinedProgress(parts.map((part) => ({label: part.preset.label, nominalBytes: part.preset.sizeBytes})));
+                    for (const [index, part] of parts.entries()) {
+                        current = part;
+                        const {preset} = part;
+                        // A cancel between two downloads stops before the next one starts.
+                        if (token.isCancellationRequested) throw new ModelError("Cancelled", "The download was cancelled. Start it again to resume where it stopped.");
+                        log.write("info", `Downloading ${preset.label} (${preset.files.length} file(s)) from ${endpoint} into ${modelsDir}.`);
+                        const started = Date.now();
+                        const handle = startDownload({id: preset.id, files: preset.files, modelsDir, endpoint}, {}, {
+                            processPath: this.context.downloadProcessPath,
+                            onProgress: (update) => {
+                                const {overall, message} = combined.update(index, update);
+                                record.messages.push(message);
+                                progress.report({message, increment: increments.next(overall)});
+                            }
+                        });
+                        this.running.set(preset.id, handle);
+                        const onCancel = token.onCancellationRequested(() => void handle.cancel());
+                        try {
+                            const result = await handle.result;
+                            log.write("info", `${preset.label}: ${result.alreadyInstalled ? "already installed" : `downloaded ${formatBytes(result.totalBytes - result.resumedBytes)}`} in ${Date.now() - started} ms → ${result.entryPath}.`);
+                            await useModel(part.role, result.entryPath);
+                            paths[index] = result.entryPath;
+                            record.entryPaths.push(result.entryPath);
+                        } finally {
+                            onCancel.dispose();
+                            this.running.delete(preset.id);
                         }
-                    });
-                    this.running.set(preset.id, handle);
-                    const onCancel = token.onCancellationRequested(() => void handle.cancel());
-                    try {
-                        return await handle.result;
-                    } finally {
-                        onCancel.dispose();
-                        this.running.delete(preset.id);
                     }
                 }
             );
             record.durationMs = Date.now() - record.startedAt;
             record.outcome = "done";
-            log.write("info", `${preset.label}: ${result.alreadyInstalled ? "already installed" : `downloaded ${formatBytes(result.totalBytes - result.resumedBytes)}`} in ${record.durationMs} ms → ${result.entryPath}.`);
-            await useModel(role, result.entryPath);
-            void vscode.window.showInformationMessage(`${preset.label} is ready. Enclave uses it for ${role === "chat" ? "chat" : "completions"}; it loads when you first need it.`);
-            return result.entryPath;
+            const uses = parts.map((part) => `${part.preset.label} for ${roleUse(part.role)}`).join(" and ");
+            void vscode.window.showInformationMessage(`${labels} ${parts.length > 1 ? "are" : "is"} ready. Enclave uses ${uses}; ${parts.length > 1 ? "they load" : "it loads"} when you first need ${parts.length > 1 ? "them" : "it"}.`);
         } catch (error) {
             record.durationMs = Date.now() - record.startedAt;
             const failure = error instanceof ModelError ? error : new ModelError("DownloadFailed", "The download failed.", [], describeError(error));
             record.outcome = failure.code === "Cancelled" ? "cancelled" : "failed";
+            const rest = parts.filter((_, index) => paths[index] === undefined);
+            const {preset} = current;
             if (failure.code === "Cancelled") {
                 log.write("info", `Download of ${preset.label} cancelled after ${record.durationMs} ms.`);
                 void vscode.window.showInformationMessage(`Download of ${preset.label} cancelled. Start it again to resume where it stopped.`);
             } else {
-                void showModelFailure(log, `Download of ${preset.label}`, failure, [{label: "Try Again", run: () => this.download(preset, role)}]);
+                void showModelFailure(log, `Download of ${preset.label}`, failure, [{label: "Try Again", run: () => this.downloadAll(rest)}]);
             }
-            return undefined;
         }
+        return paths;
     }
 
     /** Stops every running download (the window is closing). */

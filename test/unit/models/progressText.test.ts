@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { DownloadProgress } from "../../../src/models/downloadProgress";
 import { ProgressMeter } from "../../../src/models/downloadProgress";
-import { ProgressIncrements, formatDownloadProgress } from "../../../src/provider/models/progressText";
+import { CombinedProgress, ProgressIncrements, formatDownloadProgress } from "../../../src/provider/models/progressText";
 
 const MiB = 1024 ** 2;
 const GiB = 1024 ** 3;
@@ -57,5 +57,39 @@ describe("progress increments", () => {
         const increments = new ProgressIncrements();
         assert.deepEqual([0, 40, 30, 100, 120].map((copied) => increments.advance(copied, 100)), [0, 40, 0, 60, 0]);
         assert.equal(increments.advance(5, 0), 0);
+    });
+});
+
+describe("one progress for several downloads", () => {
+    const items = [{ label: "R1 7B", nominalBytes: 800 * MiB }, { label: "Coder 0.5B", nominalBytes: 200 * MiB }];
+
+    it("counts bytes of the whole, takes the real size when the server tells it, and says which model is under way", () => {
+        const combined = new CombinedProgress(items);
+        const first = combined.update(0, downloading(400 * MiB, 800 * MiB, 20 * MiB, 20));
+        assert.equal(first.message, "R1 7B (1 of 2) · 400 MB of 1000 MB · 20 MB/s · 30 s left");
+        assert.equal(first.overall.downloadedBytes, 400 * MiB);
+        // The coder really is 300 MB; the first download counts as complete whatever its last report said.
+        const second = combined.update(1, downloading(100 * MiB, 300 * MiB, 10 * MiB, 20));
+        assert.equal(second.message, "Coder 0.5B (2 of 2) · 900 MB of 1.1 GB · 10 MB/s · 20 s left");
+        assert.deepEqual([second.overall.downloadedBytes, second.overall.totalBytes], [900 * MiB, 1100 * MiB]);
+        assert.equal(combined.update(1, { phase: "checking", downloadedBytes: 0, totalBytes: 0, bytesPerSecond: 0 }).message, "Coder 0.5B (2 of 2) · Connecting to the server…");
+    });
+
+    it("gives one percentage that runs once from 0 to 100 across both downloads", () => {
+        const combined = new CombinedProgress(items);
+        const increments = new ProgressIncrements();
+        const steps = [
+            combined.update(0, downloading(400 * MiB, 800 * MiB, 1)),
+            combined.update(0, downloading(800 * MiB, 800 * MiB, 1)),
+            combined.update(1, downloading(0, 200 * MiB, 1)),
+            combined.update(1, downloading(200 * MiB, 200 * MiB, 1))
+        ].map((step) => increments.next(step.overall));
+        assert.deepEqual(steps, [40, 40, 0, 20]);
+    });
+
+    it("reads a single download exactly as before", () => {
+        const combined = new CombinedProgress([items[0] ?? { label: "", nominalBytes: 0 }]);
+        const progress = downloading(300 * MiB, 1000 * MiB, 25 * MiB, 28);
+        assert.deepEqual(combined.update(0, progress), { overall: progress, message: formatDownloadProgress(progress) });
     });
 });

@@ -3,6 +3,7 @@
 import assert from "node:assert/strict";
 import { catalogue } from "../../../src/models/catalogue";
 import type { Machine } from "../../../src/models/hardware";
+import { memoryBudget } from "../../../src/models/fit";
 import { recommend } from "../../../src/models/recommend";
 
 const GiB = 1024 ** 3;
@@ -16,6 +17,23 @@ describe("recommendation from the catalogue", () => {
         assert.equal(result.completion?.preset.id, "qwen2.5-coder-0.5b");
         assert.equal(result.presets.length, catalogue.length);
         assert.ok(result.presets.filter((entry) => entry.recommended).length === 2);
+    });
+
+    it("the pair fits together: the coder's memory is budgeted beside the chat model's (8, 16, 24 GB without a GPU; 192 GB unified)", () => {
+        const pairs: [Machine, string, string][] = [
+            [machine(8), "r1-distill-qwen-1.5b", "qwen2.5-coder-0.5b"],
+            [machine(16), "r1-distill-llama-8b", "qwen2.5-coder-1.5b"],
+            [machine(24), "r1-distill-qwen-14b", "qwen2.5-coder-1.5b"],
+            [machine(192, "metal", 144, true), "deepseek-r1-671b", "qwen2.5-coder-7b"]
+        ];
+        for (const [m, chat, completion] of pairs) {
+            const result = recommend(m, catalogue, { memoryBytesPerSecond: 16e9 });
+            assert.deepEqual([result.chat?.preset.id, result.completion?.preset.id], [chat, completion], `${m.ramBytes / GiB} GB`);
+            const together = (result.chat?.fit.neededBytes ?? Infinity) + (result.completion?.fit.neededBytes ?? Infinity);
+            assert.ok(together <= memoryBudget(m).ramBytes, `${chat} + ${completion} need ${together} of ${memoryBudget(m).ramBytes}`);
+            assert.ok((result.chat?.tokensPerSecond ?? 0) > 0 && (result.completion?.tokensPerSecond ?? 0) > 0, "each gets a speed estimate");
+            assert.match(result.speed ?? "", /^Expect about .* in chat and about .* in completions at best — an estimate/);
+        }
     });
 
     it("32 GB gets the 32B distill; a 192 GB Mac gets the full R1", () => {
