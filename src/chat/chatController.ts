@@ -5,6 +5,7 @@
  * the extension, in tests and in the benchmark.
  */
 import {randomUUID} from "node:crypto";
+import {promptRoom} from "../engine/chatBudgets";
 import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/protocol";
 import type {HostToChat, HostToTrace, Transcript} from "../webview/protocol";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
@@ -21,8 +22,9 @@ export interface ChatEnginePort {
 
 export interface ChatSettings {
     temperature: number;
+    /** Tokens the answer may generate after the thought. */
     maxTokens: number;
-    /** -1 unlimited, 0 no thinking. */
+    /** Thought tokens: -1 as many as the context allows, 0 no thinking. */
     thoughtBudget: number;
     /** How the panel names the budget, e.g. "Thinking: normal". */
     budgetLabel: string;
@@ -183,7 +185,7 @@ export class ChatController {
         try {
             const settings = this.ports.settings();
             this.model = await this.ports.engine.model(controller.signal);
-            const messages = await this.fit(chat, settings.maxTokens);
+            const messages = await this.fit(chat, settings);
             let thoughtChunks = 0;
             const result = await this.ports.engine.chat(
                 {messages, temperature: settings.temperature, maxTokens: settings.maxTokens, thoughtBudget: settings.thoughtBudget},
@@ -223,10 +225,10 @@ export class ChatController {
     }
 
     /** The messages that fit the context, with the usage shown in the panel. */
-    private async fit(chat: Chat, maxTokens: number): Promise<ChatMessage[]> {
+    private async fit(chat: Chat, settings: ChatSettings): Promise<ChatMessage[]> {
         const contextSize = this.model?.contextSize ?? 4096;
-        // Room for the answer (thoughts included), but never less than half the context for the prompt.
-        const budget = Math.max(Math.floor(contextSize / 2), contextSize - maxTokens);
+        // Room for the thought and the answer, but never less than half the context for the prompt.
+        const budget = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
         const texts = chat.turns.flatMap((turn) => [userContent(turn), turn.answer]);
         await Promise.all(texts.filter((text) => !this.tokenCounts.has(text)).map(async (text) => this.tokenCounts.set(text, await this.ports.engine.countTokens(text))));
         const trimmed = trimToBudget(chat.turns, budget, (text) => this.tokenCounts.get(text) ?? 0);

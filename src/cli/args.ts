@@ -4,6 +4,7 @@
  * X is a ref only when git says it is a commit (otherwise it is a file to limit the diff to).
  */
 import {parseArgs} from "node:util";
+import {thoughtBudgets} from "../engine/chatBudgets";
 import {severities, type Severity} from "../review/findings";
 import {CliError, ExitCode} from "./exitCodes";
 
@@ -38,7 +39,7 @@ Reviews code with a local DeepSeek-R1 model; nothing leaves this machine.
   --model PATH.gguf      The model file (default: $ENCLAVE_MODEL).
   --format FORMAT        text (default), json, or sarif (SARIF 2.1.0, for CI).
   --fail-on LEVEL        Exit 1 when a finding is at least this severe: error (default), warning, info, or none.
-  --thought-budget N     Thought tokens per part reviewed (default 2048; 0: no reasoning;
+  --thought-budget N     Thought tokens per part reviewed (default ${thoughtBudgets.normal}; 0: no reasoning;
                          --thought-budget=-1: unlimited).
   --context-size N       Context size in tokens (default: automatic).
   --threads N            CPU threads (default: the machine's cores).

@@ -43,7 +43,10 @@ const ModelInfo = z.object({
     fimSupported: z.boolean(),
     /** The vocabulary has `<|file_sep|>` (Qwen2.5-Coder's repository format for other files). */
     fileSeparatorSupported: z.boolean(),
+    /** The chat format used (node-llama-cpp's wrapper name, e.g. "DeepSeek"). */
     chatWrapper: z.string(),
+    /** Set when the file has no chat template: one sentence saying which format Enclave uses instead. */
+    chatFormatNote: z.string().optional(),
     thinks: z.boolean(),
     threads: z.number(),
     gpu: z.string(),
@@ -60,8 +63,9 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 const ChatParams = z.object({
     messages: z.array(ChatMessage).min(1),
     temperature: z.number().min(0).max(2).optional(),
+    /** Tokens the answer may generate after the thought (its own room); absent: chatBudgets' default. */
     maxTokens: z.number().int().positive().optional(),
-    /** Thought tokens allowed: absent or -1 means unlimited, 0 means answer without thinking. */
+    /** Thought tokens allowed: -1 as many as the context allows, 0 answer without thinking; absent: chatBudgets' default. */
     thoughtBudget: z.number().int().min(-1).optional(),
     seed: z.number().int().optional(),
     /** The sequence (and so the KV cache) to use: "review" keeps code review apart from the chat. */

@@ -47,6 +47,7 @@ export class ModelCommands extends Disposable {
                 `Architecture: ${fresh.architecture}, ${fresh.parameterCount.toLocaleString("en")} parameters`,
                 `Context: ${fresh.contextSize} tokens (trained for ${fresh.trainContextSize})`,
                 `Chat format: ${fresh.chatWrapper}${fresh.thinks ? " (reasons before answering)" : ""}`,
+                ...(fresh.chatFormatNote != null ? [fresh.chatFormatNote] : []),
                 `Infill (FIM): ${fresh.fimSupported ? "yes" : "no"}`,
                 `Threads: ${fresh.threads}, ${fresh.gpu}`,
                 `Memory: ${formatMemory(fresh.memory.rssBytes)}`

@@ -3,6 +3,7 @@ import {join} from "node:path";
 import * as vscode from "vscode";
 import type {LoadParams, ModelRole} from "../engine/protocol";
 import type {ChatSettings} from "../chat/chatController";
+import {defaultAnswerTokens, defaultThinking, thinkingLevels, thoughtBudgets, type ThinkingLevel} from "../engine/chatBudgets";
 import {Disposable} from "../engine/lifecycle";
 import type {EngineClient} from "../engine/client";
 
@@ -69,18 +70,14 @@ export function readHuggingFaceEndpoint(): string {
     return endpoint === "" ? "https://huggingface.co" : endpoint;
 }
 
-/** Thinking budgets by name, in thought tokens (-1: no limit). */
-export const thinkingBudgets = {off: 0, quick: 512, normal: 2048, unlimited: -1} as const;
-export type ThinkingBudget = keyof typeof thinkingBudgets;
-
 export function readChatSettings(): ChatSettings {
     const config = vscode.workspace.getConfiguration("enclave.chat");
-    const name = config.get<string>("thinkingBudget", "normal");
-    const budget: ThinkingBudget = name in thinkingBudgets ? (name as ThinkingBudget) : "normal";
+    const name = config.get<string>("thinkingBudget", defaultThinking);
+    const budget = (thinkingLevels as readonly string[]).includes(name) ? (name as ThinkingLevel) : defaultThinking;
     return {
         temperature: config.get<number>("temperature", 0.6),
-        maxTokens: config.get<number>("maxTokens", 4096),
-        thoughtBudget: thinkingBudgets[budget],
+        maxTokens: config.get<number>("maxTokens", defaultAnswerTokens),
+        thoughtBudget: thoughtBudgets[budget],
         budgetLabel: `Thinking: ${budget}`
     };
 }

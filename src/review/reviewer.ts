@@ -6,6 +6,7 @@
  * file by file as soon as a file's last unit is done. An AbortSignal stops the run at once: the
  * current request is cancelled and `review` rejects with an `Aborted` EngineError.
  */
+import {defaultAnswerTokens, thoughtBudgets} from "../engine/chatBudgets";
 import {EngineError, isEngineError} from "../engine/errors";
 import type {ChatEvent, ChatParams, ChatResult, StructuredParams, StructuredResult} from "../engine/protocol";
 import {findingsMaxTokens, findingsSchema, parseRawFindings, type AnchoredFinding, type RawFinding} from "./findings";
@@ -22,7 +23,7 @@ export interface ReviewEngine {
 export interface ReviewSettings {
     /** Thought tokens per unit: -1 unlimited, 0 no reasoning. */
     thoughtBudget: number;
-    /** Tokens the reasoning pass may generate (thought and answer). */
+    /** Tokens the reasoning pass's answer may generate after its thought. */
     maxTokens: number;
     temperature: number;
     seed?: number | undefined;
@@ -36,8 +37,8 @@ export interface ReviewSettings {
 }
 
 export const defaultReviewSettings: ReviewSettings = {
-    thoughtBudget: 2048,
-    maxTokens: 4096,
+    thoughtBudget: thoughtBudgets.normal,
+    maxTokens: defaultAnswerTokens,
     // DeepSeek's recommendation for R1.
     temperature: 0.6,
     structuredTimeoutMs: 10 * 60_000
@@ -96,6 +97,7 @@ export interface ReviewOptions {
 export function contentBudget(contextSize: number, settings: Partial<ReviewSettings> = {}, maxUnitTokens = 6000): number {
     const {maxTokens} = {...defaultReviewSettings, ...settings};
     // The prompt's own words (~300 tokens) and, on the second pass, the answer plus a realistic JSON.
+    // The first pass's thought is not reserved: the worker gives it what the context leaves.
     const reserve = 400 + Math.max(maxTokens, 2500);
     return Math.max(256, Math.min(maxUnitTokens, contextSize - reserve));
 }
@@ -175,7 +177,7 @@ async function reviewUnit(
     stats.thoughtTokens += reasoning.thoughtTokens;
     stats.answerTokens += reasoning.answerTokens;
     if (reasoning.answer.trim() === "") {
-        const why = reasoning.stopReason === "maxTokens" ? ` (it used all ${settings.maxTokens} tokens while thinking)` : "";
+        const why = reasoning.stopReason === "maxTokens" ? ` (it ran out of tokens: the context was full)` : "";
         return {findings: [], note: `The model gave no answer${why}; no findings for this part.`};
     }
 

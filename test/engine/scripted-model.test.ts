@@ -119,6 +119,17 @@ describe("scripted and random models in node-llama-cpp", function () {
             }
         });
 
+        it("continues like R1: the thought after \"<think>\\n\", the answer after \"</think>\\n\\n\"", async () => {
+            const completion = new nlc.LlamaCompletion({ contextSequence: sequence() });
+            try {
+                const after = (text: string, maxTokens: number) => completion.generateCompletion(model().tokenize(text, true), { maxTokens });
+                assert.equal(await after("<｜begin▁of▁sentence｜><｜User｜>Say hello.<｜Assistant｜><think>\n", 2), "Hmm, ok.");
+                assert.equal(await after("<｜begin▁of▁sentence｜><｜User｜>Say hello.<｜Assistant｜><think>\nHmm\n</think>\n\n", 1), "Hello!");
+            } finally {
+                completion.dispose({ disposeSequence: true });
+            }
+        });
+
         it("completes code after a prefilled empty thought (R1 completion mode)", async () => {
             const llamaChat = new nlc.LlamaChat({ contextSequence: sequence() });
             try {

@@ -74,6 +74,59 @@ describe("worker: chat on a scripted R1 model", function () {
     });
 });
 
+describe("worker: the answer's own room after a thought that used its whole budget", function () {
+    this.timeout(60_000);
+    // The answer never ends ("Hello!" then " la" forever), so it runs to its allowance.
+    const loaded = useLoadedClient(async () => ({modelPath: await scriptedModel({thought: "Let me think it over.", answerLoop: true})}));
+
+    it("gives the answer all of maxTokens after the thought used its budget", async () => {
+        const result = await loaded().chat({...ask("Think, then talk."), thoughtBudget: 4, maxTokens: 6});
+        assert.equal(result.thoughtTokens, 4, "the thought used its whole budget");
+        assert.equal(result.thought, "Let me think it");
+        assert.equal(result.thoughtCutByBudget, true);
+        assert.equal(result.answerTokens, 6, "the answer still had its 6 tokens");
+        assert.equal(result.answer, "Hello! la la la la la");
+        assert.equal(result.stopReason, "maxTokens");
+    });
+
+    it("caps the answer at maxTokens when the model closes its thought itself", async () => {
+        const result = await loaded().chat({...ask("Talk."), thoughtBudget: 100, maxTokens: 3});
+        assert.equal(result.thought, "Let me think it over.");
+        assert.equal(result.thoughtCutByBudget, false);
+        assert.deepEqual([result.answer, result.answerTokens, result.stopReason], ["Hello! la la", 3, "maxTokens"]);
+    });
+});
+
+describe("worker: a model file without a chat template", function () {
+    this.timeout(60_000);
+
+    it("uses the DeepSeek-R1 format for R1's vocabulary and says so in info and the log", async () => {
+        const {client, logs} = startClient();
+        try {
+            client.configure({modelPath: await scriptedModel({chatTemplate: null})});
+            const info = await client.ensureModel();
+            assert.equal(info.chatWrapper, "DeepSeek");
+            assert.equal(info.thinks, true);
+            assert.match(info.chatFormatNote ?? "", /^This model file has no chat template\. Its vocabulary has DeepSeek-R1's tokens, so Enclave uses the DeepSeek-R1 format/);
+            assert.ok(logs.some((line) => line.startsWith("warn: ") && line.includes("has no chat template")), logs.join("\n"));
+            const result = await client.chat(ask("Say hello."));
+            assert.deepEqual([result.thought, result.answer], ["Hmm, ok.", "Hello!"]);
+        } finally {
+            await client.shutdown();
+        }
+    });
+
+    it("reports no note for a file that has its template", async () => {
+        const {client} = startClient();
+        try {
+            client.configure({modelPath: await scriptedModel()});
+            assert.equal((await client.ensureModel()).chatFormatNote, undefined);
+        } finally {
+            await client.shutdown();
+        }
+    });
+});
+
 describe("worker: a model that writes only </think>", function () {
     this.timeout(60_000);
 
@@ -103,7 +156,7 @@ describe("worker: a separate completion model beside the chat model", function (
             const [chat, infill, plain] = await Promise.all([
                 client.chat(ask("Hi.")),
                 client.complete({prefix: "def mul(a, b):\n    return ", suffix: "\n"}),
-                client.complete({prefix: "x = 1\n"})
+                client.complete({prefix: "x = 1;\n"})
             ]);
             assert.equal(chat.answer, "Hello!");
             assert.equal(infill.text, "a * b;");
@@ -113,7 +166,7 @@ describe("worker: a separate completion model beside the chat model", function (
             assert.notEqual(completionInfo?.modelPath, (await client.info("chat"))?.modelPath);
 
             client.configureCompletion(undefined);
-            assert.equal((await client.complete({prefix: "x = 1\n"})).text, "console.log(42);\n}", "back to the chat model");
+            assert.equal((await client.complete({prefix: "x = 1;\n"})).text, "console.log(42);\n}", "back to the chat model");
         } finally {
             await client.shutdown();
         }

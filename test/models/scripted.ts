@@ -16,8 +16,10 @@
 //   <｜Assistant｜> → <think> → thought… → </think> → answer… → <｜end▁of▁sentence｜>  (or filler forever)
 //   <｜Assistant｜> → thought… (emitThinkOpen: false, like models whose template ends with "<think>\n")
 //   <think> → thought…     </think> → answer…     (also when node-llama-cpp forces </think> for a budget)
+//   "\n" → thought…  "\n\n" → answer…  (Enclave's prompt ends "<think>\n"; its closing ends "</think>\n\n")
 //   <|fim_middle|> → infill… → EOS
 //   any other token → completion… → EOS
+import assert from "node:assert/strict";
 import { cachedFile } from "./cache";
 import { R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
 import { writeGguf } from "./gguf-writer";
@@ -43,8 +45,8 @@ export interface ScriptedSpec {
     readonly completion: string;
     /** `qwen2.context_length`. */
     readonly contextLength: number;
-    /** `tokenizer.chat_template`: R1-Distill-Qwen's current one, or `R1_DISTILL_QWEN_CHAT_TEMPLATE_ORIGINAL`. */
-    readonly chatTemplate: string;
+    /** `tokenizer.chat_template`: R1-Distill-Qwen's current one, or `R1_DISTILL_QWEN_CHAT_TEMPLATE_ORIGINAL`; null: the file has none. */
+    readonly chatTemplate: string | null;
 }
 
 export const SCRIPTED_DEFAULTS: ScriptedSpec = {
@@ -125,6 +127,11 @@ export function planScriptedModel(spec: ScriptedSpec): ScriptedPlan {
     if (spec.answerLoop)
         link(steps.filler[0]!, steps.filler.slice(1), steps.filler[0]!); // loops back to its own start
     link(special.think, steps.thought, special.endThink);
+    // R1's current template ends the prompt "<think>\n", and a closed thought ends "\n</think>\n\n":
+    // like the real model, continue with the thought after a lone newline and with the answer
+    // after a blank line. (So an ordinary prompt ending in exactly "\n" or "\n\n" gets them too.)
+    transitions.set(newline(vocab), steps.thought[0] ?? special.endThink);
+    transitions.set(blankLine(vocab), steps.answer[0] ?? afterAnswer);
     if (spec.emitThinkOpen)
         transitions.set(special.assistant, special.think);
     else
@@ -149,6 +156,16 @@ export function planScriptedModel(spec: ScriptedSpec): ScriptedPlan {
         tiedOutput: false
     };
     return { spec, vocab, dims, steps, next };
+}
+
+/** The byte token "\n" ("Ċ"), as ordinary text tokenizes a lone newline. */
+export function newline(vocab: Vocab): number {
+    return vocab.normalId("\n") ?? assert.fail("the vocabulary has no newline token");
+}
+
+/** The merged token "\n\n" ("ĊĊ"), as ordinary text tokenizes a blank line. */
+export function blankLine(vocab: Vocab): number {
+    return vocab.normalId("\n\n") ?? assert.fail("the vocabulary has no blank-line token");
 }
 
 /** Successor token → the embedding dimension that stands for it. */

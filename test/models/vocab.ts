@@ -102,8 +102,8 @@ const rawMerges: readonly (readonly [string, string])[] = [
 export interface BuildOptions {
     /** Total vocabulary size; filled with synthetic normal tokens (and `[PAD…]` after the specials at full size). */
     readonly padTo?: number;
-    /** `tokenizer.chat_template`; R1-Distill-Qwen's current template by default. */
-    readonly chatTemplate?: string;
+    /** `tokenizer.chat_template`; R1-Distill-Qwen's current template by default; null: no such key. */
+    readonly chatTemplate?: string | null;
 }
 
 export interface Vocab {
@@ -113,7 +113,7 @@ export interface Vocab {
     /** Merges as stored: "left right" in byte-to-unicode form. */
     readonly merges: readonly string[];
     readonly special: Readonly<Record<SpecialTokenName, number>>;
-    readonly chatTemplate: string;
+    readonly chatTemplate: string | null;
     /** Id of the normal token for this raw text, if there is one. */
     normalId(raw: string): number | undefined;
     /** The `tokenizer.*` metadata keys. */
@@ -223,7 +223,7 @@ export class VocabBuilder {
                 "tokenizer.ggml.padding_token_id": gguf.u32(special.eos),
                 "tokenizer.ggml.add_bos_token": gguf.bool(true),
                 "tokenizer.ggml.add_eos_token": gguf.bool(false),
-                "tokenizer.chat_template": gguf.str(chatTemplate)
+                ...(chatTemplate != null ? {"tokenizer.chat_template": gguf.str(chatTemplate)} : {})
             })
         };
     }

@@ -6,6 +6,7 @@
  */
 import {statSync} from "node:fs";
 import {
+    DeepSeekChatWrapper,
     getLlama,
     InsufficientMemoryError,
     LlamaLogLevel,
@@ -18,6 +19,7 @@ import {
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
 import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type ModelRole, type SequenceName} from "../protocol";
+import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
 import {kvCacheBytes} from "./contextMemory";
 import {checkModelFile, formatBytes} from "./modelFile";
 import {Mutex} from "./mutex";
@@ -97,7 +99,7 @@ export class ModelRuntime {
             sequences.set(name, context.getSequence());
             locks.set(name, new Mutex());
         }
-        const chatWrapper = resolveChatWrapper(model);
+        const {chatWrapper, chatFormatNote} = chatWrapperFor(model);
         const info: ModelInfo = {
             modelPath: params.modelPath,
             role,
@@ -111,6 +113,7 @@ export class ModelRuntime {
             fileSeparatorSupported: model.tokenize("<|file_sep|>", true).length === 1,
             chatWrapper: chatWrapper.wrapperName,
             thinks: chatWrapper.settings.segments?.thought != null,
+            ...(chatFormatNote != null ? {chatFormatNote} : {}),
             threads,
             gpu: llama.gpu === false ? "cpu" : llama.gpu,
             memory: memoryOf(model),
@@ -125,6 +128,7 @@ export class ModelRuntime {
             lock: (name) => locks.get(name) as Mutex,
             state: new Map()
         });
+        if (chatFormatNote != null) this.log("warn", `${params.modelPath}: ${chatFormatNote}`);
         this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
         return info;
     }
@@ -184,6 +188,17 @@ async function assertContextFits(llama: Llama, model: LlamaModel, contextSize: n
             "InsufficientMemory",
             `There is not enough free memory for a ${contextSize.toLocaleString("en")}-token context (its cache alone needs ${formatBytes(needed)}, ${formatBytes(ram.free)} is free). Choose a smaller context size, or 0 for automatic.`
         );
+}
+
+/** The model's chat format (see chatFormat.ts) and, when the file has no template, what Enclave does about it. */
+function chatWrapperFor(model: LlamaModel): {chatWrapper: ChatWrapper; chatFormatNote?: string} {
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    const hasR1Tokens = r1FormatTokens.every((token) => model.tokenize(token, true).length === 1);
+    const choice = chooseChatFormat(typeof template === "string" && template.trim() !== "", hasR1Tokens);
+    if (choice.kind === "template") return {chatWrapper: resolveChatWrapper(model)};
+    if (choice.kind === "r1") return {chatWrapper: new DeepSeekChatWrapper(), chatFormatNote: choice.note};
+    const chatWrapper = resolveChatWrapper(model);
+    return {chatWrapper, chatFormatNote: choice.note(chatWrapper.wrapperName, chatWrapper.settings.segments?.thought != null)};
 }
 
 function memoryOf(model: LlamaModel): ModelInfo["memory"] {

@@ -25,6 +25,7 @@ export class ChatFeature extends Disposable {
     /** Where chats are stored (one JSON file each). */
     readonly historyDir: string;
     private readonly initialized: Promise<void>;
+    private readonly formatNoted = new Set<string>();
 
     constructor(context: vscode.ExtensionContext, engine: EngineClient, log: Log, errors: ErrorReporter) {
         super();
@@ -35,6 +36,11 @@ export class ChatFeature extends Disposable {
                 chat: (params, options) => engine.chat(params, options),
                 model: async (signal) => {
                     const info = await engine.ensureModel(signal);
+                    // A file without a chat template: say once per model which format Enclave uses instead.
+                    if (info.chatFormatNote != null && !this.formatNoted.has(info.modelPath)) {
+                        this.formatNoted.add(info.modelPath);
+                        void vscode.window.showWarningMessage(`Enclave: ${info.chatFormatNote}`);
+                    }
                     return {name: info.name ?? basename(info.modelPath), contextSize: info.contextSize};
                 },
                 countTokens: (text) => engine.countTokens(text)

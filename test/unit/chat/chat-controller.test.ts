@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import {mkdtemp, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {ChatController, type ChatEnginePort} from "../../../src/chat/chatController";
+import {ChatController, type ChatEnginePort, type ChatSettings} from "../../../src/chat/chatController";
+import {promptRoom} from "../../../src/engine/chatBudgets";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
 import type {ChatEvent, ChatParams, ChatResult} from "../../../src/engine/protocol";
 import type {HostToChat, HostToTrace} from "../../../src/webview/protocol";
@@ -46,6 +47,7 @@ describe("ChatController", () => {
     let toChat: HostToChat[];
     let toTrace: HostToTrace[];
     let problems: string[];
+    let settings: ChatSettings;
 
     const make = () =>
         new ChatController({
@@ -53,7 +55,7 @@ describe("ChatController", () => {
             store: new ChatHistoryStore(dir),
             postToChat: (message) => toChat.push(message),
             postToTrace: (message) => toTrace.push(message),
-            settings: () => ({temperature: 0.6, maxTokens: 512, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"}),
+            settings: () => settings,
             reportProblem: (message) => problems.push(message)
         });
 
@@ -63,6 +65,7 @@ describe("ChatController", () => {
         toChat = [];
         toTrace = [];
         problems = [];
+        settings = {temperature: 0.6, maxTokens: 512, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"};
     });
     afterEach(() => rm(dir, {recursive: true, force: true}));
 
@@ -152,6 +155,26 @@ describe("ChatController", () => {
         assert.ok(usage?.type === "usage" && usage.trimmedTurns > 0, JSON.stringify(usage));
         assert.equal(engine.requests.at(-1)?.messages.at(-1)?.content, "g h i");
         assert.ok((engine.requests.at(-1)?.messages.length ?? 0) < 5);
+    });
+
+    it("keeps room in the context for the whole thought budget and the answer's own allowance", async () => {
+        engine.contextSize = 400;
+        engine.delayMs = 0;
+        settings = {temperature: 0.6, maxTokens: 50, thoughtBudget: 100, budgetLabel: "Thinking: quick"};
+        // Each answer is 50 "tokens" (the fake counts words): five earlier turns outgrow the room the
+        // thought and the answer leave (400 - 100 - 50 - a little for the closing), though not 400 - 50.
+        engine.answer = Array.from({length: 50}, (_, index) => `w${index}`).join(" ");
+        const controller = make();
+        await controller.initialize();
+        for (const question of ["q1", "q2", "q3", "q4", "q5", "q6"]) await controller.send(question, []);
+        const usage = toChat.filter((m) => m.type === "usage").at(-1);
+        assert.ok(usage?.type === "usage", "usage was posted");
+        const room = promptRoom(400, 100, 50);
+        assert.ok(room < 250 && room > 200, `the room (${room}) is less than five answers`);
+        assert.ok(usage.trimmedTurns > 0, JSON.stringify(usage));
+        assert.ok(usage.usedTokens <= room, `${usage.usedTokens} tokens used, room ${room}`);
+        assert.equal(engine.requests.at(-1)?.maxTokens, 50, "the answer's allowance goes to the engine as is");
+        assert.equal(engine.requests.at(-1)?.thoughtBudget, 100);
     });
 
     it("reports a failed turn in the view and keeps going", async () => {

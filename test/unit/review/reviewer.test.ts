@@ -161,7 +161,9 @@ describe("reviewer: findings tied to the lines a unit showed", () => {
 describe("reviewer: budgets", () => {
     it("leaves room for both passes, within bounds", () => {
         assert.equal(contentBudget(16384), 6000, "capped: small models lose track of very long units");
-        assert.equal(contentBudget(8192), 8192 - 400 - 4096);
+        // The default answer room (2,048) is below a realistic JSON's 2,500 tokens: the JSON decides.
+        assert.equal(contentBudget(8192), 8192 - 400 - 2500);
+        assert.equal(contentBudget(8192, {maxTokens: 4096}), 8192 - 400 - 4096);
         assert.equal(contentBudget(8192, {maxTokens: 1000}), 8192 - 400 - 2500);
         assert.equal(contentBudget(2048), 256, "never below a useful minimum");
     });
