@@ -150,10 +150,11 @@ function walk(bytes: Buffer, size: number): Prescan {
     // name length, an empty name, one dimension, type, offset.
     const tensorCount = bounded(u64("the tensor count"), 0, prescanLimits.tensors, 0, "the number of tensors");
     const entryCount = bounded(u64("the entry count"), 0, prescanLimits.entries, 0, "the number of metadata entries");
-    if (tensorCount * 32 + entryCount * 13 > left())
-        (tensorCount > plausibleCount || entryCount > plausibleCount ? corrupt : truncated)(
-            `its header says it has ${tensorCount.toLocaleString("en")} tensors and ${entryCount.toLocaleString("en")} metadata entries, more than its ${formatBytes(size)} can hold`
-        );
+    if (tensorCount * 32 + entryCount * 13 > left()) {
+        const counts = `${tensorCount.toLocaleString("en")} tensors and ${entryCount.toLocaleString("en")} metadata entries`;
+        if (tensorCount > plausibleCount || entryCount > plausibleCount) corrupt(`its header says it has ${counts}, more than its ${formatBytes(size)} can hold`);
+        truncated(`it ends inside its header, which describes ${counts}`);
+    }
 
     let alignment = defaultAlignment;
     for (let entry = 0; entry < entryCount; entry++) {

@@ -72,8 +72,11 @@ describe("damaged model files: load and Import", function () {
         await rm(dir, { recursive: true, force: true });
         console.log(`      ${files.length} files; slowest answer: load ${Math.round(slowestLoadMs)} ms, Import ${Math.round(slowestImportMs)} ms; the model process's peak RSS: ${Math.round(peakRss / 2 ** 20)} MB`);
     });
-    afterEach(function () {
-        if (this.currentTest?.state === "failed") console.log(logs.slice(-30).join("\n"));
+    afterEach(async function () {
+        if (this.currentTest?.state !== "failed") return;
+        console.log(logs.slice(-30).join("\n"));
+        // The next file starts from a loaded good model, as after a test that passed.
+        await loadGood();
     });
 
     it("the generator makes every class and the fuzz mutants", () => {
