@@ -3,10 +3,13 @@
  * configured model on first use, sends typed requests, streams their events, turns an AbortSignal
  * into a cancel message, fails requests that get no answer, and survives the worker dying: in-flight
  * requests reject with `EngineCrashed`, the next request restarts the worker (with backoff) and
- * reloads the model.
+ * reloads the model. A file whose load crashed the worker is not loaded again while it is unchanged
+ * (crashedFiles.ts): the next attempt says which file crashed it.
  */
 import {AsyncQueue} from "./asyncQueue";
+import {basename} from "node:path";
 import {Backoff, sleep, type BackoffOptions} from "./backoff";
+import {CrashedFiles, isCrashSignal} from "./crashedFiles";
 import {EngineError, type EngineErrorData} from "./errors";
 import {Disposable, Emitter, type Event} from "./lifecycle";
 import {PendingRequests} from "./pendingRequests";
@@ -57,6 +60,9 @@ export class EngineClient extends Disposable {
     /** Set while we stop a worker on purpose, so its exit is not reported as a crash. */
     private readonly retiring = new WeakSet<WorkerProcess>();
     private shutdownPromise: Promise<void> | undefined;
+    private readonly crashedFiles = new CrashedFiles();
+    /** How the last worker that died unexpectedly ended. */
+    private lastExit: WorkerExit | undefined;
 
     constructor(private readonly options: EngineClientOptions) {
         super();
@@ -298,9 +304,15 @@ export class EngineClient extends Disposable {
         const report = (state: EngineState) => role === "chat" && this.setState(state);
         report({kind: "loading", modelPath: params.modelPath, fraction: 0});
         try {
+            const crashed = await this.crashedFiles.recall(params.modelPath);
+            if (crashed !== undefined)
+                throw new EngineError(
+                    "CorruptModel",
+                    `Enclave's model process crashed (${crashed}) while loading ${basename(params.modelPath)} last time, so Enclave does not load it again: the file is damaged or of a kind this llama.cpp cannot run. Choose another model, or replace the file.`
+                );
             const info = await this.request("load", params, {
                 onEvent: (event) => report({kind: "loading", modelPath: params.modelPath, fraction: event.fraction})
-            });
+            }).catch((error: unknown) => this.blameFile(error, params.modelPath));
             this.loaded.set(role, {params, info});
             report({kind: "ready", info});
             return info;
@@ -310,6 +322,18 @@ export class EngineClient extends Disposable {
             report({kind: "error", error: data});
             throw error;
         }
+    }
+
+    /** A crash during a load is the file's doing: remember it, and say which file. */
+    private async blameFile(error: unknown, modelPath: string): Promise<never> {
+        const signal = this.lastExit?.signal ?? null;
+        if (!(error instanceof EngineError && error.code === "EngineCrashed" && isCrashSignal(signal))) throw error;
+        await this.crashedFiles.remember(modelPath, signal);
+        throw new EngineError(
+            "EngineCrashed",
+            `Enclave's model process crashed (${signal}) while loading ${basename(modelPath)}: the file is damaged or of a kind this llama.cpp cannot run. Enclave will not load it again unless it changes; choose another model.`,
+            error.message
+        );
     }
 
     private startWorker(): Promise<WorkerProcess> {
@@ -323,6 +347,7 @@ export class EngineClient extends Disposable {
             );
             this.backoff.started();
             this.worker = worker;
+            this.lastExit = undefined;
             this.log("info", `Model process started (pid ${worker.pid}).`);
             void worker.exited.then((exit) => this.onWorkerExit(worker, exit));
             return worker;
@@ -366,6 +391,7 @@ export class EngineClient extends Disposable {
         if (this.worker === worker) this.worker = undefined;
         this.loaded.clear();
         this.backoff.failed();
+        this.lastExit = exit;
         const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
         this.log("error", `The model process ${how}.`);
         const error = crashedError(`The model process ${how}. The request did not finish; the next request restarts the model.`);

@@ -41,6 +41,10 @@ export type ModelProblemCode =
     | "Corrupt"
     | "UnsupportedArchitecture"
     | "NoTokenizer"
+    /** Numbers or shapes llama.cpp would abort on (e.g. 0 layers, heads that don't divide). */
+    | "Implausible"
+    /** NaN or infinite values among the sampled weights. */
+    | "BadWeights"
     | "MissingParts"
     | "SizeMismatch";
 

@@ -45,3 +45,8 @@ export function tensorDataBytes(ggmlType: number, dimensions: readonly (number |
     const elements = dimensions.reduce<number>((product, dim) => product * Number(dim), 1);
     return Math.ceil(elements / traits[0]) * traits[1];
 }
+
+/** [elements per block, bytes per block] of a ggml type, or undefined for a type this table doesn't know. */
+export function blockTraitsOf(ggmlType: number): readonly [elements: number, bytes: number] | undefined {
+    return blockTraits[ggmlType];
+}

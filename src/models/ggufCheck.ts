@@ -1,17 +1,24 @@
 /**
- * Checks a model file before Enclave installs or loads it, and says what is wrong in plain words:
- * not a GGUF file, a GGUF version llama.cpp can't read, cut off (in the header or in the tensor
- * data), damaged, an architecture the bundled llama.cpp doesn't know, no tokenizer, or — for the
- * first part of a split model — parts missing beside it. Every problem found is reported, not just
- * the first; checks that depend on a readable header are skipped when it isn't.
+ * Checks a model file before Enclave installs, lists or loads it — Import and the model process's
+ * load run this same check — and says what is wrong in plain words: not a file (a folder, a FIFO, a
+ * link loop), empty, not a GGUF file, a GGUF version llama.cpp can't read, cut off (in the header
+ * or in the tensor data), damaged (counts and lengths no file can hold: ggufPrescan.ts), numbers
+ * llama.cpp would abort on (ggufSanity.ts), NaN or infinite weights (ggufWeights.ts), an
+ * architecture the bundled llama.cpp doesn't know, no tokenizer, or — for the first part of a split
+ * model — parts missing beside it. Every problem found is reported, not just the first; checks that
+ * depend on a readable header are skipped when it isn't.
  *
- * Only node-llama-cpp's GGUF parser is used (plain JavaScript); nothing loads llama.cpp here.
+ * Only plain JavaScript runs here (our bounded walk first, then node-llama-cpp's GGUF parser);
+ * nothing loads llama.cpp.
  */
+import type {Stats} from "node:fs";
 import {open, stat} from "node:fs/promises";
 import path from "node:path";
 import type {GgufFileInfo} from "node-llama-cpp";
 import {describeError, type ModelProblem} from "./errors";
-import {tensorDataBytes} from "./ggmlTypes";
+import {prescanGguf} from "./ggufPrescan";
+import {implausibleModel} from "./ggufSanity";
+import {sampleWeights} from "./ggufWeights";
 import {splitPartNames, splitPartOf} from "./hfUri";
 import {formatBytes} from "./units";
 
@@ -65,8 +72,6 @@ export async function checkGgufFile(filePath: string, options: GgufCheckOptions 
         if (info == null) allReadable = false;
         if (part === entryPath) firstInfo = info;
     }
-    if (firstInfo != null) await checkMetadata(path.basename(entryPath), firstInfo, problems);
-
     let info: GgufFileInfo | undefined = firstInfo;
     if (split != null && allReadable) {
         const {readGgufFileInfo} = await import("node-llama-cpp");
@@ -74,41 +79,80 @@ export async function checkGgufFile(filePath: string, options: GgufCheckOptions 
     } else if (split != null) {
         info = undefined;
     }
+    // The shapes are checked over all of a split model's tensors, so only when every part was read.
+    if (firstInfo != null) await checkMetadata(path.basename(entryPath), firstInfo, info, problems);
     return {entryPath, parts, sizeBytes, problems, info};
 }
 
+/** One sentence for all of a check's problems (the file's name is in each). */
+export function problemsMessage(check: GgufCheck): string {
+    if (check.problems.length === 1) return check.problems[0]?.message ?? "";
+    return `${path.basename(check.entryPath)} cannot be used: ${check.problems.map((problem) => problem.message).join(" ")}`;
+}
+
 async function fileSize(file: string, problems: ModelProblem[], report: boolean): Promise<number | undefined> {
+    const name = path.basename(file);
     try {
         const stats = await stat(file);
         if (stats.isFile()) return stats.size;
-        if (report) problems.push({code: "NotAFile", message: `${path.basename(file)} is a folder, not a model file.`});
+        if (report) problems.push({code: "NotAFile", message: `${name} is ${kindOf(stats)}, not a model file.`});
         return undefined;
     } catch (error) {
         if (!report) return undefined;
         const code = (error as NodeJS.ErrnoException).code;
         problems.push({
             code: "NotFound",
-            message: code === "ENOENT" ? `The file ${file} does not exist.` : `The file ${file} cannot be read (${code ?? describeError(error)}).`
+            message: code === "ENOENT"
+                ? `The file ${file} does not exist.`
+                : code === "ELOOP"
+                    ? `${name} is a symbolic link that leads back to itself (a link loop), so there is no file to read.`
+                    : code === "EACCES" || code === "EPERM"
+                        ? `${name} cannot be read: Enclave has no permission to open it.`
+                        : `The file ${file} cannot be read (${code ?? describeError(error)}).`
         });
         return undefined;
     }
 }
 
-/** Magic, version, header and length of one file; returns its header when it could be read. */
+function kindOf(stats: Stats): string {
+    if (stats.isDirectory()) return "a folder";
+    if (stats.isFIFO()) return "a named pipe (FIFO)";
+    if (stats.isSocket()) return "a socket";
+    if (stats.isCharacterDevice() || stats.isBlockDevice()) return "a device";
+    return "not a regular file";
+}
+
+/**
+ * Magic, version, a bounded walk of the header, then node-llama-cpp's parse of it, the length,
+ * what llama.cpp would abort on and the sampled weights of one file; returns its header when it
+ * could be read.
+ */
 async function checkPart(file: string, size: number, expectedSize: number | undefined, problems: ModelProblem[]): Promise<GgufFileInfo | undefined> {
     const name = path.basename(file);
+    if (size === 0) {
+        problems.push({code: "Truncated", message: `${name} is empty (0 bytes): a download or copy of it did not happen. Download or copy it again.`});
+        return undefined;
+    }
     const head = await readHead(file);
     if (head.length < 4 || head.subarray(0, 4).toString("latin1") !== ggufMagic) {
         problems.push({code: "NotGguf", message: `${name} is not a GGUF model file (it does not start with "GGUF"). Enclave runs models in the GGUF format of llama.cpp.`});
         return undefined;
     }
     if (head.length < 8) {
-        problems.push({code: "Truncated", message: `${name} ends right after its first bytes: it is incomplete. Download or copy it again.`});
+        problems.push({code: "Truncated", message: `${name} ends right after its first ${head.length} bytes ("GGUF"): it is incomplete. Download or copy it again.`});
         return undefined;
     }
     const version = head.readUInt32LE(4);
     if (!readableVersions.has(version)) {
-        problems.push({code: "UnsupportedVersion", message: `${name} is a GGUF file of version ${version}; llama.cpp reads versions 2 and 3.`});
+        problems.push({code: "UnsupportedVersion", message: `${name} is a GGUF file of version ${version.toLocaleString("en")}; llama.cpp reads versions 2 and 3.`});
+        return undefined;
+    }
+
+    const scan = await prescanGguf(file, size);
+    if ("kind" in scan) {
+        problems.push(scan.kind === "truncated"
+            ? {code: "Truncated", message: `${name} is incomplete (${formatBytes(size)}): ${scan.reason}. Download or copy it again.`}
+            : {code: "Corrupt", message: `${name} is damaged: ${scan.reason}. Download or copy it again.`});
         return undefined;
     }
 
@@ -117,38 +161,41 @@ async function checkPart(file: string, size: number, expectedSize: number | unde
         const {readGgufFileInfo} = await import("node-llama-cpp");
         info = await readGgufFileInfo(file, {logWarnings: false, spliceSplitFiles: false});
     } catch (error) {
-        // The fs reader's words for "the file ended before the header did".
-        if (/long enough|out of range|end of (the )?file/i.test(describeError(error)))
-            problems.push({code: "Truncated", message: `${name} ends inside its header (${formatBytes(size)}): it is incomplete. Download or copy it again.`});
-        else
-            problems.push({code: "Corrupt", message: `${name} is damaged: its GGUF header cannot be read. Download or copy it again.`});
+        problems.push({code: "Corrupt", message: `${name} is damaged: its GGUF header cannot be read (${conciseReason(error)}). Download or copy it again.`});
         return undefined;
     }
 
     if (expectedSize != null && expectedSize !== size) {
         problems.push({code: "SizeMismatch", message: `${name} has ${size.toLocaleString("en")} bytes, but the server announced ${expectedSize.toLocaleString("en")}.`});
     }
-    const needed = dataEnd(info);
-    if (needed > size) {
+    if (scan.dataEnd > size) {
         problems.push({
             code: "Truncated",
-            message: `${name} is incomplete: it has ${formatBytes(size)} of the ${formatBytes(needed)} its header describes. Download or copy it again.`
+            message: `${name} is incomplete: it has ${formatBytes(size)} of the ${formatBytes(scan.dataEnd)} its header describes (${missingBytes(scan.dataEnd - size)} of tensor data ${scan.dataEnd - size === 1 ? "is" : "are"} missing). Download or copy it again.`
+        });
+        return info;
+    }
+    const broken = await sampleWeights(file, scan.tensors);
+    if (broken != null) {
+        problems.push({
+            code: "BadWeights",
+            message: `${name} is damaged: its weights hold ${broken.value === "NaN" ? "NaN (not-a-number)" : "infinite"} values (in ${broken.tensor}), so the model could only answer with garbage. Download or copy it again.`
         });
     }
     return info;
 }
 
-/** Where the last tensor's data ends: the least length a complete file has. */
-function dataEnd(info: GgufFileInfo): number {
-    let end = info.infoEndOffset ?? 0;
-    for (const tensor of info.tensorInfo ?? []) {
-        const bytes = tensorDataBytes(tensor.ggmlType, tensor.dimensions) ?? 0;
-        end = Math.max(end, Number(tensor.fileOffset) + bytes);
-    }
-    return end;
+function missingBytes(bytes: number): string {
+    return bytes === 1 ? "1 byte" : `${bytes.toLocaleString("en")} bytes`;
 }
 
-async function checkMetadata(name: string, info: GgufFileInfo, problems: ModelProblem[]): Promise<void> {
+/** The parser's own words, short: "Invalid magic…" rather than a stack. */
+function conciseReason(error: unknown): string {
+    const text = error instanceof Error ? error.message : String(error);
+    return text.length > 160 ? `${text.slice(0, 157)}…` : text;
+}
+
+async function checkMetadata(name: string, info: GgufFileInfo, whole: GgufFileInfo | undefined, problems: ModelProblem[]): Promise<void> {
     const architecture: unknown = info.metadata.general?.architecture;
     if (typeof architecture !== "string" || !(await knownArchitectures()).has(architecture)) {
         problems.push({
@@ -162,6 +209,9 @@ async function checkMetadata(name: string, info: GgufFileInfo, problems: ModelPr
     if (tokenizer?.model == null || tokenizer.tokens == null || tokenizer.tokens.length === 0) {
         problems.push({code: "NoTokenizer", message: `${name} has no tokenizer (no tokenizer.ggml metadata), so it cannot read or write text.`});
     }
+    const implausible = whole === undefined ? undefined : implausibleModel(whole);
+    if (implausible !== undefined)
+        problems.push({code: "Implausible", message: `${name} cannot be run: it ${implausible}. llama.cpp cannot load such a file (some of them crash it); it is damaged or was made wrongly.`});
 }
 
 let architectures: Promise<ReadonlySet<string>> | undefined;

@@ -10,7 +10,7 @@ import path from "node:path";
 import {Transform} from "node:stream";
 import {pipeline} from "node:stream/promises";
 import {ModelError, describeError} from "./errors";
-import {checkGgufFile} from "./ggufCheck";
+import {checkGgufFile, problemsMessage} from "./ggufCheck";
 
 export interface ImportOptions {
     /** "copy" (default) or "link": a symbolic link, or a hard link where symbolic links aren't allowed. */
@@ -32,13 +32,7 @@ export interface ImportedModel {
 export async function importGguf(sourcePath: string, modelsDir: string, options: ImportOptions = {}): Promise<ImportedModel> {
     const check = await checkGgufFile(sourcePath);
     if (check.problems.length > 0) {
-        throw new ModelError(
-            "InvalidModel",
-            check.problems.length === 1
-                ? (check.problems[0]?.message ?? "")
-                : `${path.basename(sourcePath)} cannot be used: ${check.problems.map((problem) => problem.message).join(" ")}`,
-            check.problems
-        );
+        throw new ModelError("InvalidModel", problemsMessage(check), check.problems);
     }
     await mkdir(modelsDir, {recursive: true});
     const targets = check.parts.map((part) => path.join(modelsDir, path.basename(part)));

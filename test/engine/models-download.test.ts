@@ -24,13 +24,18 @@ import { closedPortUrl, startHfServer, startSilentServer, type HfServer } from "
 const processPath = path.resolve(import.meta.dirname, "../../src/models/downloadProcess.ts");
 const MiB = 1024 * 1024;
 
-/** A valid GGUF of `mib` MiB (a qwen2 header with a tokenizer, and one zero tensor): big enough to cancel halfway. */
+/**
+ * A valid GGUF of `mib` MiB (a qwen2 header with a tokenizer and the numbers the file check holds
+ * against llama.cpp's limits, and one zero tensor): big enough to cancel halfway.
+ */
 async function writeBigGguf(file: string, mib: number): Promise<void> {
     const vocab = new VocabBuilder().build();
     const floats = (mib * MiB) / 4;
     await writeGguf(file, {
         "general.architecture": gguf.str("qwen2"),
         "general.name": gguf.str("Enclave download test"),
+        "qwen2.block_count": gguf.u32(1),
+        "qwen2.embedding_length": gguf.u32(64),
         ...vocab.metadata()
     }, [{ name: "padding.weight", dims: [1024, floats / 1024], ...constantF32(floats, 0) }]);
 }

@@ -1,4 +1,7 @@
 import assert from "node:assert/strict";
+import {mkdtemp, rm, utimes, writeFile} from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import {fileURLToPath} from "node:url";
 import {EngineClient, type EngineState} from "../../src/engine/client";
 import {EngineError} from "../../src/engine/errors";
@@ -55,6 +58,32 @@ describe("EngineClient (against a fake worker)", function () {
         assert.ok(client.workerPid);
         assert.deepEqual(states.map((state) => state.kind), ["loading", "loading", "ready"]);
         assert.ok(logs.some((line) => line.includes("fake worker up")), "worker logs reach the host log");
+    });
+
+    it("a file that crashed the process while loading is named, and not loaded again until it changes", async () => {
+        const dir = await mkdtemp(path.join(os.tmpdir(), "enclave-crashed-"));
+        try {
+            const file = path.join(dir, "abort-on-load.gguf");
+            await writeFile(file, "GGUF");
+            client.configure({modelPath: file});
+            const first = await rejectsWith(ask(client, "hi"), "EngineCrashed");
+            assert.match(first.message, /crashed \(SIGABRT\) while loading abort-on-load\.gguf: the file is damaged/);
+
+            const again = await rejectsWith(ask(client, "hi"), "CorruptModel");
+            assert.match(again.message, /crashed \(SIGABRT\) while loading abort-on-load\.gguf last time/);
+            assert.equal(client.workerPid, undefined, "a process was started for a file known to crash it");
+            assert.equal(states.at(-1)?.kind, "error");
+
+            // A changed file (here: a newer modification time) is tried again.
+            const later = new Date(Date.now() + 10_000);
+            await utimes(file, later, later);
+            await rejectsWith(ask(client, "hi"), "EngineCrashed");
+
+            client.configure({modelPath: "/models/b.gguf"});
+            assert.equal((await ask(client, "hi")).answer, "echo: hi", "another model loads after the crash");
+        } finally {
+            await rm(dir, {recursive: true, force: true});
+        }
     });
 
     it("fails with NoModelConfigured when no model is set", async () => {

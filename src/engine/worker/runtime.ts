@@ -64,7 +64,7 @@ export class ModelRuntime {
         const llama = await this.getLlama(params);
         const threads = chooseThreads(params.threads, llama.cpuMathCores);
         llama.maxThreads = threads;
-        const file = await checkModelFile(params.modelPath, llama);
+        const file = await checkModelFile(params.modelPath);
 
         let model: LlamaModel;
         try {
