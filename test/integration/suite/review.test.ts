@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type {ReviewResult} from "../../../src/review/reviewer";
 import {exampleFile, scriptedFinding} from "../../cli/reviewModel";
-import {enclaveApi, sleep, waitFor} from "../enclave";
+import {enclaveApi, waitFor} from "../enclave";
 import {screenshot} from "../screenshot";
 
 async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
@@ -114,8 +114,22 @@ describe("code review", () => {
         try {
             await openFile("endless.ts", "let x = 1;\n");
             await enclave.engine.ensureModel();
-            const running = vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
-            await sleep(2_000);
+            // The review streams its reasoning into the trace panel: once a thought arrives there,
+            // the model is generating, and that is what cancel must stop.
+            const trace = enclave.chat.traceView;
+            const post = trace.post.bind(trace);
+            let thoughtChunks = 0;
+            trace.post = (message) => {
+                if (message.type === "thoughtChunk") thoughtChunks++;
+                post(message);
+            };
+            let running: Thenable<ReviewResult | undefined>;
+            try {
+                running = vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
+                await waitFor(() => thoughtChunks > 0, "the review model to be generating (a thought in the trace panel)", 20_000);
+            } finally {
+                Reflect.deleteProperty(trace, "post");
+            }
             const cancelled = Date.now();
             await vscode.commands.executeCommand("enclave.cancelReview");
             assert.equal(await running, undefined, "a cancelled review has no result");
