@@ -2,9 +2,8 @@
 // window reloaded (or VS Code restarted) would: the chats the first session had are all there.
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
-import * as vscode from "vscode";
 import type {Chat} from "../../../src/chat/types";
-import {enclaveApi, waitFor} from "../enclave";
+import {enclaveApi, showPanels} from "../enclave";
 import {historyHandoffFile, type HistoryHandoff} from "../handoff";
 import {skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
@@ -39,8 +38,7 @@ describe("after a reload", () => {
         const explained = chats.find((chat) => chat.turns.some((turn) => turn.answer === "Hello!"));
         assert.ok(explained, "the explained chat was handed over");
         await enclave.chat.controller.openChat(explained.id);
-        await vscode.commands.executeCommand("enclave.chat.focus");
-        await waitFor(() => enclave.chat.chatView.isReady, "the chat panel to be ready");
+        await showPanels(enclave, ["chat"]);
         const userText = explained.turns[0]?.userText.split("\n")[0] ?? "";
         await waitForScreenText("reopened-chat", (text) => text.includes("Hello!") && text.includes(explained.title) && text.includes(userText), `the reopened chat "${explained.title}" with its answer on screen`);
     });

@@ -5,7 +5,7 @@ import {writeFileSync} from "node:fs";
 import * as vscode from "vscode";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
 import type {EnclaveApi} from "../../../src/extension";
-import {enclaveApi, waitFor} from "../enclave";
+import {enclaveApi, showPanels, waitFor} from "../enclave";
 import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 import {historyHandoffFile, type HistoryHandoff} from "../handoff";
 
@@ -39,9 +39,7 @@ describe("chat and reasoning panels", () => {
     it("shows the explained answer in the chat panel, its thought in the reasoning panel, and the attachment", async function () {
         skipWithoutScreenshots(this, "checking the panels on screen");
         const enclave = await api();
-        await vscode.commands.executeCommand("enclave.trace.focus");
-        await vscode.commands.executeCommand("enclave.chat.focus");
-        await waitFor(() => enclave.chat.chatView.isReady && enclave.chat.traceView.isReady, "both panels to be ready");
+        await showPanels(enclave, ["trace", "chat"]);
         const wanted = ["Hello!", "Hmm, ok.", "sample.ts:2-4"];
         await waitForScreenText("chat-and-trace-panels", (text) => wanted.every((part) => text.includes(part)), `${wanted.join(", ")} on screen`);
     });
