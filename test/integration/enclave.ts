@@ -20,3 +20,20 @@ export async function waitFor(condition: () => boolean, what: string | (() => st
         await sleep(50);
     }
 }
+
+/**
+ * Shows the chat and reasoning panels and waits until both pages said ready. A focus command can
+ * land before the Enclave container has laid out its views (and leave a view collapsed), so the
+ * command is repeated for a panel that is not ready yet, until `timeoutMs`.
+ */
+export async function showPanels(enclave: EnclaveApi, panels: ReadonlyArray<"chat" | "trace">, timeoutMs = 30_000): Promise<void> {
+    const views = {chat: enclave.chat.chatView, trace: enclave.chat.traceView};
+    const started = Date.now();
+    for (;;) {
+        const waiting = panels.filter((panel) => !views[panel].isReady);
+        if (waiting.length === 0) return;
+        if (Date.now() - started > timeoutMs) assert.fail(`timed out waiting for the ${waiting.join(" and ")} panel to be ready`);
+        for (const panel of waiting) await vscode.commands.executeCommand(`enclave.${panel}.focus`);
+        await sleep(500);
+    }
+}

@@ -13,6 +13,9 @@
 // It also installs the network guard in this process and, through NODE_OPTIONS, in the processes
 // the extension starts (the model worker); and it writes {passed, failed, pending, durationMs} to
 // <repo>/test-artifacts/integration-results.json so the caller can print totals.
+//
+// ENCLAVE_TEST_SESSION=reopened (run.ts's second VS Code session on the same profile, as after a
+// reload) runs the suites in reopened/ instead, and writes integration-results-reopened.json.
 import {mkdirSync, readdirSync, writeFileSync} from "node:fs";
 import {dirname, join, resolve} from "node:path";
 import {format} from "node:util";
@@ -46,7 +49,8 @@ function markConsole(mark: string): void {
 }
 
 function writeResults(stats: Mocha.Stats | undefined): void {
-    const file = join(process.env.ENCLAVE_TEST_ARTIFACTS ?? join(repo, "test-artifacts"), "integration-results.json");
+    const session = process.env.ENCLAVE_TEST_SESSION;
+    const file = join(process.env.ENCLAVE_TEST_ARTIFACTS ?? join(repo, "test-artifacts"), `integration-results${session ? `-${session}` : ""}.json`);
     mkdirSync(dirname(file), {recursive: true});
     writeFileSync(file, JSON.stringify({
         passed: stats?.passes ?? 0,
@@ -68,7 +72,7 @@ export async function run(): Promise<void> {
     const mocha = new Mocha({ui: "bdd", color: false, timeout: 120_000, slow: 10_000});
     // ENCLAVE_TEST_GREP=<regexp> runs only the matching tests (as mocha --grep).
     if (process.env.ENCLAVE_TEST_GREP) mocha.grep(process.env.ENCLAVE_TEST_GREP);
-    const suites = join(__dirname, "suite");
+    const suites = join(__dirname, process.env.ENCLAVE_TEST_SESSION === "reopened" ? "reopened" : "suite");
     for (const file of readdirSync(suites).filter((name) => name.endsWith(".test.cjs")).sort()) {
         mocha.addFile(join(suites, file));
     }

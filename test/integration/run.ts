@@ -1,6 +1,8 @@
 // Runs the integration tests inside a real VS Code: `npx tsx test/integration/run.ts`.
 // Expects dist/ to be built already (`npm test` builds first). Steps: bundle the test entry and
-// suites, make a throwaway workspace and profile, then @vscode/test-electron's runTests with
+// suites, make a throwaway workspace and profile, then @vscode/test-electron's runTests — twice
+// when the first session handed over its chats: the second session (suites in reopened/) opens
+// the same profile again, as a reloaded window would — with
 //   - our launcher (code-server + headless Chromium, installed by test/vscode/install.mjs) on Linux,
 //   - desktop VS Code, downloaded by test-electron, with ENCLAVE_VSCODE=desktop or off Linux.
 // Env: ENCLAVE_VSCODE=desktop, ENCLAVE_VSCODE_TIMEOUT_SECONDS (launcher, default 600),
@@ -29,8 +31,10 @@ export function greet(name: string): string {
 
 async function bundleTests(): Promise<string> {
     rmSync(outdir, {recursive: true, force: true});
-    const suiteDir = join(root, "test", "integration", "suite");
-    const suites = readdirSync(suiteDir).filter((name) => name.endsWith(".test.ts")).map((name) => join(suiteDir, name));
+    const suites = ["suite", "reopened"].flatMap((folder) => {
+        const dir = join(root, "test", "integration", folder);
+        return readdirSync(dir).filter((name) => name.endsWith(".test.ts")).map((name) => join(dir, name));
+    });
     await esbuild.build({
         entryPoints: [join(root, "test", "integration", "index.ts"), ...suites],
         outbase: join(root, "test", "integration"),
@@ -83,14 +87,24 @@ function size(file: string): number {
     return existsSync(file) ? statSync(file).size : 0;
 }
 
-function printTotals(): boolean {
-    const file = join(artifacts, "integration-results.json");
-    if (!existsSync(file)) {
+const resultFiles = (["", "-reopened"] as const).map((suffix) => join(artifacts, `integration-results${suffix}.json`));
+
+/** Prints the totals of both sessions and writes them to integration-results.json (npm test reads it). */
+function printTotals(sessions: number): boolean {
+    const found = resultFiles.slice(0, sessions).filter((file) => existsSync(file));
+    if (found.length < sessions) {
         console.log("integration: no results (the tests did not run to the end)");
         return false;
     }
-    const totals = JSON.parse(readFileSync(file, "utf8")) as {passed: number; failed: number; pending: number};
-    console.log(`integration: ${totals.passed} passed, ${totals.failed} failed, ${totals.pending} skipped`);
+    const totals = {passed: 0, failed: 0, pending: 0};
+    for (const file of found) {
+        const session = JSON.parse(readFileSync(file, "utf8")) as typeof totals;
+        totals.passed += session.passed;
+        totals.failed += session.failed;
+        totals.pending += session.pending;
+    }
+    writeFileSync(resultFiles[0] ?? "", JSON.stringify(totals));
+    console.log(`integration: ${totals.passed} passed, ${totals.failed} failed, ${totals.pending} skipped${sessions > 1 ? " (two VS Code sessions on one profile)" : ""}`);
     return totals.passed + totals.failed > 0;
 }
 
@@ -98,7 +112,7 @@ async function main(): Promise<number> {
     const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {main: string};
     if (!existsSync(join(root, manifest.main))) throw new Error(`${manifest.main} is missing: build first (npm run build)`);
     mkdirSync(artifacts, {recursive: true});
-    rmSync(join(artifacts, "integration-results.json"), {force: true});
+    for (const file of resultFiles) rmSync(file, {force: true});
     const screenshots = join(artifacts, "screenshots");
     rmSync(screenshots, {recursive: true, force: true});
 
@@ -107,31 +121,48 @@ async function main(): Promise<number> {
     const vscodeExecutablePath = await vscodeExecutable();
     const profile = await makeProfile();
     const guardLogBefore = size(guardLog);
+    const handoff = join(profile.dir, "session-handoff.json");
+    /** One VS Code session on the profile; resolves to its exit code. */
+    const session = async (env: Record<string, string>): Promise<number> => {
+        try {
+            return await runTests({
+                vscodeExecutablePath,
+                // Desktop downloads go to the git-ignored .cache/, not <cwd>/.vscode-test.
+                cachePath: join(root, ".cache", "vscode-test"),
+                extensionDevelopmentPath: root,
+                extensionTestsPath,
+                launchArgs: [profile.workspace, "--disable-extensions", `--user-data-dir=${profile.userDataDir}`,
+                    `--extensions-dir=${profile.extensionsDir}`],
+                extensionTestsEnv: {
+                    ENCLAVE_TEST_ARTIFACTS: artifacts,
+                    ENCLAVE_TEST_WORKSPACE: profile.workspace,
+                    ENCLAVE_TEST_HANDOFF: handoff,
+                    ENCLAVE_NETWORK_GUARD_LOG: guardLog,
+                    NODE_OPTIONS: withoutGuard(process.env.NODE_OPTIONS),
+                    ...(desktop ? {} : {ENCLAVE_SCREENSHOT_DIR: screenshots}),
+                    ...env
+                }
+            });
+        } catch (error) {
+            if (!(error instanceof TestRunFailedError)) throw error;
+            return typeof error.code === "number" && error.code !== 0 ? error.code : 1;
+        }
+    };
     let code: number;
+    let sessions = 1;
     try {
-        code = await runTests({
-            vscodeExecutablePath,
-            // Desktop downloads go to the git-ignored .cache/, not <cwd>/.vscode-test.
-            cachePath: join(root, ".cache", "vscode-test"),
-            extensionDevelopmentPath: root,
-            extensionTestsPath,
-            launchArgs: [profile.workspace, "--disable-extensions", `--user-data-dir=${profile.userDataDir}`,
-                `--extensions-dir=${profile.extensionsDir}`],
-            extensionTestsEnv: {
-                ENCLAVE_TEST_ARTIFACTS: artifacts,
-                ENCLAVE_TEST_WORKSPACE: profile.workspace,
-                ENCLAVE_NETWORK_GUARD_LOG: guardLog,
-                NODE_OPTIONS: withoutGuard(process.env.NODE_OPTIONS),
-                ...(desktop ? {} : {ENCLAVE_SCREENSHOT_DIR: screenshots})
-            }
-        });
-    } catch (error) {
-        if (!(error instanceof TestRunFailedError)) throw error;
-        code = typeof error.code === "number" && error.code !== 0 ? error.code : 1;
+        code = await session({});
+        // The history test of the first session wrote the handoff (not when ENCLAVE_TEST_GREP left it
+        // out); the second session runs all of reopened/.
+        if (existsSync(handoff)) {
+            sessions = 2;
+            console.log("integration: a second VS Code session on the same profile, as after a reload");
+            code = (await session({ENCLAVE_TEST_SESSION: "reopened", ENCLAVE_TEST_GREP: ""})) || code;
+        }
     } finally {
         rmSync(profile.dir, {recursive: true, force: true, maxRetries: 3});
     }
-    const ranTests = printTotals();
+    const ranTests = printTotals(sessions);
     if (size(guardLog) > guardLogBefore) {
         const lines = readFileSync(guardLog).subarray(guardLogBefore).toString("utf8").trim();
         console.log(`Network guard: code tried to leave the machine during the integration tests:\n${lines}`);

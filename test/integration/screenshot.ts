@@ -41,3 +41,31 @@ export function capturedText(name: string): string | undefined {
     const file = join(dir, `${name}.txt`);
     return existsSync(file) ? readFileSync(file, "utf8") : undefined;
 }
+
+/**
+ * Ends the running test as skipped, saying why, where screenshots are not available (desktop VS
+ * Code has no launcher to take them). Call it first in a test that checks what is on screen, so the
+ * check is never silently left out.
+ */
+export function skipWithoutScreenshots(test: Mocha.Context, what: string): void {
+    if (process.env.ENCLAVE_SCREENSHOT_DIR) return;
+    console.log(`      skipped: ${what} needs screenshots, which only the code-server launcher takes (not desktop VS Code)`);
+    test.skip();
+}
+
+/**
+ * Screenshots (as `name`) until the visible text satisfies `holds`, and returns that text; fails
+ * after `timeoutMs` with the last text seen. Where screenshots are not available this throws:
+ * call skipWithoutScreenshots first.
+ */
+export async function waitForScreenText(name: string, holds: (text: string) => boolean, what: string, timeoutMs = 10_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        if ((await screenshot(name)) === undefined) throw new Error(`${what}: screenshots are not available here (call skipWithoutScreenshots first)`);
+        const text = capturedText(name);
+        if (text === undefined) throw new Error(`screenshot ${name}: the launcher saved no visible text beside the picture`);
+        if (holds(text)) return text;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; on screen:\n${text.slice(0, 2000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+}

@@ -26,12 +26,15 @@ const BASE: Record<string, unknown> = {
  */
 export async function testUserSettings(_root: string): Promise<Record<string, unknown>> {
     const {scriptedModel} = await import("../models/scripted");
+    const {scriptedReviewModel} = await import("../cli/reviewModel");
     return {
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
         // Not an Enclave setting: where tests find a model whose answer never ends (to stop it).
         "enclaveTest.endlessModel": await scriptedModel({answerLoop: true}),
         // A completion model whose infill is long, so that a request is still running when the user types.
+        // A model whose review of test/cli/reviewModel.ts's exampleFile finds one real bug (with a fix).
+        "enclaveTest.reviewModel": await scriptedReviewModel(),
         "enclaveTest.slowCompletionModel": await scriptedModel({infill: Array.from({length: 200}, (_, i) => ` part${i}`).join("")})
     };
 }

@@ -3,11 +3,12 @@
  * composer, history, usage, links, accessibility, narrow widths, screenshots.
  */
 import assert from "node:assert/strict";
-import {mkdirSync} from "node:fs";
+import {mkdirSync, rmSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {parseChatToHost} from "../../src/webview/protocol";
 import {answerChunks, answerStats, initChat, sampleAnswer, sampleCode, turnStarted} from "./fixtures";
-import {useBrowser, WebviewPage} from "./harness";
+import {eventually, useBrowser, WebviewPage} from "./harness";
+import {assertThemedScreenshots} from "./png";
 import {darkTheme, lightTheme} from "./theme";
 
 const screenshots = resolve(import.meta.dirname, "../../test-artifacts/ui");
@@ -41,10 +42,14 @@ describe("chat webview (Chromium)", function () {
 
     const answer = (turnId: string): string => `[data-turn-id="${turnId}"] .answer`;
 
+    /** Waits until turn `turnId` has ended on screen: its footer shows the answer's stats. */
+    const ended = (page: WebviewPage, turnId: string): Promise<void> =>
+        eventually(async () => assert.match(await page.page.locator(`[data-turn-id="${turnId}"] .turn-footer`).innerText(), /answer tokens|Stopped/));
+
     it("says ready once, and shows the model from init", async () => {
-        assert.deepEqual(await view.posted(), [{type: "ready"}]);
-        assert.match(await view.page.locator(".model-label").innerText(), /DeepSeek-R1-Distill.*Thinking: normal/);
+        await eventually(async () => assert.match(await view.page.locator(".model-label").innerText(), /DeepSeek-R1-Distill.*Thinking: normal/));
         assert.match(await view.page.locator(".empty-state").innerText(), /Ask about your code/);
+        assert.deepEqual(await view.posted(), [{type: "ready"}]);
     });
 
     it("streams markdown as it arrives: heading, lists, table, highlighted code", async () => {
@@ -52,13 +57,12 @@ describe("chat webview (Chromium)", function () {
         const chunks = answerChunks("t1", sampleAnswer, 4);
         const half = Math.floor(chunks.length / 2);
         await view.sendAll(chunks.slice(0, half));
-        await view.settle();
         // Mid-stream: the first half is on screen before the turn ends.
-        assert.equal(await view.page.locator(`${answer("t1")} h2`).innerText(), "Sorting in place");
+        await eventually(async () => assert.equal(await view.page.locator(`${answer("t1")} h2`).innerText(), "Sorting in place"));
         assert.equal(await view.page.locator(".composer [aria-label^='Stop']").isVisible(), true);
         await view.sendAll(chunks.slice(half));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
-        await view.settle();
+        await ended(view, "t1");
         const body = view.page.locator(answer("t1"));
         assert.equal(await body.locator("ol > li").count(), 2);
         assert.equal(await body.locator("ul > li").count(), 1);
@@ -77,70 +81,73 @@ describe("chat webview (Chromium)", function () {
         const rendered = await body.innerText();
         for (const word of sampleAnswer.match(/[A-Za-z]{4,}/g) ?? []) assert.ok(rendered.includes(word), word);
         assert.match(await view.page.locator(`[data-turn-id="t1"] .turn-footer`).innerText(), /128 answer tokens · 3\.4 s/);
-        assert.equal(await view.page.locator(".composer [aria-label^='Send']").isVisible(), true);
+        await eventually(async () => assert.equal(await view.page.locator(".composer [aria-label^='Send']").isVisible(), true));
     });
 
     it("code-block buttons post copy, insert and apply with the exact code and language", async () => {
         await view.send(turnStarted("t1"));
         await view.sendAll(answerChunks("t1", sampleAnswer, 7));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        // Not before: mid-stream, a code block holds only part of its code.
+        await ended(view, "t1");
         await view.clearPosted();
         const block = view.page.locator(".code-block").first();
         await block.getByRole("button", {name: "Copy code"}).click();
         await block.getByRole("button", {name: "Insert code at cursor"}).click();
         await block.getByRole("button", {name: /Apply code to file/}).click();
         await view.page.locator(".code-block").nth(1).getByRole("button", {name: /Apply code to file/}).click();
-        assert.deepEqual(await view.posted(), [
+        await eventually(async () => assert.deepEqual(await view.posted(), [
             {type: "copyCode", code: sampleCode, requestId: "copy-1"},
             {type: "insertCode", code: sampleCode},
             {type: "applyCode", code: sampleCode, language: "ts"},
             {type: "applyCode", code: "print('hi')", language: "python"}
-        ]);
+        ]));
     });
 
     it("the Copy button says Copied only once the host confirms, and says so when copying failed", async () => {
         await view.send(turnStarted("t1"));
         await view.sendAll(answerChunks("t1", sampleAnswer, 7));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await ended(view, "t1");
         await view.clearPosted();
         const copy = view.page.locator(".code-block").first().getByRole("button", {name: "Copy code"});
         // The label may be visually hidden in a narrow panel: its text is what is announced.
         const label = async (): Promise<string> => ((await copy.locator(".button-text").textContent()) ?? "").trim();
         await copy.click();
-        const requestId = copyRequestId(await view.posted());
+        const requestId = await eventually(async () => copyRequestId(await view.posted()));
         await view.settle();
         assert.equal(await label(), "Copy", "nothing is claimed before the host answers");
         await view.send({type: "copied", requestId, ok: true});
-        await view.settle();
-        assert.equal(await label(), "Copied");
+        await eventually(async () => assert.equal(await label(), "Copied"));
 
         await view.clearPosted();
-        await view.page.waitForTimeout(1300); // the label returns to "Copy"
+        // The label returns to "Copy" by itself after a moment.
+        await eventually(async () => assert.equal(await label(), "Copy"), 5_000);
         await copy.click();
-        const secondId = copyRequestId(await view.posted());
+        const secondId = await eventually(async () => copyRequestId(await view.posted()));
         assert.notEqual(secondId, requestId);
         await view.send({type: "copied", requestId: secondId, ok: false});
-        await view.settle();
-        assert.equal(await label(), "Copy failed");
+        await eventually(async () => assert.equal(await label(), "Copy failed"));
     });
 
     it("Stop posts stop; the partial answer stays and the turn says it was stopped", async () => {
         await view.send(turnStarted("t1"));
         await view.sendAll(answerChunks("t1", "Partial answer that was cut", 5));
-        await view.settle();
+        await eventually(async () => assert.equal(await view.page.locator(answer("t1")).innerText(), "Partial answer that was cut"));
         await view.clearPosted();
         await view.page.getByRole("button", {name: /^Stop/}).click();
-        assert.deepEqual(await view.posted(), [{type: "stop"}]);
+        await eventually(async () => assert.deepEqual(await view.posted(), [{type: "stop"}]));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "abort", stats: answerStats({answerTokens: 5})});
-        await view.settle();
+        await eventually(async () => assert.match(await view.page.locator(`[data-turn-id="t1"] .turn-footer`).innerText(), /Stopped/));
         assert.equal(await view.page.locator(answer("t1")).innerText(), "Partial answer that was cut");
-        assert.match(await view.page.locator(`[data-turn-id="t1"] .turn-footer`).innerText(), /Stopped/);
+        await eventually(async () => assert.equal(await view.page.getByRole("button", {name: /^Send/}).isVisible(), true));
         assert.equal(await view.page.getByRole("button", {name: /^Stop/}).isVisible(), false);
         // Escape in the message box stops too, while an answer streams.
         await view.send(turnStarted("t2"));
+        await eventually(async () => assert.equal(await view.page.getByRole("button", {name: /^Stop/}).isVisible(), true));
         await view.clearPosted();
         await view.page.getByRole("textbox", {name: "Message to Enclave"}).press("Escape");
-        assert.deepEqual(await view.posted(), [{type: "stop"}]);
+        await eventually(async () => assert.deepEqual(await view.posted(), [{type: "stop"}]));
     });
 
     it("Enter sends with the chosen attachments; Shift+Enter adds a line", async () => {
@@ -154,8 +161,8 @@ describe("chat webview (Chromium)", function () {
         await view.page.getByRole("button", {name: "Attach the open editors"}).click();
         assert.equal(await view.page.getByRole("button", {name: "Attach the current selection"}).getAttribute("aria-pressed"), "true");
         await input.press("Enter");
-        assert.deepEqual((await view.posted()).slice(1), [{type: "send", text: "first line\nsecond line", attach: ["selection", "editors"]}]);
-        assert.equal(await input.inputValue(), "");
+        await eventually(async () => assert.deepEqual((await view.posted()).slice(1), [{type: "send", text: "first line\nsecond line", attach: ["selection", "editors"]}]));
+        await eventually(async () => assert.equal(await input.inputValue(), ""));
         // An empty box sends nothing.
         await input.press("Enter");
         assert.equal((await view.posted()).length, 2);
@@ -164,11 +171,14 @@ describe("chat webview (Chromium)", function () {
     it("keeps the draft and toggles in the webview state, and restores them", async () => {
         await view.page.getByRole("textbox", {name: "Message to Enclave"}).fill("draft text");
         await view.page.getByRole("button", {name: "Attach the current file"}).click();
-        const state = await view.state();
-        assert.deepEqual(state, {draft: "draft text", attach: ["file"]});
+        const state = await eventually(async () => {
+            const saved = await view.state();
+            assert.deepEqual(saved, {draft: "draft text", attach: ["file"]});
+            return saved;
+        });
         const restored = await WebviewPage.open(getBrowser(), server, "chat", {theme: darkTheme, state});
         try {
-            assert.equal(await restored.page.getByRole("textbox", {name: "Message to Enclave"}).inputValue(), "draft text");
+            await eventually(async () => assert.equal(await restored.page.getByRole("textbox", {name: "Message to Enclave"}).inputValue(), "draft text"));
             assert.equal(await restored.page.getByRole("button", {name: "Attach the current file"}).getAttribute("aria-pressed"), "true");
             assert.equal(await restored.page.getByRole("button", {name: "Attach the current selection"}).getAttribute("aria-pressed"), "false");
         } finally {
@@ -187,13 +197,12 @@ describe("chat webview (Chromium)", function () {
     it("shows a compact thinking indicator, never the thought itself", async () => {
         await view.send(turnStarted("t1"));
         await view.sendAll([1, 2, 3, 4, 5].map((n) => ({type: "thoughtChunk", turnId: "t1", text: `secret-thought-${n} `})));
-        await view.settle();
-        assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thinking… (5 tokens)");
+        await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thinking… (5 tokens)"));
         await view.send({type: "thoughtChunk", turnId: "t1", text: "x", thoughtTokens: 40});
         await view.sendAll(answerChunks("t1", "The answer."));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats({thoughtTokens: 41, thoughtCutByBudget: true})});
-        await view.settle();
-        assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thought for 41 tokens, cut short by the thinking budget");
+        await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thought for 41 tokens, cut short by the thinking budget"));
+        assert.equal(await view.page.locator(answer("t1")).innerText(), "The answer.");
         assert.equal((await view.page.content()).includes("secret-thought"), false);
     });
 
@@ -209,37 +218,43 @@ describe("chat webview (Chromium)", function () {
             })
         );
         await view.clearPosted();
-        assert.equal(await view.page.locator(".chat-title").innerText(), "Current chat");
+        await eventually(async () => assert.equal(await view.page.locator(".chat-title").innerText(), "Current chat"));
         await view.page.getByRole("button", {name: "Regenerate the last answer"}).click();
         await view.page.getByRole("button", {name: "New chat"}).click();
         const toggle = view.page.getByRole("button", {name: "Past chats"});
         await toggle.click();
-        assert.equal(await toggle.getAttribute("aria-expanded"), "true");
+        await eventually(async () => assert.equal(await toggle.getAttribute("aria-expanded"), "true"));
         const items = view.page.locator(".history-item");
-        assert.deepEqual(await items.locator(".history-title").allInnerTexts(), ["Current chat", "Older chat"]);
+        await eventually(async () => assert.deepEqual(await items.locator(".history-title").allInnerTexts(), ["Current chat", "Older chat"]));
         assert.equal(await items.first().locator(".history-open").getAttribute("aria-current"), "true");
         await view.page.getByRole("button", {name: "Delete chat “Older chat”"}).click();
         await items.nth(1).locator(".history-open").click();
-        assert.deepEqual(await view.posted(), [
-            {type: "regenerate"},
-            {type: "newChat"},
-            {type: "deleteChat", chatId: "a"},
-            {type: "openChat", chatId: "a"}
-        ]);
-        assert.equal(await toggle.getAttribute("aria-expanded"), "false");
-        // A regenerated turn replaces the one it regenerates.
+        await eventually(async () =>
+            assert.deepEqual(await view.posted(), [
+                {type: "regenerate"},
+                {type: "newChat"},
+                {type: "deleteChat", chatId: "a"},
+                {type: "openChat", chatId: "a"}
+            ])
+        );
+        await eventually(async () => assert.equal(await toggle.getAttribute("aria-expanded"), "false"));
+        // A regenerated turn replaces the one it regenerates: first the new turn is there (t0 alone
+        // would also make one .turn), then the old one is gone.
+        assert.equal(await view.page.locator("[data-turn-id='t0']").count(), 1);
         await view.send(turnStarted("t1", "q", {replaces: "t0"}));
+        await eventually(async () => assert.equal(await view.page.locator("[data-turn-id='t1']").count(), 1));
+        assert.equal(await view.page.locator("[data-turn-id='t0']").count(), 0);
         assert.equal(await view.page.locator(".turn").count(), 1);
-        assert.equal(await view.page.locator("[data-turn-id='t1']").count(), 1);
     });
 
     it("shows token usage and says when older turns were left out", async () => {
         await view.send({type: "usage", usedTokens: 1536, contextSize: 8192, trimmedTurns: 0});
-        assert.equal(await view.page.locator(".usage-label").innerText(), "1.5k / 8.2k tokens");
+        await eventually(async () => assert.equal(await view.page.locator(".usage-label").innerText(), "1.5k / 8.2k tokens"));
         assert.equal(await view.page.locator(".trim-notice").isVisible(), false);
+        assert.equal(await view.page.locator(".usage-fill.high").count(), 0);
         await view.send({type: "usage", usedTokens: 8000, contextSize: 8192, trimmedTurns: 3});
-        assert.match(await view.page.locator(".trim-notice").innerText(), /3 older turns were left out/);
-        assert.equal(await view.page.locator(".usage-fill.high").count(), 1);
+        await eventually(async () => assert.match(await view.page.locator(".trim-notice").innerText(), /3 older turns were left out/));
+        await eventually(async () => assert.equal(await view.page.locator(".usage-fill.high").count(), 1));
     });
 
     it("links post openLink on click and never navigate the webview", async () => {
@@ -247,15 +262,18 @@ describe("chat webview (Chromium)", function () {
         await view.send(turnStarted("t1"));
         await view.sendAll(answerChunks("t1", "Read [the docs](https://example.com/docs?a=1&b=2) or https://example.org/x.", 5));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await ended(view, "t1");
         await view.clearPosted();
         await view.page.getByRole("link", {name: "the docs"}).click();
         await view.page.getByRole("link", {name: "https://example.org/x"}).click({button: "middle"});
         await view.page.getByRole("link", {name: "https://example.org/x"}).focus();
         await view.page.keyboard.press("Enter");
-        assert.deepEqual(await view.posted(), [
-            {type: "openLink", href: "https://example.com/docs?a=1&b=2"},
-            {type: "openLink", href: "https://example.org/x"}
-        ]);
+        await eventually(async () =>
+            assert.deepEqual(await view.posted(), [
+                {type: "openLink", href: "https://example.com/docs?a=1&b=2"},
+                {type: "openLink", href: "https://example.org/x"}
+            ])
+        );
         assert.equal(view.page.url(), url);
         assert.equal(view.page.context().pages().length, 1);
     });
@@ -266,11 +284,12 @@ describe("chat webview (Chromium)", function () {
         await view.send("a string");
         await view.send(turnStarted("t1", "<b>bold?</b>", {attachments: [{kind: "file", label: "<i>x</i>.ts"}]}));
         await view.send({type: "turnFailed", turnId: "t1", message: "The model process crashed <img src=x>"});
+        await eventually(async () => assert.equal(await view.page.getByRole("alert").innerText(), "The model process crashed <img src=x>"));
         assert.equal(await view.page.locator("[data-turn-id='t1'] .user-text").innerText(), "<b>bold?</b>");
         assert.equal(await view.page.locator(".attachment-chip").innerText(), "<i>x</i>.ts");
         assert.equal(await view.page.getByRole("alert").innerText(), "The model process crashed <img src=x>");
         assert.equal(await view.page.locator(".transcript b, .transcript i, .transcript img").count(), 0);
-        assert.equal(await view.page.getByRole("button", {name: /^Send/}).isVisible(), true, "a failed turn ends generation");
+        await eventually(async () => assert.equal(await view.page.getByRole("button", {name: /^Send/}).isVisible(), true, "a failed turn ends generation"));
     });
 
     it("is keyboard accessible: every control is reachable by Tab and has a name", async () => {
@@ -278,6 +297,8 @@ describe("chat webview (Chromium)", function () {
         await view.send(turnStarted("t1"));
         await view.sendAll(answerChunks("t1", sampleAnswer, 50));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await ended(view, "t1");
+        await eventually(async () => assert.equal(await view.page.locator(".chat-title").innerText(), "Chat"));
         await view.page.getByRole("textbox", {name: "Message to Enclave"}).fill("x");
         // Tab from the top of the page once round the whole cycle, naming each stop.
         await view.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
@@ -309,6 +330,8 @@ describe("chat webview (Chromium)", function () {
         await view.send(turnStarted("t1", "A long question with a_very_long_identifier_that_does_not_break_easily_at_all", {attachments: [{kind: "file", label: "src/some/deeply/nested/folder/file-name.ts"}]}));
         await view.sendAll(answerChunks("t1", `${sampleAnswer}\n\n${"word ".repeat(50)}\n\n\`\`\`\n${"x".repeat(300)}\n\`\`\``, 40));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await ended(view, "t1");
+        await eventually(async () => assert.ok((await view.page.locator(answer("t1")).innerText()).includes("x".repeat(300))));
         await view.settle();
         const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.equal(overflow, 0);
@@ -316,6 +339,7 @@ describe("chat webview (Chromium)", function () {
 
     it("saves screenshots in light and dark themes", async () => {
         mkdirSync(screenshots, {recursive: true});
+        const files = new Map<string, string>();
         for (const theme of [lightTheme, darkTheme]) {
             const page = await WebviewPage.open(getBrowser(), server, "chat", {theme, width: 320, height: 760});
             try {
@@ -330,12 +354,18 @@ describe("chat webview (Chromium)", function () {
                 await page.sendAll([1, 2, 3].map(() => ({type: "thoughtChunk", turnId: "t1", text: "…"})));
                 await page.sendAll(answerChunks("t1", sampleAnswer, 20));
                 await page.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+                await ended(page, "t1");
+                await eventually(async () => assert.match(await page.page.locator(".trim-notice").innerText(), /1 older turn/));
                 await page.settle();
                 await page.page.locator(".transcript-scroller").evaluate((element) => element.scrollTo(0, 0));
-                await page.page.screenshot({path: join(screenshots, `chat-${theme.name}.png`)});
+                const file = join(screenshots, `chat-${theme.name}.png`);
+                rmSync(file, {force: true});
+                await page.page.screenshot({path: file});
+                files.set(theme.name, file);
             } finally {
                 await page.close();
             }
         }
+        await assertThemedScreenshots(getBrowser(), files, {width: 320, height: 760});
     });
 });

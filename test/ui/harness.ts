@@ -16,6 +16,28 @@ import type {Theme} from "./theme";
 
 export type ViewName = "chat" | "trace";
 
+/** How long a waiting assertion keeps trying, and how long a locator waits for its element. */
+const WAIT_MS = 10_000;
+
+/**
+ * Runs `check` until it stops throwing and returns what it returned; after `timeoutMs` it throws the
+ * last failure. Host messages reach a view as `message` events, and the view renders streamed text
+ * on the next animation frame, so whatever a test reads after `send()` must be read through this.
+ * A check that holds before the message arrived (a count that stays 1, an element that is absent)
+ * proves nothing: wait first for something the message must change.
+ */
+export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = WAIT_MS): Promise<T> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+        try {
+            return await check();
+        } catch (error) {
+            if (Date.now() > deadline) throw error;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+}
+
 const root = resolve(import.meta.dirname, "../..");
 const mediaDir = join(root, "dist", "media");
 const CHROMIUM = process.env.ENCLAVE_CHROMIUM ?? "/usr/bin/chromium";
@@ -196,6 +218,8 @@ export class WebviewPage {
             colorScheme: options.theme.name,
             serviceWorkers: "block"
         });
+        // A locator read inside eventually() must fail within the waiting assertion's bound.
+        context.setDefaultTimeout(WAIT_MS);
         const page = await context.newPage();
         const opened = new WebviewPage(context, page);
         await context.route("**/*", async (route) => {

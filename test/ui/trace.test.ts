@@ -3,10 +3,11 @@
  * sections, stats, budget cut, the no-thinking state, screenshots.
  */
 import assert from "node:assert/strict";
-import {mkdirSync} from "node:fs";
+import {mkdirSync, rmSync} from "node:fs";
 import {join, resolve} from "node:path";
 import {thoughtChunks, traceStats} from "./fixtures";
-import {useBrowser, WebviewPage} from "./harness";
+import {eventually, useBrowser, WebviewPage} from "./harness";
+import {assertThemedScreenshots} from "./png";
 import {darkTheme, lightTheme} from "./theme";
 
 const screenshots = resolve(import.meta.dirname, "../../test-artifacts/ui");
@@ -41,14 +42,18 @@ describe("trace webview (Chromium)", function () {
         await view.send({type: "turnStarted", turnId: "t1", title: "How do I sort numbers?"});
         const chunks = thoughtChunks("t1", thought, 4);
         await view.sendAll(chunks.slice(0, 10));
-        assert.equal(await view.page.locator(`${turn("t1")} .thought`).innerText(), thought.slice(0, 40));
-        assert.match(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), /^thinking… \d/);
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .thought`).innerText(), thought.slice(0, 40)));
+        await eventually(async () => assert.match(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), /^thinking… \d/));
         await view.sendAll(chunks.slice(10));
         await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 57, elapsedMs: 2850, tokensPerSecond: 20})});
-        const text = await view.page.locator(`${turn("t1")} .thought`).evaluate((element) => element.textContent);
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "2.9 s · 57 tokens · 20.0 tok/s"));
+        const text = await eventually(async () => {
+            const shown = await view.page.locator(`${turn("t1")} .thought`).evaluate((element) => element.textContent);
+            assert.equal(shown, thought);
+            return shown;
+        });
         assert.equal(text, thought);
         assert.equal(await view.page.locator(`${turn("t1")} .thought *`).count(), 0, "no elements inside the thought");
-        assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "2.9 s · 57 tokens · 20.0 tok/s");
         assert.equal(await view.page.locator(`${turn("t1")} .trace-title`).innerText(), "How do I sort numbers?");
         assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).isVisible(), false);
     });
@@ -57,17 +62,17 @@ describe("trace webview (Chromium)", function () {
         await view.send({type: "turnStarted", turnId: "t1", title: "q"});
         await view.sendAll(thoughtChunks("t1", "Let me think about this carefully"));
         await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 64, thoughtCutByBudget: true})});
-        assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), "Cut short by the thinking budget after 64 tokens.");
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), "Cut short by the thinking budget after 64 tokens."));
     });
 
     it("shows clearly when the model did not think", async () => {
         await view.send({type: "turnStarted", turnId: "t1", title: "q"});
         await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 0, tokensPerSecond: 0})});
-        assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), "This model does not think: it answered without a reasoning trace.");
-        assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "no thinking");
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), "This model does not think: it answered without a reasoning trace."));
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "no thinking"));
         await view.send({type: "turnStarted", turnId: "t2", title: "q"});
         await view.send({type: "turnEnded", turnId: "t2", stats: traceStats({thoughtTokens: 0, tokensPerSecond: 0, thoughtCutByBudget: true})});
-        assert.match(await view.page.locator(`${turn("t2")} .trace-notice`).innerText(), /Thinking is off/);
+        await eventually(async () => assert.match(await view.page.locator(`${turn("t2")} .trace-notice`).innerText(), /Thinking is off/));
     });
 
     it("keeps one collapsible section per turn: the new one open, earlier ones folded", async () => {
@@ -78,21 +83,24 @@ describe("trace webview (Chromium)", function () {
                 {turnId: "b", title: "second", thought: "thought B", stats: traceStats()}
             ]
         });
-        assert.deepEqual(await view.page.locator("details.trace-turn").evaluateAll((all) => all.map((d) => (d as HTMLDetailsElement).open)), [false, true]);
+        const openSections = async (): Promise<boolean[]> => view.page.locator("details.trace-turn").evaluateAll((all) => all.map((d) => (d as HTMLDetailsElement).open));
+        await eventually(async () => assert.deepEqual(await openSections(), [false, true]));
         await view.send({type: "turnStarted", turnId: "c", title: "third"});
         await view.send({type: "thoughtChunk", turnId: "c", text: "thought C"});
-        assert.deepEqual(await view.page.locator("details.trace-turn").evaluateAll((all) => all.map((d) => (d as HTMLDetailsElement).open)), [false, false, true]);
+        await eventually(async () => assert.deepEqual(await openSections(), [false, false, true]));
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("c")} .thought`).innerText(), "thought C"));
         // Keyboard: the summary toggles its section.
         await view.page.locator(`${turn("a")} summary`).focus();
         await view.page.keyboard.press("Enter");
-        assert.equal(await view.page.locator(`${turn("a")}`).evaluate((d) => (d as HTMLDetailsElement).open), true);
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("a")}`).evaluate((d) => (d as HTMLDetailsElement).open), true));
         assert.equal(await view.page.locator(`${turn("a")} .thought`).innerText(), "thought A");
         // A chunk for a turn the view has not seen (re-created mid-turn) still shows.
         await view.send({type: "thoughtChunk", turnId: "d", text: "orphan"});
-        assert.equal(await view.page.locator(`${turn("d")} .thought`).innerText(), "orphan");
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("d")} .thought`).innerText(), "orphan"));
+        assert.equal(await view.page.locator(".empty-state").isVisible(), false);
         await view.send({type: "clear"});
+        await eventually(async () => assert.equal(await view.page.locator(".empty-state").isVisible(), true));
         assert.equal(await view.page.locator("details.trace-turn").count(), 0);
-        assert.equal(await view.page.locator(".empty-state").isVisible(), true);
     });
 
     it("fits a 250px side bar", async () => {
@@ -100,12 +108,16 @@ describe("trace webview (Chromium)", function () {
         await view.send({type: "turnStarted", turnId: "t1", title: "A rather long question title that should be cut with an ellipsis"});
         await view.sendAll(thoughtChunks("t1", `${thought} ${"averyveryverylongwordwithoutspaces".repeat(5)}`, 10));
         await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtCutByBudget: true})});
+        await eventually(async () => assert.match(await view.page.locator(`${turn("t1")} .trace-notice`).innerText(), /Cut short/));
+        await eventually(async () => assert.ok((await view.page.locator(`${turn("t1")} .thought`).innerText()).endsWith("withoutspaces")));
+        await view.settle();
         const overflow = await view.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
         assert.equal(overflow, 0);
     });
 
     it("saves screenshots in light and dark themes", async () => {
         mkdirSync(screenshots, {recursive: true});
+        const files = new Map<string, string>();
         for (const theme of [lightTheme, darkTheme]) {
             const page = await WebviewPage.open(getBrowser(), server, "trace", {theme, width: 320, height: 560});
             try {
@@ -119,10 +131,16 @@ describe("trace webview (Chromium)", function () {
                 });
                 await page.send({type: "turnStarted", turnId: "t1", title: "How do I sort numbers in place?"});
                 await page.sendAll(thoughtChunks("t1", thought, 6));
-                await page.page.screenshot({path: join(screenshots, `trace-${theme.name}.png`)});
+                await eventually(async () => assert.equal(await page.page.locator(`${turn("t1")} .thought`).evaluate((element) => element.textContent), thought));
+                await page.settle();
+                const file = join(screenshots, `trace-${theme.name}.png`);
+                rmSync(file, {force: true});
+                await page.page.screenshot({path: file});
+                files.set(theme.name, file);
             } finally {
                 await page.close();
             }
         }
+        await assertThemedScreenshots(getBrowser(), files, {width: 320, height: 560});
     });
 });

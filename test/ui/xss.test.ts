@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import type {Browser} from "playwright-core";
 import {answerChunks, answerStats, initChat, thoughtChunks, traceStats, turnStarted} from "./fixtures";
-import {useBrowser, WebviewPage, type WebviewServer, type ViewName} from "./harness";
+import {eventually, useBrowser, WebviewPage, type WebviewServer, type ViewName} from "./harness";
 import {darkTheme} from "./theme";
 import {xssPayloads} from "./xssPayloads";
 
@@ -27,6 +27,12 @@ async function openPair(browser: Browser, server: WebviewServer, view: ViewName)
         WebviewPage.open(browser, server, view, {theme: darkTheme, bypassCSP: true})
     ]);
     return {strict, noCsp};
+}
+
+/** Waits until chat turn `turnId` has ended on screen, so what is poked is the whole rendered answer. */
+async function answerEnded(page: WebviewPage, turnId: string): Promise<void> {
+    await eventually(async () => assert.match(await page.page.locator(`[data-turn-id="${turnId}"] .turn-footer`).innerText(), /answer tokens/));
+    await page.settle();
 }
 
 /** Clicks, middle-clicks, hovers and focuses everything inside `selector`, as a curious user would. */
@@ -117,7 +123,7 @@ describe("XSS: model output never executes (Chromium)", function () {
                     await page.send(turnStarted(turnId, "payload"));
                     await page.sendAll(answerChunks(turnId, `Before\n\n${payload.text}\n\nAfter`, 3));
                     await page.send({type: "turnEnded", turnId, stopReason: "eos", stats: answerStats()});
-                    await page.settle();
+                    await answerEnded(page, turnId);
                     await poke(page, selector);
                     await assertInert(page, selector, page === pair.strict ? "with CSP" : "without CSP");
                     const text = await page.page.locator(selector).innerText();
@@ -131,7 +137,8 @@ describe("XSS: model output never executes (Chromium)", function () {
             await pair.noCsp.send(turnStarted(turnId));
             await pair.noCsp.sendAll(answerChunks(turnId, `<script>${"top.__pwned=1"}</script> and <b>bold</b>`, 1));
             await pair.noCsp.send({type: "turnEnded", turnId, stopReason: "eos", stats: answerStats()});
-            assert.equal(await pair.noCsp.page.locator(`[data-turn-id="${turnId}"] .answer`).innerText(), "<script>top.__pwned=1</script> and <b>bold</b>");
+            await eventually(async () => assert.equal(await pair.noCsp.page.locator(`[data-turn-id="${turnId}"] .answer`).innerText(), "<script>top.__pwned=1</script> and <b>bold</b>"));
+            assert.equal(await pair.noCsp.page.locator(`[data-turn-id="${turnId}"] .answer script, [data-turn-id="${turnId}"] .answer b`).count(), 0);
         });
 
         it("all payloads at once, one character per chunk, so every tag is split across chunks", async () => {
@@ -141,7 +148,7 @@ describe("XSS: model output never executes (Chromium)", function () {
                 await page.send(turnStarted(turnId));
                 await page.sendAll(answerChunks(turnId, text, 1));
                 await page.send({type: "turnEnded", turnId, stopReason: "eos", stats: answerStats()});
-                await page.settle();
+                await answerEnded(page, turnId);
                 await poke(page, `[data-turn-id="${turnId}"] .answer`);
                 await assertInert(page, `[data-turn-id="${turnId}"] .answer`, "all at once");
             }
@@ -166,6 +173,8 @@ describe("XSS: model output never executes (Chromium)", function () {
                     await page.send({type: "turnStarted", turnId, title: payload.text});
                     await page.sendAll(thoughtChunks(turnId, payload.text, 2));
                     await page.send({type: "turnEnded", turnId, stats: traceStats()});
+                    await eventually(async () => assert.match(await page.page.locator(`${selector} .trace-status`).innerText(), /tok\/s/));
+                    await eventually(async () => assert.equal(await page.page.locator(`${selector} .thought`).evaluate((element) => element.textContent), payload.text));
                     await poke(page, `${selector} .thought`);
                     await assertInert(page, `${selector} .thought`, page === pair.strict ? "with CSP" : "without CSP");
                     // The thought is exactly the text that arrived, in one text node.
@@ -197,6 +206,7 @@ describe("XSS: model output never executes (Chromium)", function () {
                 );
                 await page.send(turnStarted("live", all, {attachments: [{kind: "selection", label: all}]}));
                 await page.send({type: "turnFailed", turnId: "live", message: all});
+                await eventually(async () => assert.equal(await page.page.locator(`[data-turn-id="live"] .turn-error`).evaluate((element) => element.textContent), all));
                 await page.page.getByRole("button", {name: "Past chats"}).click();
                 await poke(page, "#app");
                 await page.page.keyboard.press("Escape");

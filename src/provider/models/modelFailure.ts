@@ -20,6 +20,11 @@ const showLog = "Show Log";
 /** Codes after which importing a local file is the way forward: the network is not there. */
 const offlineCodes = new Set(["Offline", "Stalled"]);
 
+/** The sentence shown for `failure`. */
+export function failureText(failure: ModelFailure): string {
+    return failure.message.startsWith("Enclave") ? failure.message : `Enclave: ${failure.message}`;
+}
+
 /**
  * Shows `failure` with `actions` (plus "Import GGUF File…" when offline, and "Show Log") and runs
  * the one the user picks; resolves once the message is answered or dismissed.
@@ -32,8 +37,7 @@ export async function showModelFailure(
 ): Promise<void> {
     log.write("error", `${context}: [${failure.code}] ${failure.message}${failure.problems.length > 1 ? `\n${failure.problems.map((problem) => `- ${problem.message}`).join("\n")}` : ""}${failure.detail ? `\n${failure.detail}` : ""}`);
     const all = [...(offlineCodes.has(failure.code) ? [{label: importAction, run: () => vscode.commands.executeCommand("enclave.importModel")}] : []), ...actions];
-    const text = failure.message.startsWith("Enclave") ? failure.message : `Enclave: ${failure.message}`;
-    const choice = await vscode.window.showErrorMessage(text, ...all.map((action) => action.label), showLog);
+    const choice = await vscode.window.showErrorMessage(failureText(failure), ...all.map((action) => action.label), showLog);
     if (choice === showLog) log.show();
     else await all.find((action) => action.label === choice)?.run();
 }

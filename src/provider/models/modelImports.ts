@@ -9,12 +9,19 @@ import {isEngineError} from "../../engine/errors";
 import type {ModelRole} from "../../engine/protocol";
 import {formatBytes} from "../../models/units";
 import {readModelsFolder, useModel} from "../settings";
-import {showModelFailure} from "./modelFailure";
+import {failureText, showModelFailure} from "./modelFailure";
 import {readOverview, type ModelsContext} from "./modelsContext";
 import {ProgressIncrements} from "./progressText";
 
 export class ModelImports {
+    private failed: string | undefined;
+
     constructor(private readonly context: ModelsContext) {}
+
+    /** The sentence of the last refused import (the integration tests read it). */
+    get lastFailure(): string | undefined {
+        return this.failed;
+    }
 
     /** Resolves to the imported model's path, or undefined when nothing was imported. */
     async importFile(role?: ModelRole): Promise<string | undefined> {
@@ -68,6 +75,7 @@ export class ModelImports {
         }
         if (!result.ok) {
             if (result.error.code === "Cancelled") return undefined;
+            this.failed = failureText(result.error);
             void showModelFailure(log, `Import of ${name}`, result.error, [{label: "Choose Another File…", run: () => this.importFile(role)}]);
             return undefined;
         }

@@ -1,11 +1,13 @@
 // Chat, reasoning trace, "Explain selection" and "Apply to File" in a real VS Code, answered by
 // the scripted model (thought "Hmm, ok.", answer "Hello!") through the real worker.
 import assert from "node:assert/strict";
+import {writeFileSync} from "node:fs";
 import * as vscode from "vscode";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
 import type {EnclaveApi} from "../../../src/extension";
-import {enclaveApi, waitFor} from "../enclave";
-import {capturedText, screenshot} from "../screenshot";
+import {enclaveApi, showPanels, waitFor} from "../enclave";
+import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
+import {historyHandoffFile, type HistoryHandoff} from "../handoff";
 
 /** The extension, with its chat view ready. */
 async function api(): Promise<EnclaveApi> {
@@ -32,18 +34,14 @@ describe("chat and reasoning panels", () => {
         assert.equal(turn.thought, "Hmm, ok.");
         assert.equal(turn.attachments[0]?.label, "sample.ts:2-4");
         assert.match(turn.attachments[0]?.content ?? "", /function greet/);
+    });
 
-        await vscode.commands.executeCommand("enclave.trace.focus");
-        await vscode.commands.executeCommand("enclave.chat.focus");
-        await waitFor(() => enclave.chat.chatView.isReady && enclave.chat.traceView.isReady, "both panels to be ready");
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        const png = await screenshot("chat-and-trace-panels");
-        const text = capturedText("chat-and-trace-panels");
-        if (png && text !== undefined) {
-            assert.ok(text.includes("Hello!"), "the answer is on screen in the chat panel");
-            assert.ok(text.includes("Hmm, ok."), "the thought is on screen in the reasoning panel");
-            assert.ok(text.includes("sample.ts:2-4"), "the attachment is shown");
-        }
+    it("shows the explained answer in the chat panel, its thought in the reasoning panel, and the attachment", async function () {
+        skipWithoutScreenshots(this, "checking the panels on screen");
+        const enclave = await api();
+        await showPanels(enclave, ["trace", "chat"]);
+        const wanted = ["Hello!", "Hmm, ok.", "sample.ts:2-4"];
+        await waitForScreenText("chat-and-trace-panels", (text) => wanted.every((part) => text.includes(part)), `${wanted.join(", ")} on screen`);
     });
 
     it("Stop keeps the partial answer", async () => {
@@ -77,7 +75,18 @@ describe("chat and reasoning panels", () => {
         const saved = chats.find((chat) => chat.id === current.id);
         assert.ok(saved, "the current chat was saved");
         assert.equal(saved.turns.at(-1)?.stopReason, "abort");
-        assert.ok(chats.some((chat) => chat.turns.some((turn) => turn.answer === "Hello!")), "the explained chat is there too");
+        const explained = chats.find((chat) => chat.id !== current.id && chat.turns.some((turn) => turn.answer === "Hello!"));
+        assert.ok(explained, "the explained chat is there too");
+        // test/integration/reopened/ checks, in a second VS Code session on this profile, that the
+        // reopened window finds both chats as they are now.
+        const handoff: HistoryHandoff = {
+            chats: [current, explained].map((chat) => ({
+                id: chat.id,
+                title: chat.title,
+                turns: chat.turns.map((turn) => ({userText: turn.userText, answer: turn.answer, stopReason: turn.stopReason}))
+            }))
+        };
+        writeFileSync(historyHandoffFile(), JSON.stringify(handoff));
     });
 
     it("Apply to File shows a diff and, once accepted, changes the file in one undoable step", async () => {

@@ -11,7 +11,7 @@ import * as vscode from "vscode";
 import {catalogue, type ModelPreset} from "../../../src/models/catalogue";
 import {closedPortUrl, startHfServer} from "../../engine/modelsHfServer";
 import {enclaveApi, waitFor} from "../enclave";
-import {capturedText, screenshot} from "../screenshot";
+import {capturedText, screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
 /**
  * Opens the notification centre (this VS Code runs with its smoke-test driver, which shows no toasts)
@@ -28,6 +28,9 @@ async function screenText(name: string, expected: string, timeoutMs = 10_000): P
         await new Promise((resolve) => setTimeout(resolve, 250));
     }
 }
+
+/** What a refused import of notes.gguf, a text file, says. */
+const NOT_GGUF_SENTENCE = 'Enclave: notes.gguf is not a GGUF model file (it does not start with "GGUF"). Enclave runs models in the GGUF format of llama.cpp.';
 
 /** `user/repo/path` of an `hf:user/repo/path` URI: the server's key for the file. */
 const repoPath = (uri: string): string => uri.replace(/^hf:/, "");
@@ -105,14 +108,16 @@ describe("model manager", function () {
         assert.equal(existsSync(join(modelsDir, basename(preset.files[0] ?? ""))), false);
         assert.equal(config().get<string>("completion.model"), "", "the completion model is unchanged");
         assert.equal(config().get<string>("chat.model"), chatBefore);
-        const text = await screenText("models-offline", "Import GGUF File");
-        if (text !== undefined) {
-            assert.ok(text.includes("Import GGUF File"), `the offline message offers the import:\n${text.slice(0, 2000)}`);
-        }
-        // The progress notification of the failed download goes away (VS Code keeps it briefly at most).
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        const later = await screenText("models-offline-later", "Import GGUF File");
-        if (later !== undefined) assert.ok(!later.includes(`downloading ${preset.label}`), "no progress notification left behind");
+    });
+
+    it("on screen, the offline failure offers Import GGUF File… and its progress notification goes away", async function () {
+        skipWithoutScreenshots(this, "checking the notifications on screen");
+        const preset = catalogue.find((candidate) => candidate.role === "completion" && candidate.files.length === 1) as ModelPreset;
+        assert.equal((await enclaveApi()).models.downloads.lastDownload?.outcome, "failed", "the test before left a failed download");
+        await vscode.commands.executeCommand("notifications.showList");
+        await waitForScreenText("models-offline", (text) => text.includes("Import GGUF File"), "the offline message offering the import");
+        // VS Code keeps the progress notification of a finished task briefly at most.
+        await waitForScreenText("models-offline-later", (text) => !text.includes(`downloading ${preset.label}`), "the failed download's progress notification to go away");
     });
 
     it("imports a file and refuses a bad one with its problem in plain words", async () => {
@@ -121,6 +126,7 @@ describe("model manager", function () {
         writeFileSync(notGguf, "This is a text file, not a model.\n");
         try {
             assert.equal(await enclave.models.imports.importPath(notGguf, "copy", "completion"), undefined);
+            assert.equal(enclave.models.imports.lastFailure, NOT_GGUF_SENTENCE);
             assert.equal(existsSync(join(modelsDir, "notes.gguf")), false);
             const imported = await enclave.models.imports.importPath(scriptedPath, "link", "completion");
             assert.equal(imported, join(modelsDir, basename(scriptedPath)));
@@ -132,6 +138,23 @@ describe("model manager", function () {
             assert.equal(overview.disk.linkedBytes, scriptedBytes.length, "a link takes no space in the models folder");
         } finally {
             await config().update("completion.model", undefined, vscode.ConfigurationTarget.Global);
+            rmSync(dirname(notGguf), {recursive: true, force: true});
+        }
+    });
+
+    it("on screen, a refused import says what is wrong with the file", async function () {
+        skipWithoutScreenshots(this, "checking the notification on screen");
+        const enclave = await enclaveApi();
+        const notGguf = join(mkdtempSync(join(tmpdir(), "enclave-it-import-")), "notes.gguf");
+        writeFileSync(notGguf, "This is a text file, not a model.\n");
+        try {
+            await vscode.commands.executeCommand("notifications.clearAll");
+            assert.equal(await enclave.models.imports.importPath(notGguf, "copy", "completion"), undefined);
+            await vscode.commands.executeCommand("notifications.showList");
+            // The sentence up to its quotes: the captured text may render them differently.
+            const sentence = NOT_GGUF_SENTENCE.slice(0, NOT_GGUF_SENTENCE.indexOf(" (it does"));
+            await waitForScreenText("models-import-refused", (text) => text.includes(sentence), `"${sentence}" on screen`);
+        } finally {
             rmSync(dirname(notGguf), {recursive: true, force: true});
         }
     });

@@ -4,7 +4,8 @@
 import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type {ReviewResult} from "../../../src/review/reviewer";
-import {enclaveApi, sleep} from "../enclave";
+import {exampleFile, scriptedFinding} from "../../cli/reviewModel";
+import {enclaveApi, waitFor} from "../enclave";
 import {screenshot} from "../screenshot";
 
 async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
@@ -18,30 +19,53 @@ async function openFile(name: string, text: string): Promise<vscode.TextEditor> 
 const enclaveDiagnostics = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === "Enclave review");
 
 describe("code review", () => {
-    it("Review File runs both passes and publishes what it found as diagnostics, with a report", async () => {
+    it("Review File runs both passes and publishes what it found as diagnostics, with a report and a fix", async () => {
         const enclave = await enclaveApi();
-        const editor = await openFile("review-me.ts", "export function div(a: number, b: number) {\n    return a / b;\n}\n");
-        const result = await vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
-        assert.ok(result, "the review finished");
-        assert.equal(result.stats.units, 1);
-        assert.ok(result.stats.structuredTokens > 0, "the structured pass ran");
-        const published = enclave.review.diagnostics.findings(editor.document.uri);
-        assert.equal(enclaveDiagnostics(editor.document.uri).length, published.length, "every kept finding is a diagnostic");
-        for (const finding of published) {
-            assert.ok(finding.startLine >= 1 && finding.endLine <= editor.document.lineCount, "findings are clamped into the file");
-            assert.ok(["error", "warning", "info"].includes(finding.severity));
+        // The scripted review model finds the bug in exampleFile: `add` subtracts on line 2. (A .ts
+        // name: opening a .js file starts TypeScript's type acquisition, which runs npm online.)
+        const reviewModel = vscode.workspace.getConfiguration("enclaveTest").get<string>("reviewModel");
+        assert.ok(reviewModel, "the test settings name the review model");
+        const config = vscode.workspace.getConfiguration("enclave");
+        await config.update("chat.model", reviewModel, vscode.ConfigurationTarget.Workspace);
+        try {
+            await waitFor(() => enclave.engine.configuredModel?.modelPath === reviewModel, "the review model setting to reach the engine");
+            const editor = await openFile("review-me.ts", exampleFile);
+            const uri = editor.document.uri;
+            const result = await vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
+            assert.ok(result, "the review finished");
+            assert.equal(result.stats.units, 1);
+            assert.ok(result.stats.structuredTokens > 0, "the structured pass ran");
+            assert.deepEqual(result.findings, [{file: "review-me.ts", ...scriptedFinding, cited: ["    return a - b;"]}]);
+            // The finding is a diagnostic on line 2 (index 1), whole line, as an error.
+            const diagnostics = enclaveDiagnostics(uri);
+            assert.equal(diagnostics.length, 1, JSON.stringify(diagnostics));
+            const [diagnostic] = diagnostics;
+            assert.ok(diagnostic);
+            assert.deepEqual([diagnostic.range.start.line, diagnostic.range.start.character, diagnostic.range.end.line], [1, 0, 1]);
+            assert.ok(diagnostic.range.end.character >= "    return a - b;".length, "the diagnostic covers the whole line");
+            assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
+            assert.equal(diagnostic.message, `${scriptedFinding.title}: ${scriptedFinding.explanation}`);
+            // The report escapes markdown punctuation in names (review\-me\.js).
+            const findReport = () =>
+                vscode.window.visibleTextEditors.find((visible) => visible.document.languageId === "markdown" && visible.document.getText().replace(/\\/g, "").includes("Enclave review: review-me.ts"));
+            await waitFor(
+                () => findReport() !== undefined,
+                () => `the markdown report beside the code (visible: ${vscode.window.visibleTextEditors.map((visible) => `${visible.document.uri.toString()} ${visible.document.getText().slice(0, 60)}`).join(" | ")})`,
+                5_000
+            );
+            assert.ok(findReport()?.document.getText().includes(scriptedFinding.title), "the report names the finding");
+            await screenshot("review-report");
+            // Its suggested fix is offered on that line, and applying it puts the replacement there.
+            const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(1, 0, 1, 5));
+            const fix = actions.find((action) => action.title === `Apply suggested fix: ${scriptedFinding.title}`);
+            assert.ok(fix?.command, `the fix is offered (${actions.map((action) => action.title).join(", ")})`);
+            await vscode.commands.executeCommand(fix.command.command, ...((fix.command.arguments ?? []) as unknown[]));
+            assert.equal(editor.document.lineAt(1).text, scriptedFinding.replacement);
+            assert.equal(editor.document.getText(), exampleFile.replace("a - b", "a + b"));
+            assert.equal(enclaveDiagnostics(uri).length, 0, "the applied finding is gone");
+        } finally {
+            await config.update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
         }
-        // The report escapes markdown punctuation in names (review\-me\.ts).
-        const findReport = () =>
-            vscode.window.visibleTextEditors.find((visible) => visible.document.languageId === "markdown" && visible.document.getText().replace(/\\/g, "").includes("Enclave review: review-me.ts"));
-        for (let tries = 0; tries < 50 && !findReport(); tries++) await sleep(100);
-        const report = findReport();
-        assert.ok(
-            report,
-            `the markdown report opened beside the code (visible: ${vscode.window.visibleTextEditors.map((visible) => `${visible.document.uri.toString()} ${visible.document.getText().slice(0, 60)}`).join(" | ")})`
-        );
-        assert.equal(report.document.languageId, "markdown");
-        await screenshot("review-report");
     });
 
     it("Apply suggested fix changes the file in one edit, and undo restores it", async () => {
@@ -90,8 +114,22 @@ describe("code review", () => {
         try {
             await openFile("endless.ts", "let x = 1;\n");
             await enclave.engine.ensureModel();
-            const running = vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
-            await sleep(2_000);
+            // The review streams its reasoning into the trace panel: once a thought arrives there,
+            // the model is generating, and that is what cancel must stop.
+            const trace = enclave.chat.traceView;
+            const post = trace.post.bind(trace);
+            let thoughtChunks = 0;
+            trace.post = (message) => {
+                if (message.type === "thoughtChunk") thoughtChunks++;
+                post(message);
+            };
+            let running: Thenable<ReviewResult | undefined>;
+            try {
+                running = vscode.commands.executeCommand<ReviewResult | undefined>("enclave.reviewFile");
+                await waitFor(() => thoughtChunks > 0, "the review model to be generating (a thought in the trace panel)", 20_000);
+            } finally {
+                Reflect.deleteProperty(trace, "post");
+            }
             const cancelled = Date.now();
             await vscode.commands.executeCommand("enclave.cancelReview");
             assert.equal(await running, undefined, "a cancelled review has no result");
