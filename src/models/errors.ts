@@ -42,7 +42,9 @@ export type ModelProblemCode =
     | "UnsupportedArchitecture"
     | "NoTokenizer"
     | "MissingParts"
-    | "SizeMismatch";
+    | "SizeMismatch"
+    /** A download's SHA-256 differs from the one its source publishes. */
+    | "ChecksumMismatch";
 
 export class ModelError extends Error {
     override readonly name = "ModelError";
