@@ -13,6 +13,9 @@ const smallerContext = (tokens: number): string => `Use a ${tokens.toLocaleStrin
  * details in the log. Cancellations are not failures and stay quiet.
  */
 export class ErrorReporter {
+    /** The last message shown and its choices (tests read what the user was offered). */
+    lastMessage: {readonly text: string; readonly actions: readonly string[]} | undefined;
+
     constructor(private readonly log: Log) {}
 
     report(error: unknown, context: string): void {
@@ -32,6 +35,7 @@ export class ErrorReporter {
                 : tooLarge
                     ? [...(smaller == null ? [] : [smallerContext(smaller)]), chooseModel, loadAnyway, showLog]
                     : [showLog];
+        this.lastMessage = {text: `Enclave: ${message}`, actions};
         void vscode.window.showErrorMessage(`Enclave: ${message}`, ...actions).then((choice) => {
             if (choice === setUp) void vscode.commands.executeCommand("enclave.setUp");
             else if (choice === chooseModel) void vscode.commands.executeCommand("enclave.pickModel");
