@@ -6,7 +6,7 @@
 // is refused with the numbers before anything is allocated — the process stays up — and "load
 // anyway" really loads it.
 import assert from "node:assert/strict";
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { EngineClient } from "../../src/engine/client";
@@ -158,6 +158,21 @@ describe("load plan: header and free memory decide context and GPU layers", func
         assert.deepEqual(beside.sequences, ["chat", "review"]);
         assert.equal((await client.chat({ messages: [{ role: "user", content: "hi" }] })).answer, "Hello!");
         client.configureCompletion(undefined);
+    });
+
+    it("the picker's Installed rows carry the same plan a load would make", async () => {
+        const client = onMachine(starved);
+        const modelsDir = path.join(dir, "models");
+        await mkdir(modelsDir, { recursive: true });
+        await copyFile(await scriptedModel(), path.join(modelsDir, "scripted.gguf"));
+        const overview = await client.modelsOverview(modelsDir);
+        const row = overview.installed.find((model) => model.fileName === "scripted.gguf");
+        assert.ok(row != null && row.problems.length === 0, JSON.stringify(row));
+        const planned = await client.planModel({ modelPath: row.entryPath, role: "chat" });
+        assert.ok(planned.ok);
+        assert.deepEqual(row.plans?.chat, planned.plan);
+        assert.equal(row.plans?.chat?.fits, false);
+        assert.match(row.plans?.chat?.reason ?? "", /573\.4 MB of RAM is free now, of which 10\.2 MB is usable/);
     });
 
     it("a model that does not fit is refused with the numbers, the process stays up, and Load Anyway loads it", async () => {
