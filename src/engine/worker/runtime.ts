@@ -3,8 +3,9 @@
  * sequence each for chat · completion · review (no completion sequence when a separate completion
  * model is set); a separate completion model (a small FIM model) gets a context with one
  * completion sequence. Every load is planned first (loadPlan.ts): its context size and GPU layers
- * are the plan's, and a plan that does not fit refuses the load unless the user said load anyway. Each sequence keeps its KV cache between requests,
- * so a follow-up prompt that shares a prefix with the previous one only evaluates the new tokens.
+ * are the plan's, and a plan that does not fit refuses the load unless the user said load anyway.
+ * Each sequence keeps its KV cache between requests, so a follow-up prompt that shares a prefix
+ * with the previous one only evaluates the new tokens.
  */
 import {statSync} from "node:fs";
 import {basename} from "node:path";
@@ -26,7 +27,6 @@ import {planLoad, sequencesFor} from "./loadPlan";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseThreads} from "./threads";
-
 
 export interface LoadedModel {
     readonly model: LlamaModel;
