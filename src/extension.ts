@@ -22,6 +22,7 @@ export interface EnclaveApi {
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
     readonly models: ModelsFeature;
+    readonly errors: ErrorReporter;
     statusBarText(): string;
 }
 
@@ -58,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, models, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, models, errors, statusBarText: () => statusBar.text};
 }
 
 /** VS Code waits for this promise, so the model process is really gone when the window closes. */

@@ -56,6 +56,8 @@ export class EngineClient extends Disposable {
     private readonly desired = new Map<ModelRole, LoadParams>();
     private readonly loaded = new Map<ModelRole, {params: LoadParams; info: ModelInfo}>();
     private readonly loading = new Map<ModelRole, {params: LoadParams; promise: Promise<ModelInfo>}>();
+    /** Roles whose last load the plan refused for memory ("Load Anyway" loads them past it). */
+    private readonly refused = new Set<ModelRole>();
     private currentState: EngineState = {kind: "notLoaded"};
     /** Set while we stop a worker on purpose, so its exit is not reported as a crash. */
     private readonly retiring = new WeakSet<WorkerProcess>();
@@ -109,7 +111,7 @@ export class EngineClient extends Disposable {
     isModelLoaded(role: ModelRole): boolean {
         const loaded = this.loaded.get(role);
         const desired = this.desired.get(role);
-        return loaded !== undefined && desired !== undefined && sameModel(loaded.params, desired) && this.worker?.isAlive === true;
+        return loaded !== undefined && desired !== undefined && sameModel(loaded.params, desired) && this.worker?.isAlive === true && this.hasSequences(loaded.info);
     }
 
     /** Loads the configured model of `role` unless it is loaded already, and returns its info. */
@@ -119,10 +121,10 @@ export class EngineClient extends Disposable {
         if (!desired)
             throw new EngineError("NoModelConfigured", "No model is configured. Choose a GGUF model file to start.");
         const loaded = this.loaded.get(role);
-        if (loaded && sameModel(loaded.params, desired) && this.worker?.isAlive) return loaded.info;
+        if (loaded && sameModel(loaded.params, desired) && this.worker?.isAlive && this.hasSequences(loaded.info)) return loaded.info;
         let loading = this.loading.get(role);
         if (!loading || !sameModel(loading.params, desired)) {
-            const promise: Promise<ModelInfo> = this.load(role, desired).finally(() => {
+            const promise: Promise<ModelInfo> = this.load(role, this.withLoadOptions(role, desired)).finally(() => {
                 if (this.loading.get(role)?.promise === promise) this.loading.delete(role);
             });
             loading = {params: desired, promise};
@@ -130,6 +132,25 @@ export class EngineClient extends Disposable {
         }
         // The load is shared by every caller, so one caller's cancel only stops its own wait.
         return raceSignal(loading.promise, signal);
+    }
+
+    /**
+     * The user chose "Load Anyway" after a load was refused for memory: the configured models whose
+     * last load was refused load again, past the plan's refusal (they may swap or fail).
+     */
+    async loadAnyway(signal?: AbortSignal): Promise<void> {
+        const roles: ModelRole[] = this.refused.size > 0 ? [...this.refused] : ["chat"];
+        this.refused.clear();
+        for (const role of roles) {
+            const desired = this.desired.get(role);
+            if (desired) this.desired.set(role, {...desired, ignoreFit: true});
+        }
+        for (const role of roles) if (this.desired.has(role)) await this.ensureModel(signal, role);
+    }
+
+    /** The plan a load of `modelPath` would make now (context, GPU layers, or why it does not fit). */
+    planModel(params: ParamsOf<"planModel">, options: {signal?: AbortSignal} = {}): Promise<ResultOf<"planModel">> {
+        return this.request("planModel", params, {signal: options.signal});
     }
 
     chat(params: ParamsOf<"chat">, options: RequestOptions<"chat"> = {}): Promise<ResultOf<"chat">> {
@@ -283,6 +304,16 @@ export class EngineClient extends Disposable {
         else this.desired.delete(role);
     }
 
+    /** What a load needs to know beyond the settings: whether a separate completion model serves completions. */
+    private withLoadOptions(role: ModelRole, params: LoadParams): LoadParams {
+        return role === "chat" ? {...params, separateCompletion: this.desired.has("completion")} : params;
+    }
+
+    /** A chat model loaded while a separate completion model was set has no completion sequence; without one now, it must load again. */
+    private hasSequences(info: ModelInfo): boolean {
+        return info.role !== "chat" || this.desired.has("completion") || info.sequences.includes("completion");
+    }
+
     private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>, role: ModelRole = "chat"): Promise<ResultOf<M>> {
         await this.ensureModel(options.signal, role);
         return this.request(method, params, options);
@@ -314,10 +345,12 @@ export class EngineClient extends Disposable {
                 onEvent: (event) => report({kind: "loading", modelPath: params.modelPath, fraction: event.fraction})
             }).catch((error: unknown) => this.blameFile(error, params.modelPath));
             this.loaded.set(role, {params, info});
+            this.refused.delete(role);
             report({kind: "ready", info});
             return info;
         } catch (error) {
             this.loaded.delete(role);
+            if (error instanceof EngineError && error.code === "InsufficientMemory") this.refused.add(role);
             const data = error instanceof EngineError ? error.toData() : {code: "Internal" as const, message: String(error)};
             report({kind: "error", error: data});
             throw error;

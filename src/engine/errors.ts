@@ -26,25 +26,31 @@ export interface EngineErrorData {
     code: EngineErrorCode;
     message: string;
     detail?: string | undefined;
+    /** InsufficientMemory from a load's plan: the largest smaller context that would fit. */
+    smallerContextSize?: number | undefined;
 }
 
 export class EngineError extends Error {
     override readonly name = "EngineError";
 
+    readonly smallerContextSize: number | undefined;
+
     constructor(
         readonly code: EngineErrorCode,
         message: string,
-        readonly detail?: string
+        readonly detail?: string,
+        extra: {smallerContextSize?: number | undefined} = {}
     ) {
         super(message);
+        this.smallerContextSize = extra.smallerContextSize;
     }
 
     toData(): EngineErrorData {
-        return {code: this.code, message: this.message, detail: this.detail};
+        return {code: this.code, message: this.message, detail: this.detail, ...(this.smallerContextSize == null ? {} : {smallerContextSize: this.smallerContextSize})};
     }
 
     static fromData(data: EngineErrorData): EngineError {
-        return new EngineError(data.code, data.message, data.detail);
+        return new EngineError(data.code, data.message, data.detail, {smallerContextSize: data.smallerContextSize});
     }
 }
 

@@ -48,6 +48,26 @@ const PresetVerdict = z.object({
 });
 export type PresetVerdictData = z.infer<typeof PresetVerdict>;
 
+/**
+ * A load planned from a file's GGUF header and the memory free now (src/engine/worker/loadPlan.ts):
+ * what loading it would use, or why it would not fit.
+ */
+const ModelPlan = z.object({
+    fits: z.boolean(),
+    /** How it runs, or why it can't, with the numbers. */
+    reason: z.string(),
+    /** Tokens per sequence. */
+    contextSize: z.number(),
+    sequences: z.number(),
+    gpuLayers: z.number(),
+    totalLayers: z.number(),
+    neededBytes: z.number(),
+    usableBytes: z.number(),
+    /** When it doesn't fit: the largest smaller context that would. */
+    smallerContextSize: z.number().optional()
+});
+export type ModelPlanData = z.infer<typeof ModelPlan>;
+
 const Installed = z.object({
     entryPath: z.string(),
     fileName: z.string(),
@@ -60,7 +80,9 @@ const Installed = z.object({
     parameters: z.number().optional(),
     roles: z.array(Role),
     presetId: z.string().optional(),
-    problems: z.array(Problem)
+    problems: z.array(Problem),
+    /** Its load planned now for each role it can serve (absent when it can't be used, or its header can't be read). */
+    plans: z.object({chat: ModelPlan.optional(), completion: ModelPlan.optional()}).optional()
 });
 export type InstalledModelData = z.infer<typeof Installed>;
 
@@ -106,6 +128,16 @@ const DeleteResult = z.discriminatedUnion("ok", [z.object({ok: z.literal(true)})
 
 const DiscardParams = ModelsDirParams.extend({id: z.string().min(1)});
 
+const PlanParams = z.object({
+    modelPath: z.string().min(1),
+    role: Role.optional(),
+    contextSize: z.number().int().nonnegative().optional(),
+    gpu: z.enum(["auto", "off"]).optional(),
+    gpuLayers: z.number().int().nonnegative().optional(),
+    separateCompletion: z.boolean().optional()
+});
+const PlanResult = z.discriminatedUnion("ok", [z.object({ok: z.literal(true), plan: ModelPlan}), z.object({ok: z.literal(false), error: Failure})]);
+
 const NoEvent = z.never();
 
 /** method name → [params, streamed event, result]; spread into protocol.ts's `methods`. */
@@ -114,5 +146,7 @@ export const modelManagerMethods = {
     importModel: {params: ImportParams, event: ImportEvent, result: ImportResult},
     deleteModel: {params: DeleteParams, event: NoEvent, result: DeleteResult},
     /** Gives up an interrupted download (one of the overview's `partials`) and frees its disk space. */
-    discardPartialDownload: {params: DiscardParams, event: NoEvent, result: DeleteResult}
+    discardPartialDownload: {params: DiscardParams, event: NoEvent, result: DeleteResult},
+    /** Plans a load of a GGUF file (its header only is read) with the memory free now, as `load` would. */
+    planModel: {params: PlanParams, event: NoEvent, result: PlanResult}
 } as const;

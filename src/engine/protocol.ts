@@ -27,7 +27,11 @@ const LoadParams = z.object({
     threads: z.number().int().nonnegative().optional(),
     gpu: z.enum(["auto", "off"]).optional(),
     /** Layers to put on the GPU; absent: as many as fit ("auto"). Ignored when `gpu` is "off". */
-    gpuLayers: z.number().int().nonnegative().optional()
+    gpuLayers: z.number().int().nonnegative().optional(),
+    /** Chat model only: a separate completion model serves completions, so this one needs no completion sequence. */
+    separateCompletion: z.boolean().optional(),
+    /** Load even when the plan says it does not fit (the user chose "Load Anyway"): it may swap or fail. */
+    ignoreFit: z.boolean().optional()
 });
 export type LoadParams = z.infer<typeof LoadParams>;
 
@@ -50,6 +54,11 @@ const ModelInfo = z.object({
     thinks: z.boolean(),
     threads: z.number(),
     gpu: z.string(),
+    /** Layers on the GPU, and the sequences of the context, as the plan chose them. */
+    gpuLayers: z.number(),
+    sequences: z.array(z.enum(sequenceNames)),
+    /** The plan's sentence: how it runs (or, loaded anyway, why it should not have fitted). */
+    fit: z.string(),
     memory: z.object({rssBytes: z.number(), modelBytes: z.number()}),
     loadMs: z.number()
 });
@@ -180,7 +189,7 @@ export type ResultOf<M extends Method> = z.infer<Methods[M]["result"]>;
 
 const MethodName = z.enum(Object.keys(methods) as [Method, ...Method[]]);
 const RequestId = z.number().int().nonnegative();
-const ErrorData = z.object({code: z.enum(engineErrorCodes), message: z.string(), detail: z.string().optional()});
+const ErrorData = z.object({code: z.enum(engineErrorCodes), message: z.string(), detail: z.string().optional(), smallerContextSize: z.number().int().positive().optional()});
 
 const HostMessage = z.discriminatedUnion("type", [
     z.object({type: z.literal("request"), id: RequestId, method: MethodName, params: z.unknown()}),

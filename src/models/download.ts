@@ -6,8 +6,9 @@
  *  - progress is monotonic, with speed and time left (downloadProgress.ts);
  *  - a stalled transfer (no byte for `stallTimeoutMs`) fails instead of hanging;
  *  - files are downloaded into `<models>/.downloads/<id>/` and only moved into the models folder
- *    after their size and GGUF header are checked, so a cancelled, failed or damaged download never
- *    leaves a file under the final name;
+ *    after their size (and SHA-256) are checked against what the server publishes for them
+ *    (publishedFile.ts) and their GGUF header is checked, so a cancelled, failed, damaged or
+ *    substituted download never leaves a file under the final name;
  *  - a cancelled or interrupted download resumes from its partial files (`*.ipull`, with range
  *    requests) when it is started again with the same id;
  *  - split models download every part, and a model of several files downloads all of them (transfer.ts).
@@ -24,6 +25,7 @@ import {checkGgufFile} from "./ggufCheck";
 import {freeDiskSpace} from "./hardware";
 import {baseName, splitPartOf} from "./hfUri";
 import {partialDownloadsFolder, stagingDir} from "./modelsFolder";
+import {publishedFile, sha256Of, type PublishedFile} from "./publishedFile";
 import {ProgressMeter, type DownloadProgress} from "./downloadProgress";
 import {checkReachable, defaultReachabilityTimeoutMs} from "./reachability";
 import {transferOf, type Transfer} from "./transfer";
@@ -83,7 +85,11 @@ export async function downloadModel(request: DownloadRequest, options: DownloadO
     throwIfCancelled(options.signal);
 
     report(meter.update(0, 0, "checking"));
-    await checkReachable(first, {endpoint: request.endpoint, timeoutMs: options.reachabilityTimeoutMs ?? defaultReachabilityTimeoutMs, signal: options.signal});
+    const reachabilityTimeoutMs = options.reachabilityTimeoutMs ?? defaultReachabilityTimeoutMs;
+    await checkReachable(first, {endpoint: request.endpoint, timeoutMs: reachabilityTimeoutMs, signal: options.signal});
+    const factsSignal = AbortSignal.any([AbortSignal.timeout(reachabilityTimeoutMs), ...(options.signal == null ? [] : [options.signal])]);
+    const published = await Promise.all(request.files.map((uri) => publishedFile(uri, request.endpoint, factsSignal)));
+    throwIfCancelled(options.signal);
 
     const staging = stagingDir(request.modelsDir, request.id);
     await mkdir(staging, {recursive: true});
@@ -112,6 +118,7 @@ export async function downloadModel(request: DownloadRequest, options: DownloadO
 
         report(meter.complete("verifying"));
         const staged = await stagedFiles(downloader, staging, names);
+        await verifyPublished(staged, published, abort.signal);
         await verify(staged, downloader);
         await moveInto(staged, finalPaths);
         await removeEmptyFolders(staging, request.modelsDir);
@@ -257,6 +264,31 @@ async function stagedFiles(downloader: Transfer, staging: string, names: readonl
             {code: "MissingParts", message: `The server did not provide ${missing.join(", ")}.`}
         ], `the downloader saved: ${downloader.files.map((file) => file.fileName).join(", ")}`);
     return names.map((name) => path.join(staging, name));
+}
+
+/**
+ * Each file against the size and SHA-256 its source publishes (when it does); a file that differs
+ * is deleted (a retry fetches it again) and the download fails saying what differs.
+ */
+async function verifyPublished(staged: readonly string[], published: readonly PublishedFile[], signal: AbortSignal): Promise<void> {
+    for (let i = 0; i < staged.length; i++) {
+        const file = staged[i];
+        const facts = published[i];
+        if (file == null || facts == null) continue;
+        const name = path.basename(file);
+        const fail = async (code: "SizeMismatch" | "ChecksumMismatch", message: string): Promise<never> => {
+            await rm(file, {force: true});
+            throw new ModelError("InvalidModel", `The downloaded file ${message} It was deleted; start the download again.`, [{code, message}]);
+        };
+        const size = (await stat(file)).size;
+        if (facts.sizeBytes != null && size !== facts.sizeBytes)
+            await fail("SizeMismatch", `${name} is ${formatBytes(size)} (${size.toLocaleString("en")} bytes), but ${facts.source} publishes ${formatBytes(facts.sizeBytes)} (${facts.sizeBytes.toLocaleString("en")} bytes) for it.`);
+        if (facts.sha256 != null) {
+            const sha256 = await sha256Of(file, signal);
+            if (sha256 !== facts.sha256)
+                await fail("ChecksumMismatch", `${name} has the SHA-256 ${sha256}, but ${facts.source} publishes ${facts.sha256} for it: it is not the file the source holds.`);
+        }
+    }
 }
 
 /** Size as announced by the server and a sound GGUF header, for every file; a bad file is deleted so a retry fetches it again. */

@@ -46,7 +46,9 @@ export type ModelProblemCode =
     /** NaN or infinite values among the sampled weights. */
     | "BadWeights"
     | "MissingParts"
-    | "SizeMismatch";
+    | "SizeMismatch"
+    /** A download's SHA-256 differs from the one its source publishes. */
+    | "ChecksumMismatch";
 
 export class ModelError extends Error {
     override readonly name = "ModelError";

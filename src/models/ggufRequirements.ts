@@ -6,7 +6,8 @@
  * Only the arithmetic estimators are used (`estimateModelResourceRequirements`,
  * `estimateContextResourceRequirements`). Their "V2" siblings simulate by asking llama.cpp to set
  * the model up; with a large context that allocated memory in proportion and got this process
- * OOM-killed in 3.21.1, so they are never called here — and context sizes are capped anyway.
+ * OOM-killed in 3.21.1, so they are never called here — and context sizes are capped anyway (a
+ * larger one is scaled from the cap's estimate).
  *
  * node-llama-cpp is imported dynamically: it is ESM-only with top-level await, and this module is
  * also bundled into CommonJS.
@@ -39,7 +40,8 @@ export function requirementsFromInsights(insights: GgufInsights): ModelRequireme
         },
         context(contextSize, sequences, gpuLayers) {
             const layers = Math.max(0, Math.min(totalLayers, Math.floor(gpuLayers)));
-            const size = Math.max(1, Math.min(maxEstimatedContext, Math.floor(contextSize)));
+            const asked = Math.max(1, Math.floor(contextSize));
+            const size = Math.min(maxEstimatedContext, asked);
             const key = `${size}:${sequences}:${layers}`;
             let split = contextCache.get(key);
             if (split == null) {
@@ -47,7 +49,8 @@ export function requirementsFromInsights(insights: GgufInsights): ModelRequireme
                 split = {cpuBytes: estimate.cpuRam, gpuBytes: estimate.gpuVram};
                 contextCache.set(key, split);
             }
-            return split;
+            // Beyond the cap, the KV cache grows in proportion: scale, so a huge context is never judged small.
+            return asked === size ? split : {cpuBytes: (split.cpuBytes * asked) / size, gpuBytes: (split.gpuBytes * asked) / size};
         }
     };
 }

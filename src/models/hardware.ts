@@ -18,7 +18,7 @@ export type GpuKind = "metal" | "cuda" | "vulkan" | false;
 export interface Machine {
     /** Total system RAM. */
     readonly ramBytes: number;
-    /** RAM free right now (other apps); informative — the fit check plans with the total. */
+    /** RAM free right now (other apps): loads are planned with it (fit.ts `freeMemoryBudget`); preset recommendations use the total. */
     readonly freeRamBytes: number;
     readonly gpu: GpuKind;
     /** Discrete GPU: its memory. Unified memory: the part of RAM the GPU may use. 0 without a GPU. */

@@ -5,12 +5,17 @@ import type {Log} from "./log";
 const setUp = "Set Up a Model…";
 const chooseModel = "Choose Model…";
 const showLog = "Show Log";
+const loadAnyway = "Load Anyway";
+const smallerContext = (tokens: number): string => `Use a ${tokens.toLocaleString("en")}-Token Context`;
 
 /**
  * The one place where failures meet the user: a message with an action that helps, and the
  * details in the log. Cancellations are not failures and stay quiet.
  */
 export class ErrorReporter {
+    /** The last message shown and its choices (tests read what the user was offered). */
+    lastMessage: {readonly text: string; readonly actions: readonly string[]} | undefined;
+
     constructor(private readonly log: Log) {}
 
     report(error: unknown, context: string): void {
@@ -20,10 +25,22 @@ export class ErrorReporter {
         // No model yet: the first-run offer (recommended download, choose, import); a bad one: the picker.
         const noModel = isEngineError(error, "NoModelConfigured");
         const badModel = isEngineError(error) && ["ModelNotFound", "NotGguf", "CorruptModel", "UnsupportedArchitecture"].includes(error.code);
-        const actions = noModel ? [setUp, showLog] : badModel ? [chooseModel, showLog] : [showLog];
+        // A load the plan refused for memory: a smaller context (when one would fit), another model, or load it anyway.
+        const tooLarge = isEngineError(error, "InsufficientMemory");
+        const smaller = tooLarge && error.smallerContextSize != null ? error.smallerContextSize : undefined;
+        const actions = noModel
+            ? [setUp, showLog]
+            : badModel
+                ? [chooseModel, showLog]
+                : tooLarge
+                    ? [...(smaller == null ? [] : [smallerContext(smaller)]), chooseModel, loadAnyway, showLog]
+                    : [showLog];
+        this.lastMessage = {text: `Enclave: ${message}`, actions};
         void vscode.window.showErrorMessage(`Enclave: ${message}`, ...actions).then((choice) => {
             if (choice === setUp) void vscode.commands.executeCommand("enclave.setUp");
             else if (choice === chooseModel) void vscode.commands.executeCommand("enclave.pickModel");
+            else if (choice === loadAnyway) void vscode.commands.executeCommand("enclave.loadModelAnyway");
+            else if (smaller != null && choice === smallerContext(smaller)) void vscode.commands.executeCommand("enclave.useContextSize", smaller);
             else if (choice === showLog) this.log.show();
         });
     }

@@ -5,7 +5,10 @@ import type {ErrorReporter} from "./errorReporter";
 import type {Log} from "./log";
 import {formatMemory} from "./statusBar";
 
-/** Commands that manage the model: choose a file, show its info, unload it, restart the engine, show the log. */
+/**
+ * Commands that manage the model: choose a file, show its info, unload it, restart the engine, show
+ * the log, and the two ways past a load refused for memory (load anyway, a smaller context).
+ */
 export class ModelCommands extends Disposable {
     constructor(
         private readonly engine: EngineClient,
@@ -18,6 +21,24 @@ export class ModelCommands extends Disposable {
         this.register(vscode.commands.registerCommand("enclave.unloadModel", () => this.unload()));
         this.register(vscode.commands.registerCommand("enclave.restartEngine", () => this.restart()));
         this.register(vscode.commands.registerCommand("enclave.showLog", () => this.log.show()));
+        // The choices after a load refused for memory (errorReporter.ts); not in the command palette.
+        this.register(vscode.commands.registerCommand("enclave.loadModelAnyway", () => this.loadAnyway()));
+        this.register(vscode.commands.registerCommand("enclave.useContextSize", (tokens: unknown) => this.useContextSize(tokens)));
+    }
+
+    private async loadAnyway(): Promise<void> {
+        try {
+            await vscode.window.withProgress({location: vscode.ProgressLocation.Window, title: "Enclave: loading model"}, () => this.engine.loadAnyway());
+        } catch (error) {
+            this.errors.report(error, "Load anyway");
+        }
+    }
+
+    /** Sets `enclave.engine.contextSize`; the next request loads the model with it. */
+    private async useContextSize(tokens: unknown): Promise<void> {
+        if (typeof tokens !== "number" || !Number.isInteger(tokens) || tokens <= 0) return;
+        await vscode.workspace.getConfiguration("enclave.engine").update("contextSize", tokens, vscode.ConfigurationTarget.Global);
+        this.log.write("info", `Context size set to ${tokens} tokens.`);
     }
 
     private async chooseModelFile(): Promise<void> {
@@ -49,7 +70,8 @@ export class ModelCommands extends Disposable {
                 `Chat format: ${fresh.chatWrapper}${fresh.thinks ? " (reasons before answering)" : ""}`,
                 ...(fresh.chatFormatNote != null ? [fresh.chatFormatNote] : []),
                 `Infill (FIM): ${fresh.fimSupported ? "yes" : "no"}`,
-                `Threads: ${fresh.threads}, ${fresh.gpu}`,
+                `Threads: ${fresh.threads}, ${fresh.gpu} (${fresh.gpuLayers} layers on the GPU)`,
+                `Fit: ${fresh.fit}`,
                 `Memory: ${formatMemory(fresh.memory.rssBytes)}`
             ];
             this.log.write("info", lines.join("\n"));

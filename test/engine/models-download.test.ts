@@ -133,6 +133,56 @@ describe("model downloads (loopback Hugging Face server)", function () {
         });
     });
 
+    describe("checked against the size and SHA-256 the server publishes", () => {
+        const fake14B = "enclave/R1-14B-GGUF/R1-14B-Q4_K_M.gguf";
+        const uri = `hf:${fake14B}`;
+        const nothingUnderFinalName = async (modelsDir: string): Promise<void> =>
+            assert.deepEqual((await readdir(modelsDir)).filter((name) => name.endsWith(".gguf")), [], "a file is under its final name");
+
+        it("a file that matches is used, and the published facts were asked with a HEAD that moves no data", async () => {
+            const server = await startHfServer({ files: new Map([[fake14B, scripted]]) });
+            try {
+                const modelsDir = path.join(dir, "models-published-match");
+                const result = await run({ id: "published-match", files: [uri], modelsDir, endpoint: server.url }).handle.result;
+                assert.ok((await readFile(result.entryPath)).equals(scripted));
+                const heads = server.requests.filter((entry) => entry.method === "HEAD" && entry.path.endsWith("R1-14B-Q4_K_M.gguf"));
+                assert.ok(heads.length >= 1 && heads.every((entry) => entry.bytesServed === 0));
+            } finally {
+                await server.close();
+            }
+        });
+
+        it("a small file served under a 14B model's name, which publishes 8.4 GB, fails with both sizes and leaves nothing", async () => {
+            const published = 8_988_880_000;
+            const server = await startHfServer({ files: new Map([[fake14B, scripted]]), linked: new Map([[fake14B, { size: published }]]) });
+            try {
+                const modelsDir = path.join(dir, "models-published-size");
+                const error = await rejection(run({ id: "published-size", files: [uri], modelsDir, endpoint: server.url }).handle.result);
+                assert.equal(error.code, "InvalidModel");
+                assert.equal(error.problems[0]?.code, "SizeMismatch");
+                const host = new URL(server.url).host;
+                assert.equal(error.message, `The downloaded file R1-14B-Q4_K_M.gguf is ${(scripted.length / 1024).toFixed(1)} KB (${scripted.length.toLocaleString("en")} bytes), but ${host} publishes 8.4 GB (8,988,880,000 bytes) for it. It was deleted; start the download again.`);
+                await nothingUnderFinalName(modelsDir);
+                assert.equal(existsSync(path.join(stagingDir(modelsDir, "published-size"), "R1-14B-Q4_K_M.gguf")), false, "the bad file was kept for a resume");
+            } finally {
+                await server.close();
+            }
+        });
+
+        it("a file whose SHA-256 is not the published one fails and leaves nothing", async () => {
+            const server = await startHfServer({ files: new Map([[fake14B, scripted]]), linked: new Map([[fake14B, { sha256: "ab".repeat(32) }]]) });
+            try {
+                const modelsDir = path.join(dir, "models-published-sha");
+                const error = await rejection(run({ id: "published-sha", files: [uri], modelsDir, endpoint: server.url }).handle.result);
+                assert.equal(error.problems[0]?.code, "ChecksumMismatch");
+                assert.match(error.message, new RegExp(`^The downloaded file R1-14B-Q4_K_M\\.gguf has the SHA-256 [0-9a-f]{64}, but .* publishes ${"ab".repeat(32)} for it`));
+                await nothingUnderFinalName(modelsDir);
+            } finally {
+                await server.close();
+            }
+        });
+    });
+
     describe("cancel and resume", () => {
         let server: HfServer;
         const modelsDir = (): string => path.join(dir, "models-resume");

@@ -180,10 +180,12 @@ describe("fit check and recommendation from GGUF headers", function () {
         }
     });
 
-    it("caps context estimates, so asking about a huge context allocates nothing", () => {
+    it("caps context estimates, so asking about a huge context allocates nothing, and scales beyond the cap", () => {
         const r1 = requirements.get("deepseek-r1-671b")!;
         const started = performance.now();
-        assert.deepEqual(r1.context(100_000_000, 3, 62), r1.context(maxEstimatedContext, 3, 62));
+        const capped = r1.context(maxEstimatedContext, 3, 62);
+        const huge = r1.context(maxEstimatedContext * 4, 3, 62);
+        assert.deepEqual(huge, { cpuBytes: capped.cpuBytes * 4, gpuBytes: capped.gpuBytes * 4 });
         for (const target of [laptop8, desktop16, desktop32, gpu24, mac192]) fromHeaders(target);
         assert.ok(performance.now() - started < 5000);
     });

@@ -1,10 +1,12 @@
 // A loopback HTTP server that speaks the Hugging Face paths node-llama-cpp's downloader uses:
 //   GET  /v2/<user>/<repo>/manifests/<tag>          → {"ggufFile": {"rfilename": …}}
-//   GET/HEAD /<user>/<repo>/resolve/<branch>/<path>  → the file, with Range requests (206)
+//   GET/HEAD /<user>/<repo>/resolve/<branch>/<path>  → the file, with Range requests (206), and
+//            X-Linked-Size / X-Linked-ETag (size and SHA-256, as Hugging Face publishes them for LFS files)
 // It records every request (method, path, range, bytes served, whether it is still open) so tests
 // can check from the server's side what the client did: that a cancel left nothing open, that a
 // resume asked for ranges. Responses can be throttled so a download is still running when a test
 // cancels it. 127.0.0.1 only; it closes itself after `lifetimeMs` if a test forgets to.
+import { createHash } from "node:crypto";
 import http from "node:http";
 import net from "node:net";
 
@@ -28,6 +30,11 @@ export interface HfServerOptions {
     /** Throttled responses stop sending (and keep the connection open) after this many bytes: a stalled network. */
     readonly stallAfterBytes?: number;
     readonly lifetimeMs?: number;
+    /**
+     * What X-Linked-Size / X-Linked-ETag publish per `<user>/<repo>/<path>`, instead of the served
+     * content's own size and SHA-256 (a server whose file is not the one it describes); null: neither header.
+     */
+    readonly linked?: ReadonlyMap<string, { readonly size?: number; readonly sha256?: string } | null>;
 }
 
 export interface HfServer {
@@ -85,7 +92,7 @@ export async function startHfServer(options: HfServerOptions): Promise<HfServer>
         let start = 0;
         let end = file.length - 1;
         const range = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? "");
-        const headers: http.OutgoingHttpHeaders = { "accept-ranges": "bytes", "content-type": "application/octet-stream" };
+        const headers: http.OutgoingHttpHeaders = { "accept-ranges": "bytes", "content-type": "application/octet-stream", ...linkedHeaders(`${resolve![1]}/${resolve![2]}/${resolve![3]}`, file) };
         if (range != null) {
             start = Number(range[1]);
             end = range[2] === "" ? end : Math.min(Number(range[2]), end);
@@ -111,6 +118,19 @@ export async function startHfServer(options: HfServerOptions): Promise<HfServer>
         }
         sendThrottled(res, body, bytesPerSecond, entry);
     });
+
+    const digests = new WeakMap<Buffer, string>();
+    function linkedHeaders(key: string, file: Buffer): http.OutgoingHttpHeaders {
+        const stated = options.linked?.get(key);
+        if (stated === null) return {};
+        const size = stated?.size ?? file.length;
+        let sha256 = stated?.sha256 ?? digests.get(file);
+        if (sha256 == null) {
+            sha256 = createHash("sha256").update(file).digest("hex");
+            digests.set(file, sha256);
+        }
+        return { "x-linked-size": String(size), "x-linked-etag": `"${sha256}"` };
+    }
 
     // Writes one slice per tick, and waits for 'drain' when the client reads slower: a client that
     // stops reading stops the transfer, as a real server's would.

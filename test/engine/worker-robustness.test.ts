@@ -164,7 +164,8 @@ describe("worker: bad model files", function () {
         client.configure({modelPath: await scriptedModel(), contextSize: 2_000_000_000});
         const error = await rejection(client.chat(ask("hi")));
         assert.equal(error.code, "InsufficientMemory", `${error.code}: ${error.message} ${error.detail ?? ""}`);
-        assert.match(error.message, /not enough free memory for a 2,000,000,000-token context/);
+        assert.match(error.message, /does not fit in the memory free now\. Needs [\d.]+ [GT]B with a 2,000,000,000-token context; .* free now, of which .* is usable\./);
+        assert.ok(error.smallerContextSize != null && error.smallerContextSize < 2_000_000_000, "a smaller context that fits is offered");
         client.configure({modelPath: await scriptedModel()});
         assert.equal((await client.chat(ask("hi"))).answer, "Hello!");
     });

@@ -194,6 +194,29 @@ describe("EngineClient (against a fake worker)", function () {
         assert.equal(client.state.kind === "ready" && client.state.info.modelPath, "/models/b.gguf");
     });
 
+    it("loads the chat model without a completion sequence when a separate completion model is set, and again with one when it is removed", async () => {
+        client.configure({modelPath: "/models/chat.gguf"});
+        client.configureCompletion({modelPath: "/models/coder.gguf"});
+        const info = await client.ensureModel();
+        assert.deepEqual(info.sequences, ["chat", "review"]);
+        client.configureCompletion(undefined);
+        assert.equal(client.isModelLoaded("chat"), false, "the chat model lacks the completion sequence completions now need");
+        const reloaded = await client.ensureModel();
+        assert.deepEqual(reloaded.sequences, ["chat", "completion", "review"]);
+        assert.equal(client.isModelLoaded("chat"), true);
+    });
+
+    it("a load refused for memory carries the smaller context that fits; Load Anyway loads it past the refusal", async () => {
+        client.configure({modelPath: "/models/too-large.gguf"});
+        const refused = await rejectsWith(client.ensureModel(), "InsufficientMemory");
+        assert.equal(refused.smallerContextSize, 2048);
+        assert.equal(client.state.kind, "error");
+        await client.loadAnyway();
+        const info = await client.ensureModel();
+        assert.equal(info.fit, "loaded anyway", "the load went past the refusal");
+        assert.equal(states.at(-1)?.kind, "ready");
+    });
+
     it("shuts the worker down and waits for it; later use fails clearly", async () => {
         client.configure({modelPath: "/models/a.gguf"});
         await ask(client, "a");

@@ -7,7 +7,7 @@ import {EngineError, describeError, type EngineErrorData} from "../errors";
 import {parseHostMessage, parsePart, type EventOf, type LogLevel, type Method, type ParamsOf, type ResultOf, type WorkerMessage} from "../protocol";
 import {runChat} from "./chat";
 import {runComplete} from "./complete";
-import {deleteModel, discardPartial, importModel, modelsOverview} from "./modelManager";
+import {deleteModel, discardPartial, importModel, modelsOverview, planModel} from "./modelManager";
 import {ModelRuntime} from "./runtime";
 import {runStructured} from "./structured";
 
@@ -38,7 +38,8 @@ const handlers: {[M in Method]: Handler<M>} = {
     modelsOverview: (params) => modelsOverview(params, (gpu) => runtime.hardware(gpu)),
     importModel: (params, signal, emit) => importModel(params, signal, emit),
     deleteModel: (params) => deleteModel(params),
-    discardPartialDownload: (params) => discardPartial(params)
+    discardPartialDownload: (params) => discardPartial(params),
+    planModel: (params) => planModel(params, (gpu) => runtime.hardware(gpu))
 };
 
 async function handle<M extends Method>(id: number, method: M, rawParams: unknown): Promise<void> {

@@ -30,7 +30,8 @@ const engineCodes: Readonly<Record<ModelProblemCode, EngineErrorCode>> = {
     Implausible: "CorruptModel",
     BadWeights: "CorruptModel",
     MissingParts: "ModelNotFound",
-    SizeMismatch: "CorruptModel"
+    SizeMismatch: "CorruptModel",
+    ChecksumMismatch: "CorruptModel"
 };
 
 export async function checkModelFile(path: string): Promise<CheckedModelFile> {

@@ -3,6 +3,7 @@
  * need node-llama-cpp, which only this process imports. Detection reads the Llama the models load
  * onto, so the fit check reasons about the devices the engine really uses.
  */
+import {basename} from "node:path";
 import type {Llama} from "node-llama-cpp";
 import {catalogue} from "../../models/catalogue";
 import {ModelError, describeError} from "../../models/errors";
@@ -11,19 +12,49 @@ import {measureMemorySpeed} from "../../models/memorySpeed";
 import {importGguf} from "../../models/importGguf";
 import {deleteInstalledModel, discardPartialDownload, diskUsage, listInstalledModels, listPartialDownloads, type DiskUsage, type InstalledModel, type PartialDownload} from "../../models/library";
 import {recommend, type Recommendation} from "../../models/recommend";
-import type {ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
+import {EngineError} from "../errors";
+import type {InstalledModelData, ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
+import {planData, planFile} from "./loadPlan";
 import type {EventOf, ParamsOf, ResultOf} from "../protocol";
 
 /** Measured once per model process (it takes a few tens of milliseconds, and 256 MB for that moment). */
 let memorySpeed: number | undefined;
 
-export async function modelsOverview({modelsDir, gpu}: ParamsOf<"modelsOverview">, llama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ModelsOverview> {
-    const detected = await detectMachine({llama: await llama(gpu ?? "auto"), modelsDir});
+export async function modelsOverview({modelsDir, gpu}: ParamsOf<"modelsOverview">, getLlama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ModelsOverview> {
+    const llama = await getLlama(gpu ?? "auto");
+    const detected = await detectMachine({llama, modelsDir});
     // With the GPU turned off the engine computes on the CPU alone, whatever the Llama found.
     const machine = gpu === "off" ? {...detected, gpu: false as const, vramBytes: 0, unifiedMemory: false} : detected;
     const [installed, disk, partials] = await Promise.all([listInstalledModels(modelsDir), diskUsage(modelsDir), listPartialDownloads(modelsDir)]);
     memorySpeed ??= measureMemorySpeed();
-    return overviewOf(recommend(machine, catalogue, {memoryBytesPerSecond: memorySpeed}), installed, disk, partials, memorySpeed);
+    const overview = overviewOf(recommend(machine, catalogue, {memoryBytesPerSecond: memorySpeed}), installed, disk, partials, memorySpeed);
+    // Installed files are judged as loading them now would be: from their own header, with the memory free now.
+    const rows = [];
+    for (const row of overview.installed) rows.push(row.problems.length > 0 ? row : {...row, plans: await installedPlans(llama, row, gpu ?? "auto")});
+    return {...overview, installed: rows};
+}
+
+async function installedPlans(llama: Llama, row: InstalledModelData, gpu: "auto" | "off"): Promise<InstalledModelData["plans"]> {
+    const plans: NonNullable<InstalledModelData["plans"]> = {};
+    for (const role of row.roles) {
+        try {
+            plans[role] = planData(await planFile(llama, row.entryPath, {role, gpu}));
+        } catch {
+            // An unreadable header is the library's problem to report; the row then has no plan.
+        }
+    }
+    return plans;
+}
+
+/** `planModel`: the plan a load of this file would make now. */
+export async function planModel(params: ParamsOf<"planModel">, getLlama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ResultOf<"planModel">> {
+    try {
+        const llama = await getLlama(params.gpu ?? "auto");
+        return {ok: true, plan: planData(await planFile(llama, params.modelPath, {...params, role: params.role ?? "chat"}))};
+    } catch (error) {
+        if (error instanceof EngineError) return {ok: false, error: {code: error.code, message: error.message, problems: [], detail: error.detail}};
+        return {ok: false, error: {code: "Failed", message: `The GGUF header of ${basename(params.modelPath)} cannot be read.`, problems: [], detail: describeError(error)}};
+    }
 }
 
 /** The recommendation and the folder's contents as plain protocol data (pure: unit-tested with stated machines). */

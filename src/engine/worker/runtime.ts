@@ -1,10 +1,14 @@
 /**
  * What the worker holds: one Llama and up to one model per role. The chat model's context has a
- * sequence each for chat · completion · review; a separate completion model (a small FIM model)
- * gets a context with one completion sequence. Each sequence keeps its KV cache between requests,
- * so a follow-up prompt that shares a prefix with the previous one only evaluates the new tokens.
+ * sequence each for chat · completion · review (no completion sequence when a separate completion
+ * model is set); a separate completion model (a small FIM model) gets a context with one
+ * completion sequence. Every load is planned first (loadPlan.ts): its context size and GPU layers
+ * are the plan's, and a plan that does not fit refuses the load unless the user said load anyway.
+ * Each sequence keeps its KV cache between requests, so a follow-up prompt that shares a prefix
+ * with the previous one only evaluates the new tokens.
  */
 import {statSync} from "node:fs";
+import {basename} from "node:path";
 import {
     DeepSeekChatWrapper,
     getLlama,
@@ -18,19 +22,13 @@ import {
     type LlamaModel
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
-import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type ModelRole, type SequenceName} from "../protocol";
+import type {ModelFit} from "../../models/fit";
+import type {LoadParams, LogLevel, ModelInfo, ModelRole, SequenceName} from "../protocol";
 import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
-import {kvCacheBytes} from "./contextMemory";
-import {checkModelFile, formatBytes} from "./modelFile";
+import {planLoad, sequencesFor} from "./loadPlan";
+import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseThreads} from "./threads";
-
-/** Auto context size stays within this: more costs memory that completions and chat rarely use. */
-const autoContextMax = 16_384;
-const autoContextMin = 1_024;
-
-/** The sequences each role's context has. */
-const sequencesOf: Record<ModelRole, readonly SequenceName[]> = {chat: sequenceNames, completion: ["completion"]};
 
 export interface LoadedModel {
     readonly model: LlamaModel;
@@ -59,20 +57,25 @@ export class ModelRuntime {
     async load(params: LoadParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<ModelInfo> {
         const started = performance.now();
         const role = params.role ?? "chat";
-        const sequenceList = sequencesOf[role];
+        const sequenceList = sequencesFor(role, params.separateCompletion ?? false);
         await this.unload(role);
         const llama = await this.getLlama(params);
         const threads = chooseThreads(params.threads, llama.cpuMathCores);
         llama.maxThreads = threads;
         const file = await checkModelFile(params.modelPath);
+        // Planned after the other role's model (if any) is loaded: its memory is no longer free.
+        const plan = await planLoad(llama, file.info, {...params, role});
+        if (!plan.fits && params.ignoreFit !== true) throw refusal(params.modelPath, plan);
+        if (!plan.fits) this.log("warn", `Loading ${basename(params.modelPath)} anyway, as asked: ${plan.reason}`);
 
         let model: LlamaModel;
         try {
             model = await llama.loadModel({
                 modelPath: params.modelPath,
-                gpuLayers: params.gpu === "off" ? 0 : (params.gpuLayers ?? "auto"),
+                gpuLayers: plan.gpuLayers,
                 onLoadProgress: onProgress,
-                loadSignal: signal
+                loadSignal: signal,
+                ignoreMemorySafetyChecks: params.ignoreFit === true
             });
         } catch (error) {
             throw classifyLoadError(error, params.modelPath);
@@ -80,13 +83,12 @@ export class ModelRuntime {
 
         let context: LlamaContext;
         try {
-            if (params.contextSize) await assertContextFits(llama, model, params.contextSize, sequenceList.length);
-            const train = model.trainContextSize;
             context = await model.createContext({
                 sequences: sequenceList.length,
-                contextSize: params.contextSize ? params.contextSize : {min: Math.min(autoContextMin, train), max: Math.min(train, autoContextMax)},
+                contextSize: plan.contextSize,
                 threads,
-                createSignal: signal
+                createSignal: signal,
+                ignoreMemorySafetyChecks: params.ignoreFit === true
             });
         } catch (error) {
             await model.dispose();
@@ -116,6 +118,9 @@ export class ModelRuntime {
             ...(chatFormatNote != null ? {chatFormatNote} : {}),
             threads,
             gpu: llama.gpu === false ? "cpu" : llama.gpu,
+            gpuLayers: model.gpuLayers,
+            sequences: [...sequenceList],
+            fit: plan.reason,
             memory: memoryOf(model),
             loadMs: Math.round(performance.now() - started)
         };
@@ -124,7 +129,11 @@ export class ModelRuntime {
             context,
             chatWrapper,
             info,
-            sequence: (name) => sequences.get(name) as LlamaContextSequence,
+            sequence: (name) => {
+                const sequence = sequences.get(name);
+                if (sequence == null) throw new EngineError("NoModelLoaded", `The ${role} model has no ${name} sequence: a separate completion model was set when it loaded.`);
+                return sequence;
+            },
             lock: (name) => locks.get(name) as Mutex,
             state: new Map()
         });
@@ -176,18 +185,17 @@ export class ModelRuntime {
 }
 
 /**
- * node-llama-cpp checks memory for "auto" sizes only; a fixed size that does not fit is allocated
- * anyway and the OOM killer ends the process (its own estimator also allocates in proportion to
- * the size asked for). So we do the arithmetic of the KV cache ourselves and refuse with numbers.
+ * The plan refused the load: the sentence with its numbers and the ways forward. node-llama-cpp
+ * would allocate a fixed size that does not fit anyway, and the OOM killer would end the process.
  */
-async function assertContextFits(llama: Llama, model: LlamaModel, contextSize: number, sequences: number): Promise<void> {
-    const needed = kvCacheBytes(model.fileInfo.architectureMetadata, contextSize, sequences);
-    const ram = await llama.getRamState();
-    if (needed > ram.free)
-        throw new EngineError(
-            "InsufficientMemory",
-            `There is not enough free memory for a ${contextSize.toLocaleString("en")}-token context (its cache alone needs ${formatBytes(needed)}, ${formatBytes(ram.free)} is free). Choose a smaller context size, or 0 for automatic.`
-        );
+function refusal(modelPath: string, plan: ModelFit): EngineError {
+    const smaller = plan.smallerContextSize == null ? "" : ` A ${plan.smallerContextSize.toLocaleString("en")}-token context would fit.`;
+    return new EngineError(
+        "InsufficientMemory",
+        `${basename(modelPath)} does not fit in the memory free now. ${plan.reason}${smaller} Choose a smaller context, another model, or load it anyway.`,
+        undefined,
+        plan.smallerContextSize == null ? {} : {smallerContextSize: plan.smallerContextSize}
+    );
 }
 
 /** The model's chat format (see chatFormat.ts) and, when the file has no template, what Enclave does about it. */

@@ -37,7 +37,7 @@ export function buildPickerEntries({role, overview, presets, current}: PickerInp
     const installedPresets = new Set(overview.installed.filter((model) => model.problems.length === 0 && model.presetId != null).map((model) => model.presetId));
     if (installed.length > 0) {
         entries.push({kind: "separator", label: "Installed"});
-        for (const model of installed) entries.push(installedEntry(model, byId, current));
+        for (const model of installed) entries.push(installedEntry(model, byId, current, role));
     }
 
     const verdicts = overview.presets.filter((verdict) => byId.get(verdict.id)?.role === role && !installedPresets.has(verdict.id));
@@ -61,16 +61,23 @@ export function buildPickerEntries({role, overview, presets, current}: PickerInp
     return entries;
 }
 
-function installedEntry(model: InstalledModelData, byId: ReadonlyMap<string, ModelPreset>, current: string | undefined): PickerEntry {
+/** The file name and what loading it now would do (the worker's plan from its header and the free memory). */
+function installedDetail(model: InstalledModelData, role: ModelRole): string {
+    const plan = model.plans?.[role];
+    if (plan == null) return model.fileName;
+    return plan.fits ? `${model.fileName} · ${plan.reason}` : `${model.fileName} · Does not fit now: ${plan.reason}`;
+}
+
+function installedEntry(model: InstalledModelData, byId: ReadonlyMap<string, ModelPreset>, current: string | undefined, role: ModelRole): PickerEntry {
     const isCurrent = current !== undefined && samePath(current, model.entryPath);
     const usable = model.problems.length === 0;
     const name = (model.presetId == null ? undefined : byId.get(model.presetId)?.label) ?? model.name ?? model.fileName;
     const facts = [formatBytes(model.sizeBytes), model.quantization, model.linked ? "linked" : undefined].filter((fact) => fact != null);
     return {
         kind: "installed",
-        label: `${!usable ? "$(warning)" : isCurrent ? "$(check)" : "$(file)"} ${name}`,
+        label: `${!usable ? "$(warning)" : isCurrent ? "$(check)" : model.plans?.[role]?.fits === false ? "$(circle-slash)" : "$(file)"} ${name}`,
         description: isCurrent ? `${facts.join(" · ")} · in use` : facts.join(" · "),
-        detail: usable ? model.fileName : `Cannot be used: ${model.problems.map((problem) => problem.message).join(" ")}`,
+        detail: usable ? installedDetail(model, role) : `Cannot be used: ${model.problems.map((problem) => problem.message).join(" ")}`,
         model,
         current: isCurrent,
         usable

@@ -2,7 +2,7 @@
 // headroom, unified memory counted once, the most GPU layers first and then the largest context,
 // and reasons in plain words.
 import assert from "node:assert/strict";
-import { budgetAfter, fitModel, memoryBudget } from "../../../src/models/fit";
+import { budgetAfter, fitModel, freeMemoryBudget, memoryBudget } from "../../../src/models/fit";
 import type { Machine } from "../../../src/models/hardware";
 import type { ModelRequirements } from "../../../src/models/requirements";
 
@@ -117,5 +117,43 @@ describe("fit check", () => {
         const fit = fitModel(model(2, 24, 16 * KiB), "completion", budget);
         assert.equal(fit.placement, "cpu");
         assert.match(fit.reason, /no layer fits on the GPU/);
+    });
+
+    it("plans a load with the memory free now, less a reserve, and says how much is free", () => {
+        // 32 GB of RAM, 6 GB free: 6 − (0.5 + 1.6) = 3.9 GB usable.
+        const budget = freeMemoryBudget(machine(32), { ramBytes: 6 * GiB, vramBytes: 0 });
+        assert.equal(budget.ramBytes, 6 * GiB - 0.5 * GiB - 1.6 * GiB);
+        // The same 4 GB model that fits a 16 GB machine by its totals does not fit 3.9 GB free.
+        const fit = fitModel(model(4, 32, 64 * KiB), "chat", budget);
+        assert.equal(fit.fits, false);
+        assert.equal(fit.reason, "Needs 4.8 GB with a 4,096-token context; 6 GB of RAM is free now, of which 3.9 GB is usable.");
+        assert.equal(fit.smallerContextSize, undefined, "the weights alone are more than is usable: no context fits");
+        // A discrete GPU: its free memory less its reserve.
+        const gpu = freeMemoryBudget(machine(32, "cuda", 24), { ramBytes: 8 * GiB, vramBytes: 10 * GiB });
+        assert.equal(gpu.gpuBytes, 10 * GiB - 0.25 * GiB - 0.48 * GiB);
+        assert.match(fitModel(model(40, 79, 32 * KiB), "chat", gpu).reason, /8 GB of RAM and 10 GB of GPU memory are free now, of which/);
+    });
+
+    it("checks the user's context size and GPU layers against the plan, and offers a smaller context that fits", () => {
+        const budget = memoryBudget(machine(16));
+        // 4 GB + 64 KB per token × 3 sequences: 32,768 tokens need 10 GB (fits 11.4), 65,536 need 16 GB.
+        const fixed = fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 32_768 });
+        assert.equal(fixed.fits, true);
+        assert.equal(fixed.contextSize, 32_768);
+        const tooLong = fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 65_536 });
+        assert.equal(tooLong.fits, false);
+        assert.match(tooLong.reason, /^Needs 16 GB with a 65,536-token context;/);
+        assert.equal(tooLong.smallerContextSize, 32_768);
+        // Fewer sequences (no completion sequence beside a separate completion model) need less: 49,152 × 3 needs 13 GB, × 2 10 GB.
+        assert.equal(fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 49_152 }).fits, false);
+        assert.equal(fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 49_152, sequences: 2 }).fits, true);
+        // GPU layers: exactly the number asked, refused when they don't fit on the card.
+        const card = memoryBudget(machine(64, "cuda", 12));
+        const some = fitModel(model(9, 40, 64 * KiB), "chat", card, undefined, { gpuLayers: 10 });
+        assert.equal(some.gpuLayers, 10);
+        assert.equal(some.fits, true);
+        const more = fitModel(model(20, 40, 64 * KiB), "chat", card, undefined, { gpuLayers: 41 });
+        assert.equal(more.fits, false);
+        assert.equal(more.gpuLayers, 41);
     });
 });

@@ -58,6 +58,23 @@ describe("model picker items", () => {
         assert.ok(!entries.some((item) => item.kind === "preset" && item.preset.id === "r1-distill-qwen-1.5b"));
     });
 
+    it("an installed model shows what loading it now would do, per role: the worker's plan from its header and the free memory", () => {
+        const plan = (fits: boolean, reason: string) => ({ fits, reason, contextSize: 4096, sequences: 3, gpuLayers: 0, totalLayers: 29, neededBytes: GiB, usableBytes: GiB });
+        const file = installed("big.gguf", {
+            roles: ["chat", "completion"],
+            plans: {
+                chat: plan(false, "Needs 11.9 GB with a 4,096-token context; 10 GB of RAM is free now, of which 8.7 GB is usable."),
+                completion: plan(true, "Fits in memory with an 8,192-token context (needs 3 GB of 8.7 GB usable); runs on the CPU.")
+            }
+        });
+        const [chat] = buildPickerEntries({ role: "chat", overview: overview([file]), presets: catalogue }).filter((item) => item.kind === "installed");
+        assert.equal(chat?.label, "$(circle-slash) big.gguf");
+        assert.equal(chat?.detail, "big.gguf · Does not fit now: Needs 11.9 GB with a 4,096-token context; 10 GB of RAM is free now, of which 8.7 GB is usable.");
+        const [completion] = buildPickerEntries({ role: "completion", overview: overview([file]), presets: catalogue }).filter((item) => item.kind === "installed");
+        assert.equal(completion?.label, "$(file) big.gguf");
+        assert.equal(completion?.detail, "big.gguf · Fits in memory with an 8,192-token context (needs 3 GB of 8.7 GB usable); runs on the CPU.");
+    });
+
     it("lists installed models by role; a broken one is shown with its problem; completions can fall back to the chat model", () => {
         const models = [
             installed("r1.gguf", { name: "Some R1", roles: ["chat"] }),

@@ -1,0 +1,70 @@
+/**
+ * The plan for one load, made from the file's own GGUF header and the memory free now: the context
+ * size and GPU layers the load then uses, or a refusal with the numbers. The load (runtime.ts), the
+ * picker's Installed rows (modelManager.ts) and the `planModel` request all plan here, so what the
+ * picker says about a file is what loading it does.
+ */
+import {GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama} from "node-llama-cpp";
+import {defaultFitPolicy, fitModel, freeMemoryBudget, type ModelFit} from "../../models/fit";
+import {requirementsFromInsights} from "../../models/ggufRequirements";
+import type {ModelPlanData} from "../modelManagerProtocol";
+import {sequenceNames, type ModelRole, type SequenceName} from "../protocol";
+import {memoryNow} from "./memoryNow";
+
+export interface PlanSettings {
+    readonly role: ModelRole;
+    /** The user's context size; 0 or absent: the plan's. */
+    readonly contextSize?: number | undefined;
+    /** The user's GPU layers; absent: the plan's. */
+    readonly gpuLayers?: number | undefined;
+    readonly gpu?: "auto" | "off" | undefined;
+    /** A separate completion model serves completions, so the chat model needs no completion sequence. */
+    readonly separateCompletion?: boolean | undefined;
+}
+
+/**
+ * The sequences of a role's context: the chat model has one each for chat, completion and review
+ * (no completion sequence when a separate completion model serves completions); a completion
+ * model has one.
+ */
+export function sequencesFor(role: ModelRole, separateCompletion: boolean): readonly SequenceName[] {
+    if (role === "completion") return ["completion"];
+    return separateCompletion ? sequenceNames.filter((name) => name !== "completion") : sequenceNames;
+}
+
+/** Plans from a header already read (the load's checked file). */
+export async function planLoad(llama: Llama, info: GgufFileInfo, settings: PlanSettings): Promise<ModelFit> {
+    const requirements = requirementsFromInsights(await GgufInsights.from(info, llama));
+    const {machine, free} = await memoryNow(llama, settings.gpu ?? "auto");
+    // Without a GPU every layer runs on the CPU, whatever number was set.
+    const gpuLayers = settings.gpu === "off" || (machine.gpu === false && settings.gpuLayers != null) ? 0 : settings.gpuLayers;
+    // A model trained for fewer tokens than the role's useful minimum still loads, with the context it was trained for.
+    const trained = requirements.trainContextSize < defaultFitPolicy.contexts[settings.role].min ? requirements.trainContextSize : undefined;
+    const contextSize = settings.contextSize ? settings.contextSize : trained;
+    return fitModel(requirements, settings.role, freeMemoryBudget(machine, free), defaultFitPolicy, {
+        sequences: sequencesFor(settings.role, settings.separateCompletion ?? false).length,
+        ...(contextSize == null ? {} : {contextSize}),
+        ...(gpuLayers == null ? {} : {gpuLayers})
+    });
+}
+
+/** Plans from a file's header alone (read here; header-only and split files are fine). */
+export async function planFile(llama: Llama, modelPath: string, settings: PlanSettings): Promise<ModelFit> {
+    const info = await readGgufFileInfo(modelPath, {readTensorInfo: true, logWarnings: false});
+    return planLoad(llama, info, settings);
+}
+
+/** A plan as protocol data. */
+export function planData(fit: ModelFit): ModelPlanData {
+    return {
+        fits: fit.fits,
+        reason: fit.reason,
+        contextSize: fit.contextSize,
+        sequences: fit.sequences,
+        gpuLayers: fit.gpuLayers,
+        totalLayers: fit.totalLayers,
+        neededBytes: fit.neededBytes,
+        usableBytes: fit.usableBytes,
+        ...(fit.smallerContextSize == null ? {} : {smallerContextSize: fit.smallerContextSize})
+    };
+}
