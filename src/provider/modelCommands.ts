@@ -47,7 +47,7 @@ export class ModelCommands extends Disposable {
                 `Architecture: ${fresh.architecture}, ${fresh.parameterCount.toLocaleString("en")} parameters`,
                 `Context: ${fresh.contextSize} tokens (trained for ${fresh.trainContextSize})`,
                 `Chat format: ${fresh.chatWrapper}${fresh.thinks ? " (reasons before answering)" : ""}`,
-                `Infill (FIM): ${fresh.fimSupported ? "yes" : "no"}`,
+                `Completion format: ${fresh.completionFormat} — ${fresh.completionFormatReason}`,
                 `Threads: ${fresh.threads}, ${fresh.gpu}`,
                 `Memory: ${formatMemory(fresh.memory.rssBytes)}`
             ];

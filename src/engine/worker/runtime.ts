@@ -18,6 +18,7 @@ import {
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
 import {sequenceNames, type LoadParams, type LogLevel, type ModelInfo, type ModelRole, type SequenceName} from "../protocol";
+import {completionFormatOf, templateReasons} from "./completionFormat";
 import {kvCacheBytes} from "./contextMemory";
 import {checkModelFile, formatBytes} from "./modelFile";
 import {Mutex} from "./mutex";
@@ -107,10 +108,9 @@ export class ModelRuntime {
             fileSizeBytes: file.sizeBytes,
             contextSize: context.contextSize,
             trainContextSize: model.trainContextSize,
-            fimSupported: model.tokens.infill.prefix != null && model.tokens.infill.suffix != null && model.tokens.infill.middle != null,
-            fileSeparatorSupported: model.tokenize("<|file_sep|>", true).length === 1,
+            ...completionFormatInfo(model, chatWrapper.wrapperName),
             chatWrapper: chatWrapper.wrapperName,
-            thinks: chatWrapper.settings.segments?.thought != null,
+            thinks: chatWrapper.settings.segments?.thought != null && templateAllowsThoughts(model),
             threads,
             gpu: llama.gpu === false ? "cpu" : llama.gpu,
             memory: memoryOf(model),
@@ -184,6 +184,25 @@ async function assertContextFits(llama: Llama, model: LlamaModel, contextSize: n
             "InsufficientMemory",
             `There is not enough free memory for a ${contextSize.toLocaleString("en")}-token context (its cache alone needs ${formatBytes(needed)}, ${formatBytes(ram.free)} is free). Choose a smaller context size, or 0 for automatic.`
         );
+}
+
+/** A model whose template never mentions `<think>` (Qwen2.5-Coder's ChatML) does not reason, whatever its wrapper could parse. */
+function templateAllowsThoughts(model: LlamaModel): boolean {
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    return typeof template !== "string" || templateReasons(template);
+}
+
+function completionFormatInfo(model: LlamaModel, chatWrapper: string): Pick<ModelInfo, "completionFormat" | "completionFormatReason"> {
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    const {prefix, suffix, middle} = model.tokens.infill;
+    const special = (text: string): boolean => model.tokenize(text, true).length === 1;
+    const decision = completionFormatOf({
+        chatWrapper,
+        chatTemplate: typeof template === "string" ? template : undefined,
+        fimTokens: prefix != null && suffix != null && middle != null,
+        repoTokens: special("<|repo_name|>") && special("<|file_sep|>")
+    });
+    return {completionFormat: decision.format, completionFormatReason: decision.reason};
 }
 
 function memoryOf(model: LlamaModel): ModelInfo["memory"] {
