@@ -107,17 +107,19 @@ async function main(): Promise<void> {
     log("generating or reusing the random Qwen2.5-0.5B-shaped model…");
     // BENCH_MODEL=tiny checks the benchmark itself in a minute (a few-hundred-KB model); its numbers mean nothing.
     const tiny = process.env.BENCH_MODEL === "tiny";
-    const modelPath = await randomModel(tiny ? TINY_RANDOM_SHAPE : {});
+    // Coder-shaped (Qwen2.5-Coder's tokens and ChatML template), so the worker picks repository-level FIM,
+    // the format completions are measured in.
+    const modelPath = await randomModel(tiny ? {...TINY_RANDOM_SHAPE, vocabulary: "qwenCoder"} : {vocabulary: "qwenCoder"});
 
     const client = new EngineClient({workerPath, log: (level, message) => level === "error" && log(`worker: ${message}`)});
     client.configure({modelPath, gpu: "off"});
     const info = await client.ensureModel();
-    const caps: CompletionModelCaps = {fim: info.fimSupported, thinks: info.thinks, contextSize: info.contextSize, fileSeparator: info.fileSeparatorSupported};
-    const mode = caps.fim ? "fim" : "r1";
-    log(`model loaded in ${info.loadMs} ms: context ${info.contextSize}, ${info.threads} threads, FIM ${info.fimSupported}, file separator ${info.fileSeparatorSupported}, thinks ${info.thinks} → ${mode} mode`);
+    const caps: CompletionModelCaps = {format: info.completionFormat, thinks: info.thinks, contextSize: info.contextSize};
+    const mode = caps.format;
+    log(`model loaded in ${info.loadMs} ms: context ${info.contextSize}, ${info.threads} threads, thinks ${info.thinks} → ${mode} format (${info.completionFormatReason})`);
 
     const mainText = generateMainFile(seed);
-    const editor = new SimulatedEditor("file:///work/store/src/backOffice.ts", "typescript", mainText);
+    const editor = new SimulatedEditor("file:///work/store/src/backOffice.ts", "typescript", mainText, {name: "store", uri: "file:///work/store"});
     const ring = new ContextRing();
     // Files the user had open before: a couple of places in each, added once.
     for (const file of generateOtherFiles(seed)) {
@@ -203,8 +205,8 @@ async function main(): Promise<void> {
         bench: "completion",
         model: tiny ? "tiny random (benchmark self-check)" : "random Qwen2.5-0.5B shape, f16",
         mode,
-        promptFormat: mode === "fim" ? (caps.fileSeparator ? "fim with <|file_sep|> files" : "fim with comment files") : "r1 prefilled answer",
-        engine: {contextSize: info.contextSize, threads: info.threads, charsPerToken: round(baselines.charsPerToken, 2), fimSupported: info.fimSupported, thinks: info.thinks},
+        promptFormat: {repoFim: "repository-level fim (<|repo_name|>, <|file_sep|> files)", fim: "fim with comment files", r1: "r1 prefilled answer", plain: "plain continuation"}[mode],
+        engine: {contextSize: info.contextSize, threads: info.threads, charsPerToken: round(baselines.charsPerToken, 2), completionFormat: info.completionFormat, thinks: info.thinks},
         limits,
         budgets: budgets ?? "extension defaults",
         fixture: {lines: editor.lineCount, chars: mainText.length, ringChunks: ring.size, seed},

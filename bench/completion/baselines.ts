@@ -54,7 +54,7 @@ export interface BaselineOptions {
  */
 export async function runBaselines(options: BaselineOptions, calls: readonly CallRecord[], targets: readonly CallRecord[], sampleText: string): Promise<Baselines> {
     const {modelPath, info, log, coldSamples, coldBudgetMs, warmBudgetMs} = options;
-    const replayer = await DirectReplayer.create({modelPath, contextSize: info.contextSize, sequences: options.sequences, threads: info.threads, maxThreads: availableParallelism()});
+    const replayer = await DirectReplayer.create({modelPath, contextSize: info.contextSize, sequences: options.sequences, threads: info.threads, maxThreads: availableParallelism(), format: info.completionFormat});
     try {
         if (replayer.contextSize !== info.contextSize) log(`warning: baseline context ${replayer.contextSize} ≠ worker context ${info.contextSize}`);
         const replay = (call: CallRecord): Promise<ReplayTiming> =>

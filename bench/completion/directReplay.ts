@@ -6,7 +6,7 @@
  * LlamaCompletion does it, not in the worker's abortable slices: the baseline is the plain library.
  */
 import {getLlama, LlamaCompletion, type Llama, type LlamaContext, type LlamaContextSequence, type LlamaModel, type Token} from "node-llama-cpp";
-import type {CompleteParams} from "../../src/engine/protocol";
+import type {CompleteParams, CompletionFormat} from "../../src/engine/protocol";
 import {completionPrompt} from "../../src/engine/worker/completionPrompt";
 
 export interface ReplayTiming {
@@ -22,17 +22,19 @@ export class DirectReplayer {
         readonly model: LlamaModel,
         private readonly context: LlamaContext,
         private readonly sequence: LlamaContextSequence,
-        private readonly completion: LlamaCompletion
+        private readonly completion: LlamaCompletion,
+        private readonly format: CompletionFormat
     ) {}
 
-    static async create(options: {modelPath: string; contextSize: number; sequences: number; threads: number; maxThreads: number}): Promise<DirectReplayer> {
+    /** `format`: the completion format the worker reported for this model, so both sides lay out the same tokens. */
+    static async create(options: {modelPath: string; contextSize: number; sequences: number; threads: number; maxThreads: number; format: CompletionFormat}): Promise<DirectReplayer> {
         const llama = await getLlama({gpu: false, build: "never", maxThreads: options.maxThreads});
         const model = await llama.loadModel({modelPath: options.modelPath, gpuLayers: 0});
         // The worker's chat-role context has one sequence per use (chat, completion, review): the same
         // layout here, so attention over the KV cache costs the same.
         const context = await model.createContext({contextSize: options.contextSize, sequences: options.sequences, threads: options.threads});
         const sequence = context.getSequence();
-        return new DirectReplayer(llama, model, context, sequence, new LlamaCompletion({contextSequence: sequence}));
+        return new DirectReplayer(llama, model, context, sequence, new LlamaCompletion({contextSequence: sequence}), options.format);
     }
 
     get contextSize(): number {
@@ -46,7 +48,7 @@ export class DirectReplayer {
 
     /** Runs one prompt with exactly `maxTokens` to generate at most (no time cap: evaluation is what is measured). */
     async run(params: CompleteParams, maxTokens: number): Promise<ReplayTiming> {
-        const prompt = completionPrompt(this.model, params, this.completion.infillSupported, this.context.contextSize);
+        const prompt = completionPrompt(this.model, params, this.format, this.context.contextSize);
         let generatedTokens = 0;
         const options = {
             maxTokens: Math.max(1, maxTokens),

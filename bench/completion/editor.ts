@@ -4,6 +4,7 @@
  * VS Code, where only content changes bump it.
  */
 import type {DocumentSnapshot} from "../../src/completion/types";
+import type {WorkspaceRoot} from "../../src/completion/workspacePath";
 
 export class SimulatedEditor {
     private text: string;
@@ -13,13 +14,15 @@ export class SimulatedEditor {
     constructor(
         readonly uri: string,
         readonly languageId: string,
-        initialText: string
+        initialText: string,
+        /** The workspace folder, as the provider gives it (prompts name files relative to it). */
+        readonly workspace?: WorkspaceRoot
     ) {
         this.text = initialText;
     }
 
     snapshot(): DocumentSnapshot {
-        return {uri: this.uri, languageId: this.languageId, text: this.text, offset: this.offset, version: this.version};
+        return {uri: this.uri, languageId: this.languageId, text: this.text, offset: this.offset, version: this.version, ...(this.workspace ? {workspace: this.workspace} : {})};
     }
 
     get cursor(): number {

@@ -220,7 +220,7 @@ export class CompletionSession extends Disposable {
     /** `setCaps`, but only when something changed (the model behind completions may be reloaded at any time). */
     setCapsIfChanged(caps: CompletionModelCaps): void {
         const current = this.caps;
-        if (current.fim === caps.fim && current.thinks === caps.thinks && current.contextSize === caps.contextSize && current.fileSeparator === caps.fileSeparator) return;
+        if (current.format === caps.format && current.thinks === caps.thinks && current.contextSize === caps.contextSize) return;
         this.setCaps(caps);
     }
 
@@ -297,7 +297,7 @@ export class CompletionSession extends Disposable {
     /** The prompt for `doc`'s cursor; keeps the window's start for the next one (see PromptOptions.prefixAnchor). */
     private promptFor(doc: DocumentSnapshot, ctx: CursorContext): BuiltPrompt | undefined {
         const singleLine = !this.settings.multiline || ctx.lineSuffix.trim() !== "";
-        const wanted: PromptBudgets = {...defaultBudgets[this.caps.fim ? "fim" : "r1"], ...this.settings.budgets};
+        const wanted: PromptBudgets = {...defaultBudgets[this.caps.format], ...this.settings.budgets};
         const cap = this.prefillSpeed.promptTokenCap;
         const budgets = cap != null ? budgetsWithin(wanted, cap / this.counters.tokenScale) : wanted;
         const prompt = buildPrompt(doc, this.ring.snapshot(), this.caps, {

@@ -4,10 +4,11 @@
  * so the defaults hold roughly 1000 real tokens before the cursor (about 100 lines) and 650 of other
  * files: enough context for a small model while a warm prompt stays cheap.
  *
- * The suffix differs by mode. A FIM prompt puts the suffix after the prefix, so every keystroke
+ * The suffix differs by format. A FIM prompt puts the suffix after the prefix, so every keystroke
  * re-evaluates it: it stays small (about 8 lines). An R1 prompt puts it before the prefix, where it
- * stays in the KV cache while typing, so it can be larger.
+ * stays in the KV cache while typing, so it can be larger. A plain continuation has no suffix.
  */
+import type {CompletionFormat} from "../engine/protocol";
 
 export interface PromptBudgets {
     /** The current file before the cursor. */
@@ -18,9 +19,13 @@ export interface PromptBudgets {
     contextTokens: number;
 }
 
-export const defaultBudgets: Readonly<Record<"fim" | "r1", Readonly<PromptBudgets>>> = Object.freeze({
-    fim: Object.freeze({prefixTokens: 1536, suffixTokens: 128, contextTokens: 1024}),
-    r1: Object.freeze({prefixTokens: 1536, suffixTokens: 384, contextTokens: 1024})
+const fimBudgets: Readonly<PromptBudgets> = Object.freeze({prefixTokens: 1536, suffixTokens: 128, contextTokens: 1024});
+
+export const defaultBudgets: Readonly<Record<CompletionFormat, Readonly<PromptBudgets>>> = Object.freeze({
+    repoFim: fimBudgets,
+    fim: fimBudgets,
+    r1: Object.freeze({prefixTokens: 1536, suffixTokens: 384, contextTokens: 1024}),
+    plain: Object.freeze({prefixTokens: 1536, suffixTokens: 0, contextTokens: 1024})
 });
 
 /** Below this, a prompt has too little of the file to be worth a model call. */

@@ -13,7 +13,9 @@ export const r1 = {
     thinkClose: "</think>"
 } as const;
 
+/** Qwen2.5-Coder's repository tokens (the worker sends the real tokens; these are for estimates). */
 export const qwenRepo = {
+    repoName: "<|repo_name|>",
     fileSep: "<|file_sep|>"
 } as const;
 

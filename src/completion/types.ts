@@ -3,22 +3,17 @@
  * benchmark drive the same code. Positions are UTF-16 offsets into the document text, as VS Code's
  * `document.offsetAt` gives them.
  */
-import type {CompleteParams, CompleteResult} from "../engine/protocol";
+import type {CompleteParams, CompleteResult, CompletionFormat} from "../engine/protocol";
+import type {WorkspaceRoot} from "./workspacePath";
 
-/** What the loaded completion model can do; prompt modes are chosen from this, never from a name. */
+/** What the loaded completion model is, as the worker reported it (ModelInfo); never derived here. */
 export interface CompletionModelCaps {
-    /** The vocabulary has `<|fim_prefix|>`, `<|fim_suffix|>` and `<|fim_middle|>`. */
-    fim: boolean;
-    /** The model reasons in `<think>` blocks (an R1 distill). */
+    /** The prompt format the worker decided for the model (`completionFormat`), used as-is. */
+    format: CompletionFormat;
+    /** The model reasons in `<think>` blocks (an R1 distill): an R1 prompt skips the thought. */
     thinks: boolean;
     /** Tokens one sequence can hold: prompt and generated text together. */
     contextSize: number;
-    /**
-     * The vocabulary has `<|file_sep|>` and the engine parses special tokens in prompts
-     * (`specialTokens: true`), so FIM prompts may carry other files Qwen2.5-Coder repo-style.
-     * Absent: other files go in as comments.
-     */
-    fileSeparator?: boolean;
 }
 
 /** The document as the caller sees it at one moment. */
@@ -30,6 +25,8 @@ export interface DocumentSnapshot {
     offset: number;
     /** Grows with every edit (VS Code's `document.version`). */
     version: number;
+    /** The workspace folder the document is in: prompts name files relative to it, and it names the repository. */
+    workspace?: WorkspaceRoot;
 }
 
 /** Text from another file (or a far part of this one) that may help the model. */

@@ -18,6 +18,32 @@ export const modelRoles = ["chat", "completion"] as const;
 export type ModelRole = (typeof modelRoles)[number];
 const ModelRoleSchema = z.enum(modelRoles);
 
+/**
+ * How completions are prompted on a model:
+ * - "r1": a chat turn in DeepSeek-R1's format whose answer is prefilled (thought skipped, open code fence);
+ * - "repoFim": Qwen2.5-Coder's repository-level fill-in-the-middle (`<|repo_name|>`, `<|file_sep|>` files, FIM tokens);
+ * - "fim": fill-in-the-middle tokens only, other files as comments in the prefix;
+ * - "plain": the file before the cursor, continued as plain text (no suffix).
+ */
+export const completionFormats = ["r1", "repoFim", "fim", "plain"] as const;
+export type CompletionFormat = (typeof completionFormats)[number];
+const CompletionFormatSchema = z.enum(completionFormats);
+
+/** A path or name on one line: the repository format puts each on a line of its own. */
+const oneLine = (what: string, max: number) =>
+    z.string().min(1, `${what} is empty.`).max(max, `${what} is longer than ${max} characters.`).refine((text) => !/[\r\n]/.test(text), `${what} must be on one line.`);
+
+/** Qwen2.5-Coder's repository part of a repoFim prompt: what precedes `<|fim_prefix|>`. */
+const CompletionRepository = z.object({
+    /** `<|repo_name|>{name}`: the workspace folder's name. */
+    name: oneLine("The repository name", 256),
+    /** Other files, `<|file_sep|>{path}\n{text}\n` each, in this order, before the current one. */
+    files: z.array(z.object({path: oneLine("A file path", 1024), text: z.string()})).max(256),
+    /** The current file's path, `<|file_sep|>{path}\n` right before `<|fim_prefix|>`. */
+    path: oneLine("The current file's path", 1024)
+});
+export type CompletionRepository = z.infer<typeof CompletionRepository>;
+
 const LoadParams = z.object({
     modelPath: z.string().min(1),
     role: ModelRoleSchema.optional(),
@@ -44,9 +70,10 @@ const ModelInfo = z.object({
     fileSizeBytes: z.number(),
     contextSize: z.number(),
     trainContextSize: z.number(),
-    fimSupported: z.boolean(),
-    /** The vocabulary has `<|file_sep|>` (Qwen2.5-Coder's repository format for other files). */
-    fileSeparatorSupported: z.boolean(),
+    /** The prompt format completions use on this model, decided by the worker (completionFormat.ts); the host uses it as-is. */
+    completionFormat: CompletionFormatSchema,
+    /** Why the worker chose `completionFormat`, in a sentence for Show Model Info. */
+    completionFormatReason: z.string(),
     /** The chat format used (node-llama-cpp's wrapper name, e.g. "DeepSeek"). */
     chatWrapper: z.string(),
     /** Set when the file has no chat template: one sentence saying which format Enclave uses instead. */
@@ -105,11 +132,15 @@ const CompleteParams = z.object({
     prefix: z.string(),
     suffix: z.string().optional(),
     /**
-     * Infill only: text the answer starts with, placed after `<|fim_middle|>` (the current line up
-     * to the cursor). What changes while typing then sits at the prompt's very end, after the
-     * suffix, so a keystroke re-evaluates only the tokens of its own line.
+     * Text the answer starts with. Infill: placed after `<|fim_middle|>` (the current line up to the
+     * cursor). llama.cpp's server appends such text to the prefix instead; we keep it after
+     * `<|fim_middle|>` so that what changes while typing sits at the prompt's very end, after the
+     * suffix, and a keystroke re-evaluates only the tokens of its own line. Completion: appended to
+     * the prefix.
      */
     middle: z.string().optional(),
+    /** repoFim models only: the repository part, rendered before `<|fim_prefix|>` (see CompletionRepository). */
+    repository: CompletionRepository.optional(),
     maxTokens: z.number().int().positive().optional(),
     stop: z.array(z.string().min(1)).optional(),
     /**

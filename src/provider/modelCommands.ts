@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type {EngineClient} from "../engine/client";
 import {Disposable} from "../engine/lifecycle";
+import type {ModelInfo} from "../engine/protocol";
 import type {ErrorReporter} from "./errorReporter";
 import type {Log} from "./log";
 import {formatMemory} from "./statusBar";
@@ -63,13 +64,14 @@ export class ModelCommands extends Disposable {
                 () => this.engine.ensureModel()
             );
             const fresh = (await this.engine.info()) ?? info;
+            const separate = this.engine.completionRole === "completion" ? await this.engine.info("completion") : undefined;
             const lines = [
                 `Model: ${fresh.name ?? fresh.modelPath}`,
                 `Architecture: ${fresh.architecture}, ${fresh.parameterCount.toLocaleString("en")} parameters`,
                 `Context: ${fresh.contextSize} tokens (trained for ${fresh.trainContextSize})`,
                 `Chat format: ${fresh.chatWrapper}${fresh.thinks ? " (reasons before answering)" : ""}`,
                 ...(fresh.chatFormatNote != null ? [fresh.chatFormatNote] : []),
-                `Infill (FIM): ${fresh.fimSupported ? "yes" : "no"}`,
+                completionFormatLine(fresh, separate, this.engine.completionRole === "completion"),
                 `Threads: ${fresh.threads}, ${fresh.gpu} (${fresh.gpuLayers} layers on the GPU)`,
                 `Fit: ${fresh.fit}`,
                 `Memory: ${formatMemory(fresh.memory.rssBytes)}`
@@ -94,4 +96,11 @@ export class ModelCommands extends Disposable {
             this.errors.report(error, "Restart engine");
         }
     }
+}
+
+/** Which prompt format completions use and why, as the worker decided it for the model that serves them. */
+function completionFormatLine(chat: ModelInfo, separate: ModelInfo | undefined, separateConfigured: boolean): string {
+    if (!separateConfigured) return `Completion format: ${chat.completionFormat} — ${chat.completionFormatReason}`;
+    if (!separate) return "Completion format: decided when the completion model first loads";
+    return `Completion format (${separate.name ?? separate.modelPath}): ${separate.completionFormat} — ${separate.completionFormatReason}`;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type {ChatEvent} from "../../src/engine/protocol";
-import {scriptedModel} from "../models/scripted";
+import {coderScriptedModel, scriptedModel} from "../models/scripted";
 import {startClient, useLoadedClient} from "./harness";
 
 const ask = (content: string) => ({messages: [{role: "user" as const, content}]});
@@ -52,11 +52,11 @@ describe("worker: chat on a scripted R1 model", function () {
         assert.equal(result.answer, "Hello!");
     });
 
-    it("reports model info: architecture, FIM support, the DeepSeek chat format", async () => {
+    it("reports model info: architecture, the DeepSeek chat format, the R1 completion format", async () => {
         const info = await loaded().info();
         assert.ok(info);
         assert.equal(info.architecture, "qwen2");
-        assert.equal(info.fimSupported, true);
+        assert.equal(info.completionFormat, "r1", "an R1 distill gets the R1 prompt, FIM tokens or not");
         assert.equal(info.chatWrapper, "DeepSeek");
         assert.equal(info.thinks, true);
         assert.ok(info.parameterCount > 10_000);
@@ -152,7 +152,7 @@ describe("worker: a separate completion model beside the chat model", function (
         const {client} = startClient();
         try {
             client.configure({modelPath: await scriptedModel()});
-            client.configureCompletion({modelPath: await scriptedModel({infill: "a * b;", completion: "print(7)"})});
+            client.configureCompletion({modelPath: await coderScriptedModel({infill: "a * b;", completion: "print(7)"})});
             const [chat, infill, plain] = await Promise.all([
                 client.chat(ask("Hi.")),
                 client.complete({prefix: "def mul(a, b):\n    return ", suffix: "\n"}),
@@ -163,6 +163,7 @@ describe("worker: a separate completion model beside the chat model", function (
             assert.equal(plain.text, "print(7)");
             const completionInfo = await client.info("completion");
             assert.equal(completionInfo?.role, "completion");
+            assert.equal(completionInfo?.completionFormat, "repoFim");
             assert.notEqual(completionInfo?.modelPath, (await client.info("chat"))?.modelPath);
 
             client.configureCompletion(undefined);

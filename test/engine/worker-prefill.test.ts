@@ -5,7 +5,7 @@ import os from "node:os";
 import type {Llama, LlamaContext, LlamaModel, Token} from "node-llama-cpp";
 import type * as Prefill from "../../src/engine/worker/prefill";
 import {randomModel, TINY_RANDOM_SHAPE} from "../models/random";
-import {scriptedModel} from "../models/scripted";
+import {coderScriptedModel} from "../models/scripted";
 import {useLoadedClient} from "./harness";
 
 describe("worker: abortable prefill", function () {
@@ -91,7 +91,8 @@ describe("worker: abortable prefill", function () {
 
 describe("worker: FIM middle", function () {
     this.timeout(90_000);
-    const loaded = useLoadedClient(async () => ({modelPath: await scriptedModel()}));
+    // FIM runs on a FIM model (Qwen2.5-Coder-shaped); an R1 distill gets R1 prompts instead.
+    const loaded = useLoadedClient(async () => ({modelPath: await coderScriptedModel()}));
 
     it("puts the middle after <|fim_middle|>: typing on the cursor's line reuses prefix and suffix", async () => {
         const prefix = "function add(a, b) {\n".repeat(20);
@@ -100,12 +101,12 @@ describe("worker: FIM middle", function () {
         assert.equal(first.mode, "infill");
         // The scripted model answers its infill only right after <|fim_middle|>; after other text it
         // continues with its plain completion, which shows the middle came last.
-        assert.equal(first.text, "console.log(42);\n}");
+        assert.equal(first.text, "print(1)");
         const second = await loaded().complete({prefix, suffix, middle: "    retu"});
         const middleTokens = (await loaded().tokenize("    retu")).length;
         assert.ok(second.reusedTokens >= second.promptTokens - middleTokens - 1, `only the middle was evaluated again (${second.reusedTokens} of ${second.promptTokens} reused)`);
         const withoutMiddle = await loaded().complete({prefix, suffix});
-        assert.equal(withoutMiddle.text, "return a + b;", "no middle: the answer starts right after <|fim_middle|>");
+        assert.equal(withoutMiddle.text, "return a - b;", "no middle: the answer starts right after <|fim_middle|>");
         assert.ok(withoutMiddle.reusedTokens >= withoutMiddle.promptTokens - 2, "prefix and suffix were still cached");
     });
 
@@ -121,7 +122,7 @@ describe("worker: FIM middle", function () {
 
 describe("worker: a completion prompt longer than the context", function () {
     this.timeout(90_000);
-    const loaded = useLoadedClient(async () => ({modelPath: await scriptedModel(), contextSize: 1024}));
+    const loaded = useLoadedClient(async () => ({modelPath: await coderScriptedModel(), contextSize: 1024}));
 
     it("is cut at the front in steps, reported, and keeps the same head while the end grows", async () => {
         const prefix = Array.from({length: 400}, (_, i) => `let v${i} = ${i};\n`).join("");

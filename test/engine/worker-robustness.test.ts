@@ -29,10 +29,10 @@ describe("worker: completion, abort, concurrency and crashes", function () {
     });
     after(() => client.shutdown());
 
-    it("infills with FIM tokens and completes plain text otherwise", async () => {
-        const infill = await client.complete({prefix: "function add(a, b) {\n    ", suffix: "\n}\n"});
-        assert.equal(infill.mode, "infill");
-        assert.equal(infill.text, "return a + b;");
+    it("an R1 distill is not asked to fill in the middle (a suffix is refused with a sentence); it completes plain text", async () => {
+        const refused = await rejection(client.complete({prefix: "function add(a, b) {\n    ", suffix: "\n}\n"}));
+        assert.equal(refused.code, "InvalidRequest");
+        assert.match(refused.message, /completion format is "r1": it does not fill in the middle/);
         const plain = await client.complete({prefix: "let x = 1;\n"});
         assert.equal(plain.mode, "completion");
         assert.equal(plain.text, "console.log(42);\n}");
@@ -98,9 +98,9 @@ describe("worker: completion, abort, concurrency and crashes", function () {
         const chat = client.chat(ask("Talk forever."), {signal: controller.signal, onEvent: () => chatEvents++});
         try {
             while (chatEvents < 5) await new Promise((resolve) => setTimeout(resolve, 5));
-            const completion = await client.complete({prefix: "fn(", suffix: ")"});
+            const completion = await client.complete({prefix: "fn("});
             const chatEventsWhenCompleted = chatEvents;
-            assert.equal(completion.text, "return a + b;");
+            assert.equal(completion.text, "console.log(42);\n}");
             // The chat was not waiting for the completion: it is still streaming afterwards.
             const deadline = Date.now() + 10_000;
             while (chatEvents <= chatEventsWhenCompleted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
@@ -122,8 +122,8 @@ describe("worker: completion, abort, concurrency and crashes", function () {
         assert.equal(error.code, "EngineCrashed");
         assert.match(error.message, /SIGKILL/);
 
-        const next = await client.complete({prefix: "a(", suffix: ")"});
-        assert.equal(next.text, "return a + b;", "the model was reloaded in a new process");
+        const next = await client.complete({prefix: "a("});
+        assert.equal(next.text, "console.log(42);\n}", "the model was reloaded in a new process");
         assert.notEqual(client.workerPid, pid);
         assert.equal(client.state.kind, "ready");
     });

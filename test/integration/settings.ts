@@ -22,19 +22,22 @@ const BASE: Record<string, unknown> = {
 
 /**
  * The extension under test runs the scripted model (fixed thought "Hmm, ok.", answer "Hello!"),
- * generated here once and cached like every test model.
+ * generated here once and cached like every test model; tests that need a FIM model set a
+ * Qwen2.5-Coder-shaped one as the completion model.
  */
 export async function testUserSettings(_root: string): Promise<Record<string, unknown>> {
-    const {scriptedModel} = await import("../models/scripted");
+    const {coderScriptedModel, scriptedModel} = await import("../models/scripted");
     const {scriptedReviewModel} = await import("../cli/reviewModel");
     return {
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
         // Not an Enclave setting: where tests find a model whose answer never ends (to stop it).
         "enclaveTest.endlessModel": await scriptedModel({answerLoop: true}),
-        // A completion model whose infill is long, so that a request is still running when the user types.
         // A model whose review of test/cli/reviewModel.ts's exampleFile finds one real bug (with a fix).
         "enclaveTest.reviewModel": await scriptedReviewModel(),
-        "enclaveTest.slowCompletionModel": await scriptedModel({infill: Array.from({length: 200}, (_, i) => ` part${i}`).join("")})
+        // A completion model shaped like Qwen2.5-Coder (FIM, repository tokens, ChatML), whose infill is "return a - b;".
+        "enclaveTest.coderModel": await coderScriptedModel(),
+        // A coder-shaped completion model whose infill is long, so that a request is still running when the user types.
+        "enclaveTest.slowCompletionModel": await coderScriptedModel({infill: Array.from({length: 200}, (_, i) => ` part${i}`).join("")})
     };
 }

@@ -10,7 +10,9 @@ import { cachedFile } from "./cache";
 import { float32ToFloat16Bits, writeGguf } from "./gguf-writer";
 import { constantF32, qwen2Metadata, qwen2Tensors } from "./qwen2";
 import type { Qwen2Dims, TensorContent } from "./qwen2";
-import { VocabBuilder } from "./vocab";
+import { QWEN25_CODER_CHAT_TEMPLATE } from "./chat-template";
+import { QWEN_CODER_SPECIAL_TOKENS, VocabBuilder } from "./vocab";
+import type { Vocab } from "./vocab";
 
 export interface RandomShape extends Qwen2Dims {
     /** Type of the matrices; norms and biases are always f32, as in converted models. */
@@ -18,6 +20,8 @@ export interface RandomShape extends Qwen2Dims {
     readonly seed: number;
     /** Weights are uniform in [-scale, scale]. */
     readonly scale: number;
+    /** Qwen2.5-Coder's added tokens and ChatML template instead of R1-Distill-Qwen's (absent: R1's). */
+    readonly vocabulary?: "qwenCoder";
 }
 
 /** Qwen2.5-0.5B (and so the smallest R1-distill-like shape): ≈ 1.26 GB in f16 with a separate output matrix. */
@@ -62,7 +66,7 @@ export async function writeRandomModel(filePath: string, shape: RandomShape, opt
     const { withTokenizer = true } = options;
     const metadata = {
         ...qwen2Metadata(shape, `Enclave random test model (qwen2 ${shape.layers}x${shape.embedding})`, shape.weightType),
-        ...(withTokenizer ? new VocabBuilder().build({ padTo: shape.vocab }).metadata() : {})
+        ...(withTokenizer ? vocabularyOf(shape).metadata() : {})
     };
     await writeGguf(filePath, metadata, qwen2Tensors(shape, (info) => {
         const count = info.dims.reduce((a, b) => a * b, 1);
@@ -73,6 +77,20 @@ export async function writeRandomModel(filePath: string, shape: RandomShape, opt
         }
         return uniformRandom(count, shape.weightType, shape.scale, `${shape.seed}:${info.name}`);
     }));
+}
+
+function vocabularyOf(shape: RandomShape): Vocab<string> {
+    if (shape.vocabulary !== "qwenCoder")
+        return new VocabBuilder().build({ padTo: shape.vocab });
+    return new VocabBuilder().build({
+        padTo: shape.vocab,
+        specials: QWEN_CODER_SPECIAL_TOKENS,
+        bos: "endOfText",
+        eos: "endOfText",
+        addBos: false,
+        pre: "qwen2",
+        chatTemplate: QWEN25_CODER_CHAT_TEMPLATE
+    });
 }
 
 const CHUNK = 1 << 20;

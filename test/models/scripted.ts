@@ -21,12 +21,12 @@
 //   any other token → completion… → EOS
 import assert from "node:assert/strict";
 import { cachedFile } from "./cache";
-import { R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
+import { QWEN25_CODER_CHAT_TEMPLATE, R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
 import { writeGguf } from "./gguf-writer";
 import { constantF32, qwen2Metadata, qwen2Tensors } from "./qwen2";
 import type { Qwen2Dims, TensorContent } from "./qwen2";
-import { VocabBuilder } from "./vocab";
-import type { Vocab } from "./vocab";
+import { QWEN_CODER_SPECIAL_TOKENS, VocabBuilder } from "./vocab";
+import type { QwenCoderTokenName, Vocab } from "./vocab";
 
 export interface ScriptedSpec {
     /** Thought text, between `<think>` and `</think>`. */
@@ -169,7 +169,7 @@ export function blankLine(vocab: Vocab): number {
 }
 
 /** Successor token → the embedding dimension that stands for it. */
-function successorClasses(plan: ScriptedPlan): Map<number, number> {
+function successorClasses(plan: Pick<ScriptedPlan, "dims" | "next">): Map<number, number> {
     const classes = new Map<number, number>();
     for (let token = 0; token < plan.dims.vocab; token++) {
         const successor = plan.next(token);
@@ -179,7 +179,7 @@ function successorClasses(plan: ScriptedPlan): Map<number, number> {
     return classes;
 }
 
-function embeddings(plan: ScriptedPlan): TensorContent {
+function embeddings(plan: Pick<ScriptedPlan, "dims" | "next">): TensorContent {
     const { embedding, vocab } = plan.dims;
     const classes = successorClasses(plan);
     return {
@@ -193,7 +193,7 @@ function embeddings(plan: ScriptedPlan): TensorContent {
     };
 }
 
-function outputMatrix(plan: ScriptedPlan): TensorContent {
+function outputMatrix(plan: Pick<ScriptedPlan, "dims" | "next">): TensorContent {
     const { embedding, vocab } = plan.dims;
     const classes = successorClasses(plan);
     // rms_norm turns the one-hot 1 into sqrt(embedding); scale so the logit is exactly SCRIPT_LOGIT.
@@ -207,6 +207,96 @@ function outputMatrix(plan: ScriptedPlan): TensorContent {
             await sink.f32(rows);
         }
     };
+}
+
+// A second scripted model, shaped like Qwen2.5-Coder: its added tokens (ChatML, FIM, `<|repo_name|>`,
+// `<|file_sep|>`; no R1 tokens, no `<think>`), its ChatML chat template, no BOS prepended, EOS
+// `<|endoftext|>`. It never thinks. Chains:
+//   <|fim_middle|> → infill… → <|endoftext|>
+//   any other token → completion… → <|endoftext|>
+
+export interface CoderScriptedSpec {
+    /** Emitted after `<|fim_middle|>`, then EOS. */
+    readonly infill: string;
+    /** Emitted after any other token, then EOS. */
+    readonly completion: string;
+    readonly contextLength: number;
+}
+
+export const CODER_SCRIPTED_DEFAULTS: CoderScriptedSpec = {
+    infill: "return a - b;",
+    completion: "print(1)",
+    contextLength: 32768
+};
+
+export async function coderScriptedModel(spec: Partial<CoderScriptedSpec> = {}): Promise<string> {
+    const resolved: CoderScriptedSpec = { ...CODER_SCRIPTED_DEFAULTS, ...spec };
+    return cachedFile("scripted-coder", resolved, (tempPath) => writeCoderScriptedModel(tempPath, resolved));
+}
+
+export interface CoderScriptedPlan {
+    readonly vocab: Vocab<QwenCoderTokenName>;
+    readonly dims: Qwen2Dims;
+    next(token: number): number;
+}
+
+export function planCoderScriptedModel(spec: CoderScriptedSpec): CoderScriptedPlan {
+    const builder = new VocabBuilder();
+    const claim = (text: string): number[] => cutIntoUniqueChunks(text, (raw) => builder.has(raw)).map((chunk) => builder.addNormal(chunk));
+    const infill = claim(spec.infill);
+    const completion = claim(spec.completion);
+    const vocab = builder.build({
+        specials: QWEN_CODER_SPECIAL_TOKENS,
+        bos: "endOfText",
+        eos: "endOfText",
+        addBos: false,
+        pre: "qwen2",
+        chatTemplate: QWEN25_CODER_CHAT_TEMPLATE
+    });
+    const eos = vocab.special.endOfText;
+    const transitions = new Map<number, number>();
+    const link = (from: number, chain: readonly number[]): void => {
+        let previous = from;
+        for (const token of chain) {
+            transitions.set(previous, token);
+            previous = token;
+        }
+        transitions.set(previous, eos);
+    };
+    link(vocab.special.fimMiddle, infill);
+    const defaultNext = completion[0] ?? eos;
+    if (completion.length > 0) link(completion[0]!, completion.slice(1));
+    const next = (token: number): number => transitions.get(token) ?? defaultNext;
+    const classCount = new Set([...transitions.values(), defaultNext]).size;
+    const dims: Qwen2Dims = {
+        layers: 2,
+        embedding: 64 * Math.ceil(classCount / 64),
+        heads: 4,
+        kvHeads: 2,
+        ffn: 64,
+        vocab: vocab.tokens.length,
+        contextLength: spec.contextLength,
+        ropeTheta: 1e6,
+        tiedOutput: false
+    };
+    return { vocab, dims, next };
+}
+
+export async function writeCoderScriptedModel(filePath: string, spec: CoderScriptedSpec): Promise<void> {
+    const plan = planCoderScriptedModel(spec);
+    const metadata = {
+        ...qwen2Metadata(plan.dims, "Qwen2.5 Coder (Enclave scripted test model)", "f32"),
+        ...plan.vocab.metadata()
+    };
+    await writeGguf(filePath, metadata, qwen2Tensors(plan.dims, (info) => {
+        const count = info.dims.reduce((a, b) => a * b, 1);
+        switch (info.role) {
+            case "token_embd": return embeddings(plan);
+            case "output": return outputMatrix(plan);
+            case "attn_norm": case "ffn_norm": case "output_norm": return constantF32(count, 1);
+            default: return constantF32(count, 0);
+        }
+    }));
 }
 
 // Word-ish pieces, like the Qwen2 pre-tokenizer: contractions, letters, digits, punctuation runs, spaces.

@@ -56,6 +56,40 @@ const specialTokenList = [
 ] as const;
 
 export type SpecialTokenName = typeof specialTokenList[number][0];
+const defaultSpecials: SpecialTokenList<SpecialTokenName> = specialTokenList;
+
+/** The added tokens of a vocabulary: name, text, token type, in id order. */
+export type SpecialTokenList<N extends string> = readonly (readonly [N, string, TokenTypeId])[];
+
+/**
+ * Qwen2.5-Coder's added tokens, in their real id order (151643 onwards): ChatML's `<|im_start|>`/
+ * `<|im_end|>`, no R1 or `<think>` tokens, the FIM and repository tokens.
+ */
+export const QWEN_CODER_SPECIAL_TOKENS = [
+    ["endOfText", "<|endoftext|>", TokenType.control],
+    ["imStart", "<|im_start|>", TokenType.control],
+    ["imEnd", "<|im_end|>", TokenType.control],
+    ["objectRefStart", "<|object_ref_start|>", TokenType.control],
+    ["objectRefEnd", "<|object_ref_end|>", TokenType.control],
+    ["boxStart", "<|box_start|>", TokenType.control],
+    ["boxEnd", "<|box_end|>", TokenType.control],
+    ["quadStart", "<|quad_start|>", TokenType.control],
+    ["quadEnd", "<|quad_end|>", TokenType.control],
+    ["visionStart", "<|vision_start|>", TokenType.control],
+    ["visionEnd", "<|vision_end|>", TokenType.control],
+    ["visionPad", "<|vision_pad|>", TokenType.control],
+    ["imagePad", "<|image_pad|>", TokenType.control],
+    ["videoPad", "<|video_pad|>", TokenType.control],
+    ["toolCall", "<tool_call>", TokenType.userDefined],
+    ["endToolCall", "</tool_call>", TokenType.userDefined],
+    ["fimPrefix", "<|fim_prefix|>", TokenType.control],
+    ["fimMiddle", "<|fim_middle|>", TokenType.control],
+    ["fimSuffix", "<|fim_suffix|>", TokenType.control],
+    ["fimPad", "<|fim_pad|>", TokenType.control],
+    ["repoName", "<|repo_name|>", TokenType.control],
+    ["fileSep", "<|file_sep|>", TokenType.control]
+] as const satisfies SpecialTokenList<string>;
+export type QwenCoderTokenName = typeof QWEN_CODER_SPECIAL_TOKENS[number][0];
 export const SPECIAL_TOKEN_TEXT = Object.fromEntries(specialTokenList.map(([name, text]) => [name, text])) as
     Readonly<Record<SpecialTokenName, string>>;
 
@@ -106,13 +140,23 @@ export interface BuildOptions {
     readonly chatTemplate?: string | null;
 }
 
-export interface Vocab {
+/** Another family's added tokens (default: R1-Distill-Qwen's), and the tokenizer keys that go with them. */
+export interface SpecialsOptions<N extends string> {
+    readonly specials: SpecialTokenList<N>;
+    readonly bos: N;
+    readonly eos: N;
+    readonly addBos: boolean;
+    /** `tokenizer.ggml.pre`. */
+    readonly pre: string;
+}
+
+export interface Vocab<N extends string = SpecialTokenName> {
     /** Token texts as stored in the GGUF (normal tokens in byte-to-unicode form). */
     readonly tokens: readonly string[];
     readonly tokenTypes: Int32Array;
     /** Merges as stored: "left right" in byte-to-unicode form. */
     readonly merges: readonly string[];
-    readonly special: Readonly<Record<SpecialTokenName, number>>;
+    readonly special: Readonly<Record<N, number>>;
     readonly chatTemplate: string | null;
     /** Id of the normal token for this raw text, if there is one. */
     normalId(raw: string): number | undefined;
@@ -123,7 +167,8 @@ export interface Vocab {
 export class VocabBuilder {
     private readonly texts: string[] = [];
     private readonly ids = new Map<string, number>();
-    private readonly reserved = new Set<string>(specialTokenList.map(([, text]) => text));
+    // Both families' added tokens: a scripted step must never collide with either.
+    private readonly reserved = new Set<string>([...specialTokenList, ...QWEN_CODER_SPECIAL_TOKENS].map(([, text]) => text));
     private readonly merges: string[] = [];
 
     constructor() {
@@ -159,8 +204,13 @@ export class VocabBuilder {
         return this.texts.length;
     }
 
-    build(options: BuildOptions = {}): Vocab {
+    build(options?: BuildOptions): Vocab;
+    build<N extends string>(options: BuildOptions & SpecialsOptions<N>): Vocab<N>;
+    build<N extends string>(options: BuildOptions & Partial<SpecialsOptions<N>> = {}): Vocab<N> {
         const { padTo, chatTemplate = R1_DISTILL_QWEN_CHAT_TEMPLATE } = options;
+        const specialTokenList = (options.specials ?? defaultSpecials) as SpecialTokenList<N>;
+        const bosName = (options.bos ?? "bos") as N;
+        const eosName = (options.eos ?? "eos") as N;
         const texts = [...this.texts];
         const types: number[] = texts.map(() => TokenType.normal);
         const taken = new Set([...texts, ...this.reserved]);
@@ -184,7 +234,7 @@ export class VocabBuilder {
             types.push(TokenType.normal);
         }
 
-        const special = {} as Record<SpecialTokenName, number>;
+        const special = {} as Record<N, number>;
         for (const [name, text, type] of specialTokenList) {
             special[name] = texts.length;
             texts.push(text);
@@ -214,14 +264,14 @@ export class VocabBuilder {
             normalId: (raw) => ids.get(encodeTokenText(raw)),
             metadata: () => ({
                 "tokenizer.ggml.model": gguf.str("gpt2"),
-                "tokenizer.ggml.pre": gguf.str("deepseek-r1-qwen"),
+                "tokenizer.ggml.pre": gguf.str(options.pre ?? "deepseek-r1-qwen"),
                 "tokenizer.ggml.tokens": gguf.strs(texts),
                 "tokenizer.ggml.token_type": gguf.i32s(tokenTypes),
                 "tokenizer.ggml.merges": gguf.strs(merges),
-                "tokenizer.ggml.bos_token_id": gguf.u32(special.bos),
-                "tokenizer.ggml.eos_token_id": gguf.u32(special.eos),
-                "tokenizer.ggml.padding_token_id": gguf.u32(special.eos),
-                "tokenizer.ggml.add_bos_token": gguf.bool(true),
+                "tokenizer.ggml.bos_token_id": gguf.u32(special[bosName]),
+                "tokenizer.ggml.eos_token_id": gguf.u32(special[eosName]),
+                "tokenizer.ggml.padding_token_id": gguf.u32(special[eosName]),
+                "tokenizer.ggml.add_bos_token": gguf.bool(options.addBos ?? true),
                 "tokenizer.ggml.add_eos_token": gguf.bool(false),
                 ...(chatTemplate != null ? {"tokenizer.chat_template": gguf.str(chatTemplate)} : {})
             })

@@ -1,6 +1,6 @@
 /**
- * The `complete` operation: prefix (+ suffix, + middle) in, text out. Infill when the model has FIM
- * tokens, plain continuation otherwise.
+ * The `complete` operation: prefix (+ suffix, + middle, + repository) in, text out. Infill on models
+ * whose completion format is FIM (completionFormat.ts), plain continuation otherwise.
  *
  * Two phases, because they fail differently under typing:
  * - prefill: the prompt tokens the KV cache lacks, evaluated in abortable slices (prefill.ts). A
@@ -23,7 +23,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         const started = performance.now();
         const completion = completionFor(loaded);
         const sequence = loaded.sequence("completion");
-        const prompt = completionPrompt(loaded.model, params, completion.infillSupported, sequence.context.contextSize);
+        const prompt = completionPrompt(loaded.model, params, loaded.info.completionFormat, sequence.context.contextSize);
 
         // Every token but the last: generation evaluates that one to get the first prediction.
         const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, paceFor(loaded));

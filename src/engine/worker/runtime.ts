@@ -25,6 +25,7 @@ import {EngineError, describeError} from "../errors";
 import type {ModelFit} from "../../models/fit";
 import type {LoadParams, LogLevel, ModelInfo, ModelRole, SequenceName} from "../protocol";
 import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
+import {completionFormatOf, templateReasons} from "./completionFormat";
 import {planLoad, sequencesFor} from "./loadPlan";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
@@ -111,10 +112,9 @@ export class ModelRuntime {
             fileSizeBytes: file.sizeBytes,
             contextSize: context.contextSize,
             trainContextSize: model.trainContextSize,
-            fimSupported: model.tokens.infill.prefix != null && model.tokens.infill.suffix != null && model.tokens.infill.middle != null,
-            fileSeparatorSupported: model.tokenize("<|file_sep|>", true).length === 1,
+            ...completionFormatInfo(model, chatWrapper.wrapperName),
             chatWrapper: chatWrapper.wrapperName,
-            thinks: chatWrapper.settings.segments?.thought != null,
+            thinks: chatWrapper.settings.segments?.thought != null && templateAllowsThoughts(model),
             ...(chatFormatNote != null ? {chatFormatNote} : {}),
             threads,
             gpu: llama.gpu === false ? "cpu" : llama.gpu,
@@ -207,6 +207,25 @@ function chatWrapperFor(model: LlamaModel): {chatWrapper: ChatWrapper; chatForma
     if (choice.kind === "r1") return {chatWrapper: new DeepSeekChatWrapper(), chatFormatNote: choice.note};
     const chatWrapper = resolveChatWrapper(model);
     return {chatWrapper, chatFormatNote: choice.note(chatWrapper.wrapperName, chatWrapper.settings.segments?.thought != null)};
+}
+
+/** A model whose template never mentions `<think>` (Qwen2.5-Coder's ChatML) does not reason, whatever its wrapper could parse. */
+function templateAllowsThoughts(model: LlamaModel): boolean {
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    return typeof template !== "string" || templateReasons(template);
+}
+
+function completionFormatInfo(model: LlamaModel, chatWrapper: string): Pick<ModelInfo, "completionFormat" | "completionFormatReason"> {
+    const template = model.fileInfo.metadata.tokenizer?.chat_template;
+    const {prefix, suffix, middle} = model.tokens.infill;
+    const special = (text: string): boolean => model.tokenize(text, true).length === 1;
+    const decision = completionFormatOf({
+        chatWrapper,
+        chatTemplate: typeof template === "string" ? template : undefined,
+        fimTokens: prefix != null && suffix != null && middle != null,
+        repoTokens: special("<|repo_name|>") && special("<|file_sep|>")
+    });
+    return {completionFormat: decision.format, completionFormatReason: decision.reason};
 }
 
 function memoryOf(model: LlamaModel): ModelInfo["memory"] {

@@ -32,8 +32,8 @@ export class CompletionFeature extends Disposable {
         this.session = this.register(
             new CompletionSession({
                 backend: {complete: (params, signal) => engine.complete(params, {signal, timeoutMs: completionRequestTimeoutMs})},
-                // Until the model is loaded, plain R1 mode with a small context; replaced on first use.
-                caps: {fim: false, thinks: true, contextSize: 4096},
+                // Until the model is loaded, R1 with a small context; replaced by what the worker reports on first use.
+                caps: {format: "r1", thinks: true, contextSize: 4096},
                 ring,
                 options: {
                     maxTokens: this.settings.maxTokens,
@@ -52,7 +52,7 @@ export class CompletionFeature extends Disposable {
         const caps = async (signal: AbortSignal): Promise<CompletionModelCaps> => {
             const info = await engine.ensureModel(signal, engine.completionRole);
             this.capsKnown = true;
-            return {fim: info.fimSupported, thinks: info.thinks, contextSize: info.contextSize, fileSeparator: info.fileSeparatorSupported};
+            return {format: info.completionFormat, thinks: info.thinks, contextSize: info.contextSize};
         };
         const provider = new InlineCompletionProvider(this.session, caps, () => this.settings, log, (message) =>
             this.statusBar.showStatus({busy: false, error: message})

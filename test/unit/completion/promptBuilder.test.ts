@@ -4,9 +4,11 @@ import {defaultBudgets} from "../../../src/completion/promptBudgets";
 import {estimateTokens} from "../../../src/completion/tokenBudget";
 import type {CompletionModelCaps, ContextChunk, DocumentSnapshot} from "../../../src/completion/types";
 
-const fimCaps: CompletionModelCaps = {fim: true, thinks: false, contextSize: 8192, fileSeparator: true};
-const fimPlainCaps: CompletionModelCaps = {fim: true, thinks: false, contextSize: 8192};
-const r1Caps: CompletionModelCaps = {fim: false, thinks: true, contextSize: 8192};
+const fimCaps: CompletionModelCaps = {format: "repoFim", thinks: false, contextSize: 8192};
+const fimPlainCaps: CompletionModelCaps = {format: "fim", thinks: false, contextSize: 8192};
+const r1Caps: CompletionModelCaps = {format: "r1", thinks: true, contextSize: 8192};
+const plainCaps: CompletionModelCaps = {format: "plain", thinks: false, contextSize: 8192};
+const workspace = {name: "work", uri: "file:///work"};
 const options: PromptOptions = {maxTokens: 64};
 
 /** A realistic TypeScript file of about `functions` × 10 lines. */
@@ -29,7 +31,7 @@ function sourceFile(functions: number): string {
 }
 
 function snapshot(text: string, offset: number, uri = "file:///work/src/app.ts", version = 1): DocumentSnapshot {
-    return {uri, languageId: "typescript", text, offset, version};
+    return {uri, languageId: "typescript", text, offset, version, workspace};
 }
 
 function commonPrefixLength(a: string, b: string): number {
@@ -55,24 +57,29 @@ const chunks: ContextChunk[] = [
 ];
 
 describe("promptBuilder", () => {
-    it("chooses the mode from the capabilities only", () => {
+    it("uses the format it is given (the worker's), whatever the file is called", () => {
         const doc = snapshot(sourceFile(3), 100, "file:///work/deepseek-coder-fim.ts");
-        assert.equal(must(buildPrompt(doc, [], fimCaps, options)).mode, "fim");
-        assert.equal(must(buildPrompt(doc, [], r1Caps, options)).mode, "r1");
+        assert.equal(must(buildPrompt(doc, [], fimCaps, options)).format, "repoFim");
+        assert.equal(must(buildPrompt(doc, [], fimPlainCaps, options)).format, "fim");
+        assert.equal(must(buildPrompt(doc, [], r1Caps, options)).format, "r1");
+        assert.equal(must(buildPrompt(doc, [], plainCaps, options)).format, "plain");
     });
 
-    describe("FIM mode", () => {
-        it("sends the file around the cursor as prefix and suffix, other files first in repo format", () => {
+    describe("repoFim format", () => {
+        it("sends the file around the cursor as prefix and suffix, and the other files in the repository part", () => {
             const text = sourceFile(3);
             const offset = text.indexOf("let total = 0;") + "let total".length;
             const prompt = must(buildPrompt(snapshot(text, offset), chunks, fimCaps, options));
-            assert.equal(prompt.params.specialTokens, true);
-            assert.ok(prompt.params.prefix.startsWith("<|file_sep|>src/util/math.ts\nexport function clamp"));
-            assert.ok(prompt.params.prefix.includes("}\n<|file_sep|>src/util/format.ts\nexport function pad"));
+            assert.equal(prompt.params.specialTokens, undefined, "the worker adds the special tokens; no text is parsed as one");
+            assert.deepEqual(prompt.params.repository, {
+                name: "work",
+                files: [{path: "src/util/math.ts", text: chunks[0]!.text}, {path: "src/util/format.ts", text: chunks[1]!.text}],
+                path: "src/app.ts"
+            }, "workspace-relative paths, all from the same root");
             const lineStart = text.lastIndexOf("\n", offset - 1) + 1;
             const contentStart = lineStart + "    ".length;
             assert.equal(text.slice(lineStart, contentStart), "    ");
-            assert.ok(prompt.params.prefix.endsWith("<|file_sep|>work/src/app.ts\n" + text.slice(0, contentStart)), "the file above the cursor's line, and its indentation");
+            assert.equal(prompt.params.prefix, text.slice(0, contentStart), "the file above the cursor's line, and its indentation");
             assert.equal(prompt.params.middle, text.slice(contentStart, offset), "the cursor's line goes after <|fim_middle|>");
             assert.equal(prompt.params.suffix, text.slice(offset, prompt.suffixEnd));
             assert.ok(prompt.suffixEnd > text.indexOf("\n", offset) && text[prompt.suffixEnd] === "\n", "a few whole lines after the cursor");
@@ -80,7 +87,26 @@ describe("promptBuilder", () => {
             assert.equal(prompt.params.temperature, 0);
         });
 
-        it("without special tokens, other files become comments and no special text is sent", () => {
+        it("a file outside the workspace folder gets a path from the same root; no workspace: the file's name", () => {
+            const outside = {uri: "file:///lib/shared/log.ts", text: "export const log = console.log;\n"};
+            const inRepo = must(buildPrompt(snapshot("let a = ", 8), [outside], fimCaps, options)).params.repository;
+            assert.deepEqual(inRepo?.files.map((file) => file.path), ["../lib/shared/log.ts"]);
+            const untitled: DocumentSnapshot = {uri: "untitled:Untitled-1", languageId: "typescript", text: "let a = ", offset: 8, version: 1};
+            const loose = must(buildPrompt(untitled, [], fimCaps, options)).params.repository;
+            assert.deepEqual({name: loose?.name, path: loose?.path}, {name: "workspace", path: "Untitled-1"});
+        });
+
+        it("sends the user's text as it is: the worker never parses it for special tokens", () => {
+            const text = "const sep = \"<|file_sep|>\";\nlet x = ";
+            const prompt = must(buildPrompt(snapshot(text, text.length), [{uri: "file:///work/t.ts", text: "<|repo_name|>"}], fimCaps, options));
+            assert.equal(prompt.params.prefix, "const sep = \"<|file_sep|>\";\n");
+            assert.equal(prompt.params.repository?.files[0]?.text, "<|repo_name|>");
+            assert.equal(prompt.params.specialTokens, undefined);
+        });
+    });
+
+    describe("fim format", () => {
+        it("without repository tokens, other files become comments and no special text is sent", () => {
             const text = sourceFile(2);
             const prompt = must(buildPrompt(snapshot(text, 50), chunks, fimPlainCaps, options));
             assert.equal(prompt.params.specialTokens, undefined);
@@ -97,13 +123,17 @@ describe("promptBuilder", () => {
             assert.equal(prompt.chunks.length, 0);
         });
 
-        it("neutralises special-token text in the user's files", () => {
-            const text = "const sep = \"<|file_sep|>\";\nconst t = \"</think>\";\nlet x = ";
-            const prompt = must(buildPrompt(snapshot(text, text.length), [], fimCaps, options));
-            assert.ok(!prompt.params.prefix.includes("\"<|file_sep|>\""));
-            assert.ok(!prompt.params.prefix.includes("</think>"));
-            assert.equal(prompt.params.middle, "let x = ");
-            assert.ok(prompt.params.prefix.includes("<\u200b|file_sep|>"), "visibly the same text for the model");
+    });
+
+    describe("plain format", () => {
+        it("continues the file: other files as comments, the text up to the cursor, no suffix", () => {
+            const text = sourceFile(2);
+            const prompt = must(buildPrompt(snapshot(text, 50), chunks, plainCaps, options));
+            assert.equal(prompt.params.suffix, undefined);
+            assert.equal(prompt.params.middle, undefined);
+            assert.equal(prompt.params.repository, undefined);
+            assert.ok(prompt.params.prefix.startsWith("// Path: src/util/math.ts\n// export function clamp"));
+            assert.ok(prompt.params.prefix.endsWith(text.slice(0, 50)));
         });
     });
 
@@ -119,7 +149,8 @@ describe("promptBuilder", () => {
             assert.ok(prefix.startsWith("<｜begin▁of▁sentence｜><｜User｜>"), "DeepSeek's template (the engine never doubles BOS)");
             assert.ok(prefix.endsWith("<｜Assistant｜><think>\n\n</think>\n\n```typescript\n" + text.slice(0, offset)));
             const user = prefix.slice(0, prefix.indexOf("<｜Assistant｜>"));
-            assert.ok(user.includes("util/math.ts") && user.includes("clamp"), "other files in the user turn");
+            assert.ok(user.includes("`src/util/math.ts`") && user.includes("clamp"), "other files in the user turn, workspace-relative");
+            assert.ok(user.includes("`src/app.ts`"), "the current file, from the same root");
             assert.ok(user.includes(text.slice(offset, offset + 40)), "the code after the cursor in the user turn");
             assert.ok(user.indexOf("clamp") < user.indexOf("code after the cursor"), "other files before the suffix");
         });
@@ -153,11 +184,11 @@ describe("promptBuilder", () => {
 
         for (const caps of [fimCaps, fimPlainCaps, r1Caps]) {
             for (const contextSize of [512, 1024, 2048, 4096, 32_768]) {
-                it(`${caps.fim ? "FIM" : "R1"}${caps.fileSeparator ? "+repo" : ""}, context ${contextSize}: the prompt and the answer fit`, () => {
+                it(`${caps.format}, context ${contextSize}: the prompt and the answer fit`, () => {
                     const prompt = must(buildPrompt(snapshot(text, offset), manyChunks, {...caps, contextSize}, {...options, timeCapMs: 500}));
                     assert.ok(prompt.estimatedTokens + 64 <= contextSize, `${prompt.estimatedTokens} + 64 > ${contextSize}`);
                     assert.ok(prompt.estimatedTokens <= contextSize * 0.9, "leaves node-llama-cpp's context-shift reserve");
-                    const budgets = defaultBudgets[prompt.mode];
+                    const budgets = defaultBudgets[prompt.format];
                     assert.ok(estimateTokens(text, prompt.prefixStart, offset) <= budgets.prefixTokens);
                     assert.ok(estimateTokens(text, offset, prompt.suffixEnd) <= budgets.suffixTokens);
                     if (contextSize >= 4096) assert.ok(estimateTokens(text, offset, prompt.suffixEnd) > budgets.suffixTokens / 2, "fills the suffix budget");
@@ -174,7 +205,7 @@ describe("promptBuilder", () => {
             assert.ok(estimateTokens(text, prompt.prefixStart, offset) <= 300);
             assert.ok(estimateTokens(text, offset, prompt.suffixEnd) <= 100);
             assert.ok(estimateTokens(text, prompt.prefixStart, offset) > 200, "fills the budget");
-            const chunkTokens = estimateTokens(prompt.params.prefix) - estimateTokens(prompt.params.prefix.slice(prompt.params.prefix.lastIndexOf("<|file_sep|>")));
+            const chunkTokens = (prompt.params.repository?.files ?? []).reduce((sum, file) => sum + estimateTokens(`<|file_sep|>${file.path}\n${file.text}\n`), 0);
             assert.ok(chunkTokens <= 700, `${chunkTokens} chunk tokens`);
             assert.ok(prompt.chunks.length >= 1 && prompt.chunks.length < manyChunks.length, `${prompt.chunks.length} chunks`);
         });
@@ -187,7 +218,7 @@ describe("promptBuilder", () => {
 
     describe("stable prefix", () => {
         for (const caps of [fimCaps, r1Caps]) {
-            it(`${caps.fim ? "FIM" : "R1"}: consecutive keystrokes share everything but the cursor's line`, () => {
+            it(`${caps.format}: consecutive keystrokes share everything but the cursor's line`, () => {
                 let text = sourceFile(170); // ~1500 lines
                 let offset = text.indexOf("export function compute150(");
                 const typed = "export function average(values: number[]): number {\n    return values.reduce((a, b) => a + b, 0) / values.length;\n}\n";
