@@ -11,7 +11,7 @@ import path from "node:path";
 import type { EngineClient } from "../../src/engine/client";
 import { EngineError } from "../../src/engine/errors";
 import { damagedFiles, FUZZ_MUTANTS, type DamagedFile } from "../models/damaged";
-import { scriptedModel } from "../models/scripted";
+import { coderScriptedModel } from "../models/scripted";
 import { startClient } from "./harness";
 
 const answerBoundMs = 2_000;
@@ -52,7 +52,8 @@ describe("damaged model files: load and Import", function () {
     before(async () => {
         dir = await mkdtemp(path.join(os.tmpdir(), "enclave-damaged-"));
         files = await damagedFiles(path.join(dir, "files"));
-        good = await scriptedModel();
+        // The completion role, as a Qwen2.5-Coder-shaped model is: a good file must fill in the middle.
+        good = await coderScriptedModel();
         ({ client, logs } = startClient());
         await loadGood();
     });
@@ -64,7 +65,7 @@ describe("damaged model files: load and Import", function () {
         contextSize = contextSize === 512 ? 1024 : 512;
         client.configureCompletion({ modelPath: good, contextSize });
         const infill = await client.complete({ prefix: "function add(a, b) {\n    ", suffix: "\n}\n" });
-        assert.equal(infill.text, "return a + b;", "the good model loads and answers");
+        assert.equal(infill.text, "return a - b;", "the good model loads and answers");
         goodPid = client.workerPid;
     }
     after(async () => {
