@@ -37,3 +37,17 @@ export function useLoadedClient(load: () => Promise<LoadParams>): () => EngineCl
     after(() => client?.shutdown());
     return () => client ?? assert.fail("the client has not started");
 }
+
+/**
+ * The error `promise` rejects with, asserted to be an `errorClass` (e.g. EngineError); fails the
+ * test if it resolves instead.
+ */
+export async function rejection<E extends Error>(promise: Promise<unknown>, errorClass: abstract new (...args: never[]) => E): Promise<E> {
+    try {
+        await promise;
+    } catch (error) {
+        assert.ok(error instanceof errorClass, `expected a ${errorClass.name}, got ${String(error)}`);
+        return error;
+    }
+    assert.fail(`expected a rejection with a ${errorClass.name}`);
+}

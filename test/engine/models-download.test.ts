@@ -18,6 +18,7 @@ import { gguf, writeGguf } from "../models/gguf-writer";
 import { constantF32 } from "../models/qwen2";
 import { scriptedModel } from "../models/scripted";
 import { VocabBuilder } from "../models/vocab";
+import { rejection } from "./harness";
 import { splitGguf } from "./modelsGgufSplit";
 import { closedPortUrl, startHfServer, startSilentServer, type HfServer } from "./modelsHfServer";
 
@@ -62,16 +63,6 @@ async function waitFor(condition: () => Promise<boolean>, timeoutMs = 30_000): P
         if (performance.now() > deadline) throw new Error(`the condition did not hold within ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 25));
     }
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ModelError> {
-    try {
-        await promise;
-    } catch (error) {
-        assert.ok(error instanceof ModelError, `expected a ModelError, got ${String(error)}`);
-        return error;
-    }
-    assert.fail("expected the download to fail");
 }
 
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -157,7 +148,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
             const server = await startHfServer({ files: new Map([[fake14B, scripted]]), linked: new Map([[fake14B, { size: published }]]) });
             try {
                 const modelsDir = path.join(dir, "models-published-size");
-                const error = await rejection(run({ id: "published-size", files: [uri], modelsDir, endpoint: server.url }).handle.result);
+                const error = await rejection(run({ id: "published-size", files: [uri], modelsDir, endpoint: server.url }).handle.result, ModelError);
                 assert.equal(error.code, "InvalidModel");
                 assert.equal(error.problems[0]?.code, "SizeMismatch");
                 const host = new URL(server.url).host;
@@ -173,7 +164,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
             const server = await startHfServer({ files: new Map([[fake14B, scripted]]), linked: new Map([[fake14B, { sha256: "ab".repeat(32) }]]) });
             try {
                 const modelsDir = path.join(dir, "models-published-sha");
-                const error = await rejection(run({ id: "published-sha", files: [uri], modelsDir, endpoint: server.url }).handle.result);
+                const error = await rejection(run({ id: "published-sha", files: [uri], modelsDir, endpoint: server.url }).handle.result, ModelError);
                 assert.equal(error.problems[0]?.code, "ChecksumMismatch");
                 assert.match(error.message, new RegExp(`^The downloaded file R1-14B-Q4_K_M\\.gguf has the SHA-256 [0-9a-f]{64}, but .* publishes ${"ab".repeat(32)} for it`));
                 await nothingUnderFinalName(modelsDir);
@@ -202,7 +193,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
             const started = performance.now();
             await handle.cancel();
             const cancelMs = performance.now() - started;
-            const error = await rejection(handle.result);
+            const error = await rejection(handle.result, ModelError);
             assert.equal(error.code, "Cancelled");
 
             const stillOpen = await server.settle(500);
@@ -244,7 +235,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
             try {
                 const started = performance.now();
                 const { handle } = run({ ...request(), id: "big-stall", modelsDir: path.join(dir, "models-stall"), endpoint: stalling.url }, { stallTimeoutMs: 1500 });
-                const error = await rejection(handle.result);
+                const error = await rejection(handle.result, ModelError);
                 assert.equal(error.code, "Stalled");
                 assert.match(error.message, /received nothing/);
                 assert.ok(performance.now() - started < 15_000);
@@ -300,14 +291,14 @@ describe("model downloads (loopback Hugging Face server)", function () {
         it("fails before downloading when the disk is too small", async () => {
             const modelsDir = path.join(dir, "models-disk");
             const error = await rejection(run({ id: "scripted", files: ["hf:enclave/scripted-GGUF/Scripted-Q8_0.gguf"], modelsDir, endpoint: server.url },
-                { diskMarginBytes: 1e18 }).handle.result);
+                { diskMarginBytes: 1e18 }).handle.result, ModelError);
             assert.equal(error.code, "NotEnoughDisk");
             assert.match(error.message, /free disk space/);
             assert.equal(existsSync(path.join(modelsDir, "Scripted-Q8_0.gguf")), false);
         });
 
         it("says so when the server does not have the file", async () => {
-            const error = await rejection(run({ id: "gone", files: ["hf:enclave/scripted-GGUF/Gone-Q8_0.gguf"], modelsDir: path.join(dir, "models-gone"), endpoint: server.url }).handle.result);
+            const error = await rejection(run({ id: "gone", files: ["hf:enclave/scripted-GGUF/Gone-Q8_0.gguf"], modelsDir: path.join(dir, "models-gone"), endpoint: server.url }).handle.result, ModelError);
             assert.equal(error.code, "NotFound");
             assert.match(error.message, /404/);
         });
@@ -324,7 +315,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
     describe("offline", () => {
         const offline = async (endpoint: string, id: string): Promise<number> => {
             const started = performance.now();
-            const error = await rejection(run({ id, files: ["hf:enclave/scripted-GGUF/Scripted-Q8_0.gguf"], modelsDir: path.join(dir, `models-${id}`), endpoint }).handle.result);
+            const error = await rejection(run({ id, files: ["hf:enclave/scripted-GGUF/Scripted-Q8_0.gguf"], modelsDir: path.join(dir, `models-${id}`), endpoint }).handle.result, ModelError);
             const elapsed = performance.now() - started;
             assert.equal(error.code, "Offline");
             assert.match(error.message, /offline/);

@@ -14,7 +14,7 @@ import { EngineError } from "../../src/engine/errors";
 import type { ModelPlanData } from "../../src/engine/modelManagerProtocol";
 import { denseModel, Q4_K_M, Q8_0, SHAPES, writeHeaderOnly } from "../models/headerOnly";
 import { scriptedModel } from "../models/scripted";
-import { startClient } from "./harness";
+import { rejection, startClient } from "./harness";
 
 const GiB = 1024 ** 3;
 
@@ -43,16 +43,6 @@ const distills = {
     "70B": denseModel("DeepSeek R1 Distill Llama 70B", SHAPES.r1Llama70B, Q4_K_M)
 } as const;
 type Size = keyof typeof distills;
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-    try {
-        await promise;
-    } catch (error) {
-        assert.ok(error instanceof EngineError, `expected an EngineError, got ${String(error)}`);
-        return error;
-    }
-    assert.fail("expected a rejection");
-}
 
 describe("load plan: header and free memory decide context and GPU layers", function () {
     this.timeout(120_000);
@@ -178,7 +168,7 @@ describe("load plan: header and free memory decide context and GPU layers", func
     it("a model that does not fit is refused with the numbers, the process stays up, and Load Anyway loads it", async () => {
         const client = onMachine(starved);
         client.configure({ modelPath: await scriptedModel(), threads: 1 });
-        const error = await rejection(client.ensureModel());
+        const error = await rejection(client.ensureModel(), EngineError);
         assert.equal(error.code, "InsufficientMemory");
         assert.match(error.message, /^scripted-[\w-]+\.gguf does not fit in the memory free now\. Needs 124\.\d MB with a 4,096-token context; 573\.4 MB of RAM is free now, of which 10\.2 MB is usable\. Choose a smaller context, another model, or load it anyway\.$/);
         const pid = client.workerPid;

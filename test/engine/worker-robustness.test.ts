@@ -3,19 +3,9 @@ import type {EngineClient} from "../../src/engine/client";
 import {EngineError} from "../../src/engine/errors";
 import {badModels} from "../models/bad";
 import {scriptedModel} from "../models/scripted";
-import {startClient} from "./harness";
+import {rejection, startClient} from "./harness";
 
 const ask = (content: string) => ({messages: [{role: "user" as const, content}]});
-
-async function rejection(promise: Promise<unknown>): Promise<EngineError> {
-    try {
-        await promise;
-    } catch (error) {
-        assert.ok(error instanceof EngineError, `expected an EngineError, got ${String(error)}`);
-        return error;
-    }
-    assert.fail("expected a rejection");
-}
 
 describe("worker: completion, abort, concurrency and crashes", function () {
     this.timeout(90_000);
@@ -30,7 +20,7 @@ describe("worker: completion, abort, concurrency and crashes", function () {
     after(() => client.shutdown());
 
     it("an R1 distill is not asked to fill in the middle (a suffix is refused with a sentence); it completes plain text", async () => {
-        const refused = await rejection(client.complete({prefix: "function add(a, b) {\n    ", suffix: "\n}\n"}));
+        const refused = await rejection(client.complete({prefix: "function add(a, b) {\n    ", suffix: "\n}\n"}), EngineError);
         assert.equal(refused.code, "InvalidRequest");
         assert.match(refused.message, /completion format is "r1": it does not fill in the middle/);
         const plain = await client.complete({prefix: "let x = 1;\n"});
@@ -118,7 +108,7 @@ describe("worker: completion, abort, concurrency and crashes", function () {
         const pid = client.workerPid;
         assert.ok(pid);
         process.kill(pid, "SIGKILL");
-        const error = await rejection(inFlight);
+        const error = await rejection(inFlight, EngineError);
         assert.equal(error.code, "EngineCrashed");
         assert.match(error.message, /SIGKILL/);
 
@@ -150,7 +140,7 @@ describe("worker: bad model files", function () {
     for (const [kind, code, message] of cases) {
         it(`${kind}: fails with ${code} and a clear message, then a good model loads`, async () => {
             client.configure({modelPath: bad[kind]});
-            const error = await rejection(client.chat(ask("hi")));
+            const error = await rejection(client.chat(ask("hi")), EngineError);
             assert.equal(error.code, code, error.message);
             assert.match(error.message, message);
             assert.equal(client.state.kind, "error");
@@ -162,7 +152,7 @@ describe("worker: bad model files", function () {
 
     it("a context that cannot fit in memory fails with InsufficientMemory, and the engine recovers", async () => {
         client.configure({modelPath: await scriptedModel(), contextSize: 2_000_000_000});
-        const error = await rejection(client.chat(ask("hi")));
+        const error = await rejection(client.chat(ask("hi")), EngineError);
         assert.equal(error.code, "InsufficientMemory", `${error.code}: ${error.message} ${error.detail ?? ""}`);
         assert.match(error.message, /does not fit in the memory free now\. Needs [\d.]+ [GT]B with a 2,000,000,000-token context; .* free now, of which .* is usable\./);
         assert.ok(error.smallerContextSize != null && error.smallerContextSize < 2_000_000_000, "a smaller context that fits is offered");

@@ -4,6 +4,7 @@
 // is no launcher (the variable is unset) and this resolves to undefined: callers skip, not fail.
 import {existsSync, mkdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
+import * as vscode from "vscode";
 
 const POLL_MS = 100;
 
@@ -68,4 +69,14 @@ export async function waitForScreenText(name: string, holds: (text: string) => b
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; on screen:\n${text.slice(0, 2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
     }
+}
+
+/**
+ * Opens the notification centre (this VS Code runs with its smoke-test driver, which shows no
+ * toasts) and screenshots (as `name`) until the visible text contains `expected`, and returns that
+ * text; fails after `timeoutMs` with what was on screen. Call skipWithoutScreenshots first.
+ */
+export async function notificationText(name: string, expected: string, timeoutMs = 10_000): Promise<string> {
+    await vscode.commands.executeCommand("notifications.showList");
+    return waitForScreenText(name, (text) => text.includes(expected), `"${expected}" on screen`, timeoutMs);
 }

@@ -10,8 +10,7 @@ import { cachedFile } from "./cache";
 import { float32ToFloat16Bits, writeGguf } from "./gguf-writer";
 import { constantF32, qwen2Metadata, qwen2Tensors } from "./qwen2";
 import type { Qwen2Dims, TensorContent } from "./qwen2";
-import { QWEN25_CODER_CHAT_TEMPLATE } from "./chat-template";
-import { QWEN_CODER_SPECIAL_TOKENS, VocabBuilder } from "./vocab";
+import { QWEN_CODER_TOKENIZER, VocabBuilder } from "./vocab";
 import type { Vocab } from "./vocab";
 
 export interface RandomShape extends Qwen2Dims {
@@ -82,15 +81,7 @@ export async function writeRandomModel(filePath: string, shape: RandomShape, opt
 function vocabularyOf(shape: RandomShape): Vocab<string> {
     if (shape.vocabulary !== "qwenCoder")
         return new VocabBuilder().build({ padTo: shape.vocab });
-    return new VocabBuilder().build({
-        padTo: shape.vocab,
-        specials: QWEN_CODER_SPECIAL_TOKENS,
-        bos: "endOfText",
-        eos: "endOfText",
-        addBos: false,
-        pre: "qwen2",
-        chatTemplate: QWEN25_CODER_CHAT_TEMPLATE
-    });
+    return new VocabBuilder().build({ padTo: shape.vocab, ...QWEN_CODER_TOKENIZER });
 }
 
 const CHUNK = 1 << 20;

@@ -21,11 +21,11 @@
 //   any other token → completion… → EOS
 import assert from "node:assert/strict";
 import { cachedFile } from "./cache";
-import { QWEN25_CODER_CHAT_TEMPLATE, R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
+import { R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
 import { writeGguf } from "./gguf-writer";
 import { constantF32, qwen2Metadata, qwen2Tensors } from "./qwen2";
 import type { Qwen2Dims, TensorContent } from "./qwen2";
-import { QWEN_CODER_SPECIAL_TOKENS, VocabBuilder } from "./vocab";
+import { QWEN_CODER_TOKENIZER, VocabBuilder } from "./vocab";
 import type { QwenCoderTokenName, Vocab } from "./vocab";
 
 export interface ScriptedSpec {
@@ -80,9 +80,13 @@ export async function scriptedModel(spec: Partial<ScriptedSpec> = {}): Promise<s
 }
 
 export async function writeScriptedModel(filePath: string, spec: ScriptedSpec): Promise<void> {
-    const plan = planScriptedModel(spec);
+    await writeChainModel(filePath, planScriptedModel(spec), "DeepSeek R1 Distill Qwen (Enclave scripted test model)");
+}
+
+/** A chain model (either family) as a GGUF file: the plan's tokenizer, embeddings and output matrix. */
+async function writeChainModel(filePath: string, plan: ChainModel & { readonly vocab: Pick<Vocab<string>, "metadata"> }, name: string): Promise<void> {
     const metadata = {
-        ...qwen2Metadata(plan.dims, "DeepSeek R1 Distill Qwen (Enclave scripted test model)", "f32"),
+        ...qwen2Metadata(plan.dims, name, "f32"),
         ...plan.vocab.metadata()
     };
     await writeGguf(filePath, metadata, qwen2Tensors(plan.dims, (info) => {
@@ -113,15 +117,7 @@ export function planScriptedModel(spec: ScriptedSpec): ScriptedPlan {
     const { special } = vocab;
 
     const transitions = new Map<number, number>();
-    // from → chain[0] → … → chain[last] → end (from → end when the chain is empty).
-    const link = (from: number, chain: readonly number[], end: number): void => {
-        let previous = from;
-        for (const token of chain) {
-            transitions.set(previous, token);
-            previous = token;
-        }
-        transitions.set(previous, end);
-    };
+    const link = (from: number, chain: readonly number[], end: number): void => linkChain(transitions, from, chain, end);
     const afterAnswer = spec.answerLoop ? steps.filler[0]! : special.eos;
     link(special.endThink, steps.answer, afterAnswer);
     if (spec.answerLoop)
@@ -141,21 +137,43 @@ export function planScriptedModel(spec: ScriptedSpec): ScriptedPlan {
     if (steps.completion.length > 0)
         link(steps.completion[0]!, steps.completion.slice(1), special.eos);
 
-    const next = (token: number): number => transitions.get(token) ?? defaultNext;
+    return { spec, vocab, steps, ...chainModel(transitions, defaultNext, vocab.tokens.length, spec.contextLength) };
+}
+
+/** What the weights of a chain model are built from: its dimensions and each token's successor. */
+interface ChainModel {
+    readonly dims: Qwen2Dims;
+    next(token: number): number;
+}
+
+/** Adds from → chain[0] → … → chain[last] → end to `transitions` (from → end when the chain is empty). */
+function linkChain(transitions: Map<number, number>, from: number, chain: readonly number[], end: number): void {
+    let previous = from;
+    for (const token of chain) {
+        transitions.set(previous, token);
+        previous = token;
+    }
+    transitions.set(previous, end);
+}
+
+/**
+ * The chain model that follows `transitions` and continues with `defaultNext` after any other token:
+ * one embedding dimension per distinct successor, rounded up to a multiple of 64.
+ */
+function chainModel(transitions: ReadonlyMap<number, number>, defaultNext: number, vocabSize: number, contextLength: number): ChainModel {
     const classCount = new Set([...transitions.values(), defaultNext]).size;
-    const embedding = 64 * Math.ceil(classCount / 64);
     const dims: Qwen2Dims = {
         layers: 2,
-        embedding,
+        embedding: 64 * Math.ceil(classCount / 64),
         heads: 4,
         kvHeads: 2,
         ffn: 64,
-        vocab: vocab.tokens.length,
-        contextLength: spec.contextLength,
+        vocab: vocabSize,
+        contextLength,
         ropeTheta: 1e6,
         tiedOutput: false
     };
-    return { spec, vocab, dims, steps, next };
+    return { dims, next: (token) => transitions.get(token) ?? defaultNext };
 }
 
 /** The byte token "\n" ("Ċ"), as ordinary text tokenizes a lone newline. */
@@ -169,7 +187,7 @@ export function blankLine(vocab: Vocab): number {
 }
 
 /** Successor token → the embedding dimension that stands for it. */
-function successorClasses(plan: Pick<ScriptedPlan, "dims" | "next">): Map<number, number> {
+function successorClasses(plan: ChainModel): Map<number, number> {
     const classes = new Map<number, number>();
     for (let token = 0; token < plan.dims.vocab; token++) {
         const successor = plan.next(token);
@@ -179,7 +197,7 @@ function successorClasses(plan: Pick<ScriptedPlan, "dims" | "next">): Map<number
     return classes;
 }
 
-function embeddings(plan: Pick<ScriptedPlan, "dims" | "next">): TensorContent {
+function embeddings(plan: ChainModel): TensorContent {
     const { embedding, vocab } = plan.dims;
     const classes = successorClasses(plan);
     return {
@@ -193,7 +211,7 @@ function embeddings(plan: Pick<ScriptedPlan, "dims" | "next">): TensorContent {
     };
 }
 
-function outputMatrix(plan: Pick<ScriptedPlan, "dims" | "next">): TensorContent {
+function outputMatrix(plan: ChainModel): TensorContent {
     const { embedding, vocab } = plan.dims;
     const classes = successorClasses(plan);
     // rms_norm turns the one-hot 1 into sqrt(embedding); scale so the logit is exactly SCRIPT_LOGIT.
@@ -245,58 +263,17 @@ export function planCoderScriptedModel(spec: CoderScriptedSpec): CoderScriptedPl
     const claim = (text: string): number[] => cutIntoUniqueChunks(text, (raw) => builder.has(raw)).map((chunk) => builder.addNormal(chunk));
     const infill = claim(spec.infill);
     const completion = claim(spec.completion);
-    const vocab = builder.build({
-        specials: QWEN_CODER_SPECIAL_TOKENS,
-        bos: "endOfText",
-        eos: "endOfText",
-        addBos: false,
-        pre: "qwen2",
-        chatTemplate: QWEN25_CODER_CHAT_TEMPLATE
-    });
+    const vocab = builder.build(QWEN_CODER_TOKENIZER);
     const eos = vocab.special.endOfText;
     const transitions = new Map<number, number>();
-    const link = (from: number, chain: readonly number[]): void => {
-        let previous = from;
-        for (const token of chain) {
-            transitions.set(previous, token);
-            previous = token;
-        }
-        transitions.set(previous, eos);
-    };
-    link(vocab.special.fimMiddle, infill);
+    linkChain(transitions, vocab.special.fimMiddle, infill, eos);
     const defaultNext = completion[0] ?? eos;
-    if (completion.length > 0) link(completion[0]!, completion.slice(1));
-    const next = (token: number): number => transitions.get(token) ?? defaultNext;
-    const classCount = new Set([...transitions.values(), defaultNext]).size;
-    const dims: Qwen2Dims = {
-        layers: 2,
-        embedding: 64 * Math.ceil(classCount / 64),
-        heads: 4,
-        kvHeads: 2,
-        ffn: 64,
-        vocab: vocab.tokens.length,
-        contextLength: spec.contextLength,
-        ropeTheta: 1e6,
-        tiedOutput: false
-    };
-    return { vocab, dims, next };
+    if (completion.length > 0) linkChain(transitions, completion[0]!, completion.slice(1), eos);
+    return { vocab, ...chainModel(transitions, defaultNext, vocab.tokens.length, spec.contextLength) };
 }
 
 export async function writeCoderScriptedModel(filePath: string, spec: CoderScriptedSpec): Promise<void> {
-    const plan = planCoderScriptedModel(spec);
-    const metadata = {
-        ...qwen2Metadata(plan.dims, "Qwen2.5 Coder (Enclave scripted test model)", "f32"),
-        ...plan.vocab.metadata()
-    };
-    await writeGguf(filePath, metadata, qwen2Tensors(plan.dims, (info) => {
-        const count = info.dims.reduce((a, b) => a * b, 1);
-        switch (info.role) {
-            case "token_embd": return embeddings(plan);
-            case "output": return outputMatrix(plan);
-            case "attn_norm": case "ffn_norm": case "output_norm": return constantF32(count, 1);
-            default: return constantF32(count, 0);
-        }
-    }));
+    await writeChainModel(filePath, planCoderScriptedModel(spec), "Qwen2.5 Coder (Enclave scripted test model)");
 }
 
 // Word-ish pieces, like the Qwen2 pre-tokenizer: contractions, letters, digits, punctuation runs, spaces.

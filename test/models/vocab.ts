@@ -12,7 +12,7 @@
 //
 // llama.cpp requires every token text to be unique: a duplicate fails an assertion and aborts the
 // process (newer builds throw "duplicate token in vocabulary"), so the builder refuses duplicates.
-import { R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
+import { QWEN25_CODER_CHAT_TEMPLATE, R1_DISTILL_QWEN_CHAT_TEMPLATE } from "./chat-template";
 import { gguf } from "./gguf-writer";
 import type { GgufMetadata } from "./gguf-writer";
 
@@ -27,15 +27,11 @@ export const TokenType = {
 } as const;
 export type TokenTypeId = typeof TokenType[keyof typeof TokenType];
 
-/** R1-Distill-Qwen's added tokens, in their real id order (151643 onwards). */
-const specialTokenList = [
-    ["eos", "<｜end▁of▁sentence｜>", TokenType.control],
-    ["user", "<｜User｜>", TokenType.control],
-    ["assistant", "<｜Assistant｜>", TokenType.control],
-    ["bos", "<｜begin▁of▁sentence｜>", TokenType.control],
-    ["eot", "<|EOT|>", TokenType.control],
-    ["think", "<think>", TokenType.userDefined],
-    ["endThink", "</think>", TokenType.userDefined],
+/**
+ * The added tokens R1-Distill-Qwen and Qwen2.5-Coder share, after each family's first seven (ids
+ * 151650 onwards in both): vision and tool-call tokens, then the FIM and repository tokens.
+ */
+const QWEN_SHARED_SPECIAL_TOKENS = [
     ["quadStart", "<|quad_start|>", TokenType.control],
     ["quadEnd", "<|quad_end|>", TokenType.control],
     ["visionStart", "<|vision_start|>", TokenType.control],
@@ -53,6 +49,18 @@ const specialTokenList = [
     ["fimPad", "<|fim_pad|>", TokenType.control],
     ["repoName", "<|repo_name|>", TokenType.control],
     ["fileSep", "<|file_sep|>", TokenType.control]
+] as const;
+
+/** R1-Distill-Qwen's added tokens, in their real id order (151643 onwards). */
+const specialTokenList = [
+    ["eos", "<｜end▁of▁sentence｜>", TokenType.control],
+    ["user", "<｜User｜>", TokenType.control],
+    ["assistant", "<｜Assistant｜>", TokenType.control],
+    ["bos", "<｜begin▁of▁sentence｜>", TokenType.control],
+    ["eot", "<|EOT|>", TokenType.control],
+    ["think", "<think>", TokenType.userDefined],
+    ["endThink", "</think>", TokenType.userDefined],
+    ...QWEN_SHARED_SPECIAL_TOKENS
 ] as const;
 
 export type SpecialTokenName = typeof specialTokenList[number][0];
@@ -73,23 +81,21 @@ export const QWEN_CODER_SPECIAL_TOKENS = [
     ["objectRefEnd", "<|object_ref_end|>", TokenType.control],
     ["boxStart", "<|box_start|>", TokenType.control],
     ["boxEnd", "<|box_end|>", TokenType.control],
-    ["quadStart", "<|quad_start|>", TokenType.control],
-    ["quadEnd", "<|quad_end|>", TokenType.control],
-    ["visionStart", "<|vision_start|>", TokenType.control],
-    ["visionEnd", "<|vision_end|>", TokenType.control],
-    ["visionPad", "<|vision_pad|>", TokenType.control],
-    ["imagePad", "<|image_pad|>", TokenType.control],
-    ["videoPad", "<|video_pad|>", TokenType.control],
-    ["toolCall", "<tool_call>", TokenType.userDefined],
-    ["endToolCall", "</tool_call>", TokenType.userDefined],
-    ["fimPrefix", "<|fim_prefix|>", TokenType.control],
-    ["fimMiddle", "<|fim_middle|>", TokenType.control],
-    ["fimSuffix", "<|fim_suffix|>", TokenType.control],
-    ["fimPad", "<|fim_pad|>", TokenType.control],
-    ["repoName", "<|repo_name|>", TokenType.control],
-    ["fileSep", "<|file_sep|>", TokenType.control]
+    ...QWEN_SHARED_SPECIAL_TOKENS
 ] as const satisfies SpecialTokenList<string>;
 export type QwenCoderTokenName = typeof QWEN_CODER_SPECIAL_TOKENS[number][0];
+/**
+ * `VocabBuilder.build` options for Qwen2.5-Coder's tokenizer: its added tokens, `<|endoftext|>` as
+ * BOS and EOS, no BOS prepended, the qwen2 pre-tokenizer and its ChatML chat template.
+ */
+export const QWEN_CODER_TOKENIZER = {
+    specials: QWEN_CODER_SPECIAL_TOKENS,
+    bos: "endOfText",
+    eos: "endOfText",
+    addBos: false,
+    pre: "qwen2",
+    chatTemplate: QWEN25_CODER_CHAT_TEMPLATE
+} as const;
 export const SPECIAL_TOKEN_TEXT = Object.fromEntries(specialTokenList.map(([name, text]) => [name, text])) as
     Readonly<Record<SpecialTokenName, string>>;
 
@@ -204,8 +210,10 @@ export class VocabBuilder {
         return this.texts.length;
     }
 
-    build(options?: BuildOptions): Vocab;
+    // The specials overload first: an options object that names another family's tokens (such as
+    // QWEN_CODER_TOKENIZER, not a literal) would also match the plain one and lose its token names.
     build<N extends string>(options: BuildOptions & SpecialsOptions<N>): Vocab<N>;
+    build(options?: BuildOptions): Vocab;
     build<N extends string>(options: BuildOptions & Partial<SpecialsOptions<N>> = {}): Vocab<N> {
         const { padTo, chatTemplate = R1_DISTILL_QWEN_CHAT_TEMPLATE } = options;
         const specialTokenList = (options.specials ?? defaultSpecials) as SpecialTokenList<N>;

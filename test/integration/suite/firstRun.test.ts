@@ -19,21 +19,11 @@ import {presetById, type ModelPreset} from "../../../src/models/catalogue";
 import {formatBytes} from "../../../src/models/units";
 import {startHfServer, type HfServer} from "../../engine/modelsHfServer";
 import {enclaveApi, waitFor} from "../enclave";
-import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
+import {notificationText, screenshot, skipWithoutScreenshots} from "../screenshot";
 
 /** `user/repo/path` of an `hf:user/repo/path` URI: the server's key for the file. */
 const repoPath = (uri: string): string => uri.replace(/^hf:/, "");
 const fileOf = (preset: ModelPreset): string => preset.files[0] ?? "";
-
-/**
- * The notification centre's text (this VS Code runs with its smoke-test driver, which shows no
- * toasts) once it contains `expected`; fails after `timeoutMs` with what was on screen. Tests that
- * call it start with skipWithoutScreenshots (desktop VS Code takes no screenshots).
- */
-async function screenText(name: string, expected: string, timeoutMs = 10_000): Promise<string> {
-    await vscode.commands.executeCommand("notifications.showList");
-    return waitForScreenText(name, (text) => text.includes(expected), `"${expected}" on screen`, timeoutMs);
-}
 
 describe("first run", function () {
     this.timeout(180_000);
@@ -131,14 +121,14 @@ describe("first run", function () {
         assert.deepEqual(enclave.models.firstRun.lastActions, ["Download Both", "Chat Model Only", "Choose…", "Import…"]);
         assert.equal(server.requests.length, requestsBefore, "nothing touched the network before the user accepted");
         await waitFor(() => enclave.engine.workerPid === undefined, "the model process, started only to read the hardware, to be gone while the offer waits", 10_000);
-        const text = await screenText("first-run-offer", "Download Both");
+        const text = await notificationText("first-run-offer", "Download Both");
         assert.ok(["Set up Enclave: download", `${total} in all`, "Download Both", "Chat Model Only", "Choose…", "Import…"].every((part) => text.includes(part)), `the offer and its four choices are on screen:\n${text.slice(0, 2000)}`);
 
         // The notification's primary action ("Download Both"), as a click on it.
         const started = Date.now();
         await vscode.commands.executeCommand("notification.acceptPrimaryAction");
         await waitFor(() => (enclave.models.downloads.lastDownload?.messages ?? []).some((message) => /^.* \(2 of 2\) · .* of .* · .*\/s/.test(message)), "the coder's download under way, with a speed", 30_000);
-        await screenText("first-run-progress", `downloading ${chat.label} and ${coder.label}`, 5000);
+        await notificationText("first-run-progress", `downloading ${chat.label} and ${coder.label}`, 5000);
 
         const chatPath = await setUp;
         const record = enclave.models.downloads.lastDownload;
@@ -202,7 +192,7 @@ describe("first run", function () {
         const {chat, coder, server} = await servePair(modelsDir, Math.ceil(chatBytes.length / 30));
         const setUp = enclave.models.firstRun.offer(async (_message, labels) => labels[0]);
         await waitFor(() => (enclave.models.downloads.lastDownload?.messages ?? []).some((message) => /\(1 of 2\) · .* of .* · /.test(message)) && server.openRequests() > 0, "the distill's transfer to be under way", 30_000);
-        await screenText("first-run-cancel", `downloading ${chat.label} and ${coder.label}`, 5000);
+        await notificationText("first-run-cancel", `downloading ${chat.label} and ${coder.label}`, 5000);
         // The progress notification's primary action is its Cancel button.
         await vscode.commands.executeCommand("notification.acceptPrimaryAction");
         assert.equal(await setUp, undefined);

@@ -11,23 +11,7 @@ import * as vscode from "vscode";
 import {catalogue, type ModelPreset} from "../../../src/models/catalogue";
 import {closedPortUrl, startHfServer} from "../../engine/modelsHfServer";
 import {enclaveApi, waitFor} from "../enclave";
-import {capturedText, screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
-
-/**
- * Opens the notification centre (this VS Code runs with its smoke-test driver, which shows no toasts)
- * and screenshots until the visible text contains `expected`; undefined where screenshots are not
- * available (desktop VS Code).
- */
-async function screenText(name: string, expected: string, timeoutMs = 10_000): Promise<string | undefined> {
-    await vscode.commands.executeCommand("notifications.showList");
-    const started = Date.now();
-    for (;;) {
-        if ((await screenshot(name)) === undefined) return undefined;
-        const text = capturedText(name) ?? "";
-        if (text.includes(expected) || Date.now() - started > timeoutMs) return text;
-        await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-}
+import {notificationText, screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
 /** What a refused import of notes.gguf, a text file, says. */
 const NOT_GGUF_SENTENCE = 'Enclave: notes.gguf is not a GGUF model file (it does not start with "GGUF"). Enclave runs models in the GGUF format of llama.cpp.';
@@ -71,8 +55,10 @@ describe("model manager", function () {
             await config().update("models.huggingFaceEndpoint", slow.url, vscode.ConfigurationTarget.Global);
             const download = enclave.models.downloads.download(preset, "completion");
             await waitFor(() => (enclave.models.downloads.lastDownload?.messages ?? []).some((message) => / of .* · /.test(message)) && slow.openRequests() > 0, "the transfer to be under way", 20_000);
-            await screenText("models-download-cancel", `downloading ${preset.label}`, 2000);
-            // The progress notification's primary action is its Cancel button.
+            // For the record only (this test also runs where there are no screenshots): the notification
+            // centre with the progress notification, whose primary action is its Cancel button.
+            await vscode.commands.executeCommand("notifications.showList");
+            await screenshot("models-download-cancel");
             const cancelled = Date.now();
             await vscode.commands.executeCommand("notification.acceptPrimaryAction");
             assert.equal(await download, undefined);
@@ -114,8 +100,7 @@ describe("model manager", function () {
         skipWithoutScreenshots(this, "checking the notifications on screen");
         const preset = catalogue.find((candidate) => candidate.role === "completion" && candidate.files.length === 1) as ModelPreset;
         assert.equal((await enclaveApi()).models.downloads.lastDownload?.outcome, "failed", "the test before left a failed download");
-        await vscode.commands.executeCommand("notifications.showList");
-        await waitForScreenText("models-offline", (text) => text.includes("Import GGUF File"), "the offline message offering the import");
+        await notificationText("models-offline", "Import GGUF File");
         // VS Code keeps the progress notification of a finished task briefly at most.
         await waitForScreenText("models-offline-later", (text) => !text.includes(`downloading ${preset.label}`), "the failed download's progress notification to go away");
     });
@@ -150,10 +135,9 @@ describe("model manager", function () {
         try {
             await vscode.commands.executeCommand("notifications.clearAll");
             assert.equal(await enclave.models.imports.importPath(notGguf, "copy", "completion"), undefined);
-            await vscode.commands.executeCommand("notifications.showList");
             // The sentence up to its quotes: the captured text may render them differently.
             const sentence = NOT_GGUF_SENTENCE.slice(0, NOT_GGUF_SENTENCE.indexOf(" (it does"));
-            await waitForScreenText("models-import-refused", (text) => text.includes(sentence), `"${sentence}" on screen`);
+            await notificationText("models-import-refused", sentence);
         } finally {
             rmSync(dirname(notGguf), {recursive: true, force: true});
         }
