@@ -218,7 +218,7 @@ let architectures: Promise<ReadonlySet<string>> | undefined;
 
 /**
  * The architectures node-llama-cpp's bundled llama.cpp knows. `GgufArchitectureType` is declared a
- * const enum, but it is a real object at run time (see src/engine/worker/modelFile.ts).
+ * const enum, but it is a real object at run time, so its values can be listed.
  */
 function knownArchitectures(): Promise<ReadonlySet<string>> {
     architectures ??= import("node-llama-cpp").then((module) =>

@@ -9,8 +9,6 @@ import {checkGgufFile, problemsMessage} from "../../models/ggufCheck";
 import type {ModelProblemCode} from "../../models/errors";
 import {EngineError, type EngineErrorCode} from "../errors";
 
-export {formatBytes} from "../../models/units";
-
 export interface CheckedModelFile {
     path: string;
     sizeBytes: number;
