@@ -80,6 +80,13 @@ describe("completion formats", function () {
             const next = await loaded().complete(build(midLine, others, caps));
             assert.ok(next.reusedTokens >= next.promptTokens - 3, `${next.reusedTokens} of ${next.promptTokens} reused (first: ${first.promptTokens})`);
         });
+
+        it("refuses a repository part without a suffix rather than dropping it", async () => {
+            await assert.rejects(
+                loaded().complete({prefix: "x", repository: {name: "shop", files: [], path: "a.ts"}}),
+                /A repository part comes with a suffix/
+            );
+        });
     });
 });
 

@@ -52,6 +52,9 @@ export function completionPrompt(model: LlamaModel, params: CompleteParams, form
         throw new EngineError("InvalidRequest", `This model's completion format is "${format}": a repository part is only for "repoFim" models.`);
     if (params.suffix != null && !fimFormat)
         throw new EngineError("InvalidRequest", `This model's completion format is "${format}": it does not fill in the middle, so a request for it has no suffix.`);
+    // A repository part belongs before <|fim_prefix|>; without a suffix there is no FIM prompt to put it in.
+    if (params.repository != null && params.suffix == null)
+        throw new EngineError("InvalidRequest", "A repository part comes with a suffix: it is laid out only in a fill-in-the-middle prompt.");
 
     const maxPromptTokens = contextSize - Math.max(1, Math.floor(contextSize / 10));
     const bos = beginningToken(model);
