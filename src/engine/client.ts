@@ -1,20 +1,22 @@
 /**
- * EngineClient: the host side of the engine. It starts the model process lazily, loads the
- * configured model on first use, sends typed requests, streams their events, turns an AbortSignal
- * into a cancel message, fails requests that get no answer, and survives the worker dying: in-flight
- * requests reject with `EngineCrashed`, the next request restarts the worker (with backoff) and
- * reloads the model. A file whose load crashed the worker is not loaded again while it is unchanged
- * (crashedFiles.ts): the next attempt says which file crashed it.
+ * EngineClient: what the features of one window (or one CLI run) use of the engine — a facade of
+ * domain methods over the shared model process. The supervisor (supervisor.ts) finds or starts the
+ * process and connects; the channel (channel/rpcClient.ts) carries requests, events and cancels;
+ * the model slots (modelSlots.ts) track which model each role needs. On first use of a role the
+ * configured model is loaded (or found loaded by another window). When the process goes away on
+ * its own, in-flight requests reject with `EngineCrashed` and the next request starts it again
+ * (with backoff); when it exits on purpose (idle, "Unload Model"), nothing is reported as a crash.
+ * A file whose load crashed a process this client started is not loaded again while it is
+ * unchanged (crashedFiles.ts).
  */
-import {AsyncQueue} from "./asyncQueue";
 import {basename} from "node:path";
 import {Backoff, sleep, type BackoffOptions} from "./backoff";
 import {CrashedFiles, isCrashSignal} from "./crashedFiles";
 import {EngineError, type EngineErrorData} from "./errors";
 import {Disposable, Emitter, type Event} from "./lifecycle";
-import {PendingRequests} from "./pendingRequests";
-import {parsePart, type EventOf, type LoadParams, type LogLevel, type Method, type ModelInfo, type ModelRole, type ParamsOf, type ResultOf, type WorkerMessage} from "./protocol";
-import {WorkerProcess, type WorkerExit, type WorkerProcessOptions} from "./workerProcess";
+import {ModelSlots} from "./modelSlots";
+import type {EventOf, LoadParams, LogLevel, Method, ModelInfo, ModelRole, ParamsOf, ProcessStatus, ResultOf} from "./protocol";
+import {EngineSupervisor, endError, type ConnectionEnd, type EngineConnection, type SupervisorOptions} from "./supervisor";
 
 export type EngineState =
     | {kind: "notLoaded"}
@@ -22,8 +24,8 @@ export type EngineState =
     | {kind: "ready"; info: ModelInfo}
     | {kind: "error"; error: EngineErrorData};
 
-export interface EngineClientOptions extends Omit<WorkerProcessOptions, "log"> {
-    /** A request fails when the worker sent nothing about it for this long. */
+export interface EngineClientOptions extends Omit<SupervisorOptions, "log" | "requestTimeoutMs" | "cancelGraceMs"> {
+    /** A request fails when the model process sent nothing about it for this long. */
     requestTimeoutMs?: number;
     /** How long a cancelled request may take to return its partial result. */
     cancelGraceMs?: number;
@@ -37,101 +39,97 @@ export interface RequestOptions<M extends Method> {
     timeoutMs?: number | undefined;
 }
 
-export interface Stream<M extends Method> {
-    events: AsyncIterableIterator<EventOf<M>>;
-    result: Promise<ResultOf<M>>;
-}
-
 const defaultRequestTimeoutMs = 120_000;
 const defaultCancelGraceMs = 5_000;
 
 export class EngineClient extends Disposable {
-    private readonly pending = new PendingRequests();
+    private readonly supervisor: EngineSupervisor;
+    private readonly slots = new ModelSlots();
     private readonly backoff: Backoff;
     private readonly stateEmitter = this.register(new Emitter<EngineState>());
     readonly onDidChangeState: Event<EngineState> = this.stateEmitter.event;
+    private readonly sharingEmitter = this.register(new Emitter<number>());
+    /** Fires with the number of windows connected to the model process whenever it changes. */
+    readonly onDidChangeSharing: Event<number> = this.sharingEmitter.event;
 
-    private worker: WorkerProcess | undefined;
-    private starting: Promise<WorkerProcess> | undefined;
-    private readonly desired = new Map<ModelRole, LoadParams>();
-    private readonly loaded = new Map<ModelRole, {params: LoadParams; info: ModelInfo}>();
-    private readonly loading = new Map<ModelRole, {params: LoadParams; promise: Promise<ModelInfo>}>();
-    /** Roles whose last load the plan refused for memory ("Load Anyway" loads them past it). */
-    private readonly refused = new Set<ModelRole>();
+    private connection: EngineConnection | undefined;
+    private connecting: Promise<EngineConnection> | undefined;
     private currentState: EngineState = {kind: "notLoaded"};
-    /** Set while we stop a worker on purpose, so its exit is not reported as a crash. */
-    private readonly retiring = new WeakSet<WorkerProcess>();
     private shutdownPromise: Promise<void> | undefined;
     private readonly crashedFiles = new CrashedFiles();
-    /** How the last worker that died unexpectedly ended. */
-    private lastExit: WorkerExit | undefined;
 
     constructor(private readonly options: EngineClientOptions) {
         super();
         this.backoff = new Backoff(options.backoff);
+        this.supervisor = new EngineSupervisor({
+            ...options,
+            requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
+            cancelGraceMs: options.cancelGraceMs ?? defaultCancelGraceMs,
+            log: (level, message) => this.log(level, message)
+        });
     }
 
     get state(): EngineState {
         return this.currentState;
     }
 
-    /** The worker's process id, when one runs (tests use it to kill the worker). */
+    /** The model process's id while this client is connected to it (tests kill it by this). */
     get workerPid(): number | undefined {
-        return this.worker?.isAlive ? this.worker.pid : undefined;
+        return this.connection?.pid;
+    }
+
+    /** Windows connected to the model process (this one included); 0 when not connected. */
+    get sharedWindows(): number {
+        return this.connection?.windows ?? 0;
+    }
+
+    /** The folder of the model process's socket, secret and log. */
+    get runtimeDir(): string {
+        return this.supervisor.paths.dir;
     }
 
     /**
-     * Sets the chat model. Nothing loads now; the next request that needs it loads it, in a fresh
-     * process when another chat model was loaded (the only way to get all its memory back).
+     * Sets the chat model. Nothing loads now; the next request that needs it loads it (or finds it
+     * loaded by another window).
      */
     configure(params: LoadParams | undefined): void {
-        this.configureRole("chat", params);
-        if (!params && !this.loaded.has("chat")) this.setState({kind: "notLoaded"});
+        this.assertUsable();
+        this.slots.configure("chat", params);
+        if (!params && !this.slots.isLoaded("chat")) this.setState({kind: "notLoaded"});
     }
 
     /** Sets a separate model for completions (a small FIM model), or none to use the chat model. */
     configureCompletion(params: LoadParams | undefined): void {
-        this.configureRole("completion", params);
+        this.assertUsable();
+        this.slots.configure("completion", params);
     }
 
     get configuredModel(): LoadParams | undefined {
-        return this.desired.get("chat");
+        return this.slots.desiredFor("chat");
     }
 
     get configuredCompletionModel(): LoadParams | undefined {
-        return this.desired.get("completion");
+        return this.slots.desiredFor("completion");
     }
 
-    /** The model that serves completions: the separate completion model when one is configured. */
     get completionRole(): ModelRole {
-        return this.desired.has("completion") ? "completion" : "chat";
+        return this.slots.completionRole;
     }
 
-    /** The configured model of `role` is loaded in a live worker (a request for it would not load anything). */
+    /** The configured model of `role` is loaded for this window (a request for it would not load anything). */
     isModelLoaded(role: ModelRole): boolean {
-        const loaded = this.loaded.get(role);
-        const desired = this.desired.get(role);
-        return loaded !== undefined && desired !== undefined && sameModel(loaded.params, desired) && this.worker?.isAlive === true && this.hasSequences(loaded.info);
+        return this.connection !== undefined && this.slots.current(role) !== undefined;
     }
 
     /** Loads the configured model of `role` unless it is loaded already, and returns its info. */
     async ensureModel(signal?: AbortSignal, role: ModelRole = "chat"): Promise<ModelInfo> {
         this.assertUsable();
-        const desired = this.desired.get(role);
-        if (!desired)
-            throw new EngineError("NoModelConfigured", "No model is configured. Choose a GGUF model file to start.");
-        const loaded = this.loaded.get(role);
-        if (loaded && sameModel(loaded.params, desired) && this.worker?.isAlive && this.hasSequences(loaded.info)) return loaded.info;
-        let loading = this.loading.get(role);
-        if (!loading || !sameModel(loading.params, desired)) {
-            const promise: Promise<ModelInfo> = this.load(role, this.withLoadOptions(role, desired)).finally(() => {
-                if (this.loading.get(role)?.promise === promise) this.loading.delete(role);
-            });
-            loading = {params: desired, promise};
-            this.loading.set(role, loading);
-        }
+        const params = this.slots.loadParamsFor(role);
+        if (!params) throw new EngineError("NoModelConfigured", "No model is configured. Choose a GGUF model file to start.");
+        const current = this.slots.current(role);
+        if (current && this.connection) return current;
         // The load is shared by every caller, so one caller's cancel only stops its own wait.
-        return raceSignal(loading.promise, signal);
+        return raceSignal(this.slots.sharedLoad(role, params, () => this.load(role, params)), signal);
     }
 
     /**
@@ -139,13 +137,7 @@ export class EngineClient extends Disposable {
      * last load was refused load again, past the plan's refusal (they may swap or fail).
      */
     async loadAnyway(signal?: AbortSignal): Promise<void> {
-        const roles: ModelRole[] = this.refused.size > 0 ? [...this.refused] : ["chat"];
-        this.refused.clear();
-        for (const role of roles) {
-            const desired = this.desired.get(role);
-            if (desired) this.desired.set(role, {...desired, ignoreFit: true});
-        }
-        for (const role of roles) if (this.desired.has(role)) await this.ensureModel(signal, role);
+        for (const role of this.slots.loadAnyway()) await this.ensureModel(signal, role);
     }
 
     /** The plan a load of `modelPath` would make now (context, GPU layers, or why it does not fit). */
@@ -165,20 +157,6 @@ export class EngineClient extends Disposable {
     complete(params: ParamsOf<"complete">, options: RequestOptions<"complete"> = {}): Promise<ResultOf<"complete">> {
         const role = this.completionRole;
         return this.withModel("complete", {...params, model: role}, options, role);
-    }
-
-    /** The same requests as `chat`/`complete`, with events as an async iterable. */
-    stream<M extends "chat" | "complete">(method: M, params: ParamsOf<M>, options: {signal?: AbortSignal} = {}): Stream<M> {
-        const events = new AsyncQueue<EventOf<M>>();
-        const withEvents = {...options, onEvent: (event: EventOf<M>) => events.push(event)};
-        const result = (method === "chat"
-            ? this.chat(params as ParamsOf<"chat">, withEvents as RequestOptions<"chat">)
-            : this.complete(params as ParamsOf<"complete">, withEvents as RequestOptions<"complete">)) as Promise<ResultOf<M>>;
-        result.then(
-            () => events.close(),
-            () => events.close()
-        );
-        return {events, result};
     }
 
     async tokenize(text: string, specialTokens = false, role: ModelRole = "chat"): Promise<number[]> {
@@ -209,81 +187,75 @@ export class EngineClient extends Disposable {
         return this.request("discardPartialDownload", {modelsDir, id});
     }
 
-    /** Fresh info (memory in use changes) when the model of `role` is loaded, otherwise undefined. */
+    /** Fresh info (memory in use changes) when the model of `role` is loaded for this window, otherwise undefined. */
     async info(role: ModelRole = "chat"): Promise<ModelInfo | undefined> {
-        if (!this.loaded.has(role) || !this.worker?.isAlive) return undefined;
+        if (!this.slots.isLoaded(role) || !this.connection) return undefined;
         return (await this.request("info", {model: role}, {})) ?? undefined;
     }
 
-    /** Frees the model's memory by ending the worker; the next request starts afresh. */
+    /** Who uses the model process and what it holds; undefined when this client is not connected to one. */
+    async processStatus(): Promise<ProcessStatus | undefined> {
+        if (!this.connection) return undefined;
+        return this.request("status", {});
+    }
+
+    /** Unloads `modelPath` for every window (the choice a load refused for memory offers for another window's model). */
+    async unloadModelEverywhere(modelPath: string): Promise<boolean> {
+        return (await this.request("unloadModel", {modelPath})).unloaded;
+    }
+
+    /**
+     * "Unload Model": every model is unloaded and the model process ends, for every window that
+     * shares it (they start it again on their next request); all its memory goes back to the system.
+     */
     async unload(): Promise<void> {
-        await this.retireWorker();
+        const connection = this.connection;
+        if (connection) {
+            await this.request("exit", {}).catch(() => undefined);
+            await connection.ended;
+        }
+        this.slots.forgetAll();
         this.setState({kind: "notLoaded"});
     }
 
-    /** Sends one request to the worker (started if needed), without loading a model first. */
-    async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
-        this.assertUsable();
-        const {signal} = options;
-        if (signal?.aborted) throw abortedError();
-        const worker = await raceSignal(this.startWorker(), signal);
-        const id = this.pending.allocateId();
-        const timeoutMs = options.timeoutMs ?? this.options.requestTimeoutMs ?? defaultRequestTimeoutMs;
-
-        return new Promise<ResultOf<M>>((resolve, reject) => {
-            const onAbort = () => {
-                // The worker stops generating and answers with the partial result; if it cannot,
-                // the request still ends soon.
-                worker.send({type: "cancel", id});
-                this.pending.rearm(id, this.options.cancelGraceMs ?? defaultCancelGraceMs, () =>
-                    this.pending.reject(id, abortedError())
-                );
-            };
-            this.pending.add(
-                {
-                    id,
-                    method,
-                    onEvent: (raw) => {
-                        const event = parsePart(method, "event", raw);
-                        if (event.ok) options.onEvent?.(event.value);
-                        else this.log("error", `Dropped a malformed ${method} event: ${event.error}`);
-                    },
-                    resolve: (raw) => {
-                        const result = parsePart(method, "result", raw);
-                        if (!result.ok) {
-                            reject(new EngineError("Internal", `The model process sent a malformed ${method} result.`, result.error));
-                            return;
-                        }
-                        this.backoff.succeeded();
-                        resolve(result.value);
-                    },
-                    reject
-                },
-                timeoutMs,
-                () => {
-                    worker.send({type: "cancel", id});
-                    this.pending.reject(
-                        id,
-                        new EngineError("Timeout", `The model did not answer within ${Math.round(timeoutMs / 1000)} s.`)
-                    );
-                },
-                () => signal?.removeEventListener("abort", onAbort)
-            );
-            signal?.addEventListener("abort", onAbort, {once: true});
-            if (!worker.send({type: "request", id, method, params}))
-                this.pending.reject(id, crashedError("The model process is not running."));
-        });
+    /** Ends the model process when it holds no model and no other window uses it (it was started only to read the hardware). */
+    async stopIfUnused(): Promise<void> {
+        const status = await this.processStatus().catch(() => undefined);
+        if (status && status.models.length === 0 && status.clients <= 1) await this.unload();
     }
 
-    /** Stops the worker and waits for it to exit. Safe to call more than once. */
+    /** Sends one request to the model process (started if needed), without loading a model first. */
+    async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
+        this.assertUsable();
+        if (options.signal?.aborted) throw abortedError();
+        const connection = await raceSignal(this.connect(), options.signal);
+        const result = await connection.rpc.request(method, params, options);
+        this.backoff.succeeded();
+        return result;
+    }
+
+    /**
+     * Leaves the model process (this window closes); a shared process goes on serving the other
+     * windows and exits by itself when idle, a private one is stopped. Safe to call more than once.
+     */
     shutdown(): Promise<void> {
         this.shutdownPromise ??= (async () => {
-            const worker = this.worker ?? (await this.starting?.catch(() => undefined));
-            this.worker = undefined;
-            this.pending.rejectAll(() => new EngineError("Disposed", "Enclave is shutting down."));
-            if (worker) {
-                this.retiring.add(worker);
-                await worker.stop();
+            const connection = this.connection ?? (await this.connecting?.catch(() => undefined));
+            if (connection && this.supervisor.isPrivate) {
+                connection.rpc.failAll(() => new EngineError("Disposed", "Enclave is shutting down."));
+                void connection.rpc.request("exit", {}).catch(() => undefined);
+                if (!(await this.supervisor.startedExited(2_000))) this.supervisor.killStarted();
+                await this.supervisor.startedExited(2_000);
+            }
+            this.connection = undefined;
+            if (connection) {
+                connection.rpc.failAll(() => new EngineError("Disposed", "Enclave is shutting down."));
+                connection.close();
+            }
+            if (this.supervisor.isPrivate) {
+                this.supervisor.killStarted();
+                await this.supervisor.startedExited(2_000);
+                this.supervisor.removePrivateDir();
             }
         })();
         super.dispose();
@@ -298,40 +270,13 @@ export class EngineClient extends Disposable {
         if (this.isDisposed) throw new EngineError("Disposed", "Enclave's engine has been shut down.");
     }
 
-    private configureRole(role: ModelRole, params: LoadParams | undefined): void {
-        this.assertUsable();
-        if (params) this.desired.set(role, {...params, role});
-        else this.desired.delete(role);
-    }
-
-    /** What a load needs to know beyond the settings: whether a separate completion model serves completions. */
-    private withLoadOptions(role: ModelRole, params: LoadParams): LoadParams {
-        return role === "chat" ? {...params, separateCompletion: this.desired.has("completion")} : params;
-    }
-
-    /** A chat model loaded while a separate completion model was set has no completion sequence; without one now, it must load again. */
-    private hasSequences(info: ModelInfo): boolean {
-        return info.role !== "chat" || this.desired.has("completion") || info.sequences.includes("completion");
-    }
-
     private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>, role: ModelRole = "chat"): Promise<ResultOf<M>> {
         await this.ensureModel(options.signal, role);
         return this.request(method, params, options);
     }
 
     private async load(role: ModelRole, params: LoadParams): Promise<ModelInfo> {
-        const previous = this.loaded.get(role);
-        if (previous && !sameModel(previous.params, params)) {
-            // Another chat model: a fresh process is the only way to free all its memory. A
-            // completion model is small; unloading it in place is enough.
-            if (role === "chat") await this.retireWorker();
-            else {
-                this.loaded.delete(role);
-                await this.request("unload", {model: role});
-            }
-        }
-        // The status bar follows the chat model; a completion model's problems surface where
-        // completions are shown.
+        // The status bar follows the chat model; a completion model's problems surface where completions are shown.
         const report = (state: EngineState) => role === "chat" && this.setState(state);
         report({kind: "loading", modelPath: params.modelPath, fraction: 0});
         try {
@@ -341,16 +286,21 @@ export class EngineClient extends Disposable {
                     "CorruptModel",
                     `Enclave's model process crashed (${crashed}) while loading ${basename(params.modelPath)} last time, so Enclave does not load it again: the file is damaged or of a kind this llama.cpp cannot run. Choose another model, or replace the file.`
                 );
+            const connection = await this.connect();
             const info = await this.request("load", params, {
                 onEvent: (event) => report({kind: "loading", modelPath: params.modelPath, fraction: event.fraction})
-            }).catch((error: unknown) => this.blameFile(error, params.modelPath));
-            this.loaded.set(role, {params, info});
-            this.refused.delete(role);
+            }).catch((error: unknown) => this.blameFile(error, params.modelPath, connection));
+            this.slots.setLoaded(role, params, info);
+            // Completions moved back to the chat model: the separate completion model is not needed any more.
+            if (role === "chat" && this.slots.completionRole === "chat" && this.slots.isLoaded("completion")) {
+                this.slots.forget("completion");
+                await this.request("unload", {model: "completion"}).catch(() => undefined);
+            }
             report({kind: "ready", info});
             return info;
         } catch (error) {
-            this.loaded.delete(role);
-            if (error instanceof EngineError && error.code === "InsufficientMemory") this.refused.add(role);
+            this.slots.forget(role);
+            if (error instanceof EngineError && error.code === "InsufficientMemory") this.slots.refuse(role);
             const data = error instanceof EngineError ? error.toData() : {code: "Internal" as const, message: String(error)};
             report({kind: "error", error: data});
             throw error;
@@ -358,9 +308,12 @@ export class EngineClient extends Disposable {
     }
 
     /** A crash during a load is the file's doing: remember it, and say which file. */
-    private async blameFile(error: unknown, modelPath: string): Promise<never> {
-        const signal = this.lastExit?.signal ?? null;
-        if (!(error instanceof EngineError && error.code === "EngineCrashed" && isCrashSignal(signal))) throw error;
+    private async blameFile(error: unknown, modelPath: string, connection: EngineConnection | undefined): Promise<never> {
+        if (!(error instanceof EngineError && error.code === "EngineCrashed") || !connection) throw error;
+        // The request fails as the socket closes; how the process ended is known a moment later.
+        const end = await Promise.race([connection.ended, sleep(2_000).then(() => undefined)]);
+        const signal = end?.kind === "lost" ? (end.exit?.signal ?? null) : null;
+        if (!isCrashSignal(signal)) throw error;
         await this.crashedFiles.remember(modelPath, signal);
         throw new EngineError(
             "EngineCrashed",
@@ -369,67 +322,44 @@ export class EngineClient extends Disposable {
         );
     }
 
-    private startWorker(): Promise<WorkerProcess> {
-        if (this.worker?.isAlive) return Promise.resolve(this.worker);
-        this.starting ??= (async () => {
+    private connect(): Promise<EngineConnection> {
+        if (this.connection) return Promise.resolve(this.connection);
+        this.connecting ??= (async () => {
             await sleep(this.backoff.delayMs());
             this.assertUsable();
-            const worker = await WorkerProcess.start(
-                {...this.options, log: (level, message) => this.log(level, message)},
-                (message) => this.onWorkerMessage(message)
-            );
+            const connection = await this.supervisor.connect();
+            if (this.isDisposed) {
+                connection.close();
+                this.assertUsable();
+            }
             this.backoff.started();
-            this.worker = worker;
-            this.lastExit = undefined;
-            this.log("info", `Model process started (pid ${worker.pid}).`);
-            void worker.exited.then((exit) => this.onWorkerExit(worker, exit));
-            return worker;
+            this.connection = connection;
+            this.log("info", `Connected to the model process (pid ${connection.pid}; ${connection.windows} window${connection.windows === 1 ? "" : "s"}).`);
+            connection.onSharing((windows) => this.sharingEmitter.fire(windows));
+            this.sharingEmitter.fire(connection.windows);
+            void connection.ended.then((end) => this.onEnded(connection, end));
+            return connection;
         })().finally(() => {
-            this.starting = undefined;
+            this.connecting = undefined;
         });
-        return this.starting;
+        return this.connecting;
     }
 
-    private async retireWorker(): Promise<void> {
-        const worker = this.worker;
-        this.worker = undefined;
-        this.loaded.clear();
-        if (!worker) return;
-        this.retiring.add(worker);
-        this.pending.rejectAll(() => new EngineError("Aborted", "The model was unloaded before this request finished."));
-        await worker.stop();
-    }
-
-    private onWorkerMessage(message: WorkerMessage): void {
-        switch (message.type) {
-            case "event":
-                this.pending.event(message.id, message.event);
-                break;
-            case "result":
-                this.pending.resolve(message.id, message.result);
-                break;
-            case "error":
-                this.pending.reject(message.id, EngineError.fromData(message.error));
-                break;
-            case "log":
-                this.log(message.level, message.message);
-                break;
-            case "ready":
-                break;
+    private onEnded(connection: EngineConnection, end: ConnectionEnd): void {
+        if (this.connection !== connection) return;
+        this.connection = undefined;
+        this.slots.forgetAll();
+        this.sharingEmitter.fire(0);
+        if (end.kind === "closed" || this.isDisposed) return;
+        if (end.kind === "bye") {
+            this.log("info", `The model process exited (${end.reason === "idle" ? "unused for a while" : end.reason === "unload" ? "unloaded" : "stopped"}); the next request starts it again.`);
+            this.setState({kind: "notLoaded"});
+            return;
         }
-    }
-
-    private onWorkerExit(worker: WorkerProcess, exit: WorkerExit): void {
-        if (this.retiring.has(worker)) return;
-        if (this.worker === worker) this.worker = undefined;
-        this.loaded.clear();
         this.backoff.failed();
-        this.lastExit = exit;
-        const how = exit.signal ? `was killed (${exit.signal})` : `exited with code ${exit.code}`;
-        this.log("error", `The model process ${how}.`);
-        const error = crashedError(`The model process ${how}. The request did not finish; the next request restarts the model.`);
-        this.pending.rejectAll(() => error);
-        if (!this.isDisposed) this.setState({kind: "error", error: error.toData()});
+        const error = endError(end);
+        this.log("error", error.message);
+        this.setState({kind: "error", error: error.toData()});
     }
 
     private setState(state: EngineState): void {
@@ -442,17 +372,8 @@ export class EngineClient extends Disposable {
     }
 }
 
-function sameModel(a: LoadParams, b: LoadParams): boolean {
-    return a.modelPath === b.modelPath && (a.role ?? "chat") === (b.role ?? "chat") && (a.contextSize ?? 0) === (b.contextSize ?? 0) &&
-        (a.threads ?? 0) === (b.threads ?? 0) && (a.gpu ?? "auto") === (b.gpu ?? "auto") && a.gpuLayers === b.gpuLayers;
-}
-
 function abortedError(): EngineError {
     return new EngineError("Aborted", "The request was cancelled.");
-}
-
-function crashedError(message: string): EngineError {
-    return new EngineError("EngineCrashed", message);
 }
 
 /** Waits for `promise`, or rejects with `Aborted` as soon as `signal` aborts. */

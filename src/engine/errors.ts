@@ -16,6 +16,10 @@ export const engineErrorCodes = [
     "Aborted",
     "InvalidRequest",
     "Disposed",
+    /** The model process's folder, socket or secret could be reached by another user: not used. */
+    "InsecureRuntime",
+    /** The model process refused the connection (wrong secret, another protocol version). */
+    "Refused",
     "Internal"
 ] as const;
 
@@ -28,29 +32,46 @@ export interface EngineErrorData {
     detail?: string | undefined;
     /** InsufficientMemory from a load's plan: the largest smaller context that would fit. */
     smallerContextSize?: number | undefined;
+    /** InsufficientMemory: models that other windows keep loaded in the shared process, which unloaded would make room. */
+    otherModels?: OtherModel[] | undefined;
+}
+
+export interface OtherModel {
+    modelPath: string;
+    role: "chat" | "completion";
+    users: number;
+    idleMs: number;
 }
 
 export class EngineError extends Error {
     override readonly name = "EngineError";
 
     readonly smallerContextSize: number | undefined;
+    readonly otherModels: readonly OtherModel[] | undefined;
 
     constructor(
         readonly code: EngineErrorCode,
         message: string,
         readonly detail?: string,
-        extra: {smallerContextSize?: number | undefined} = {}
+        extra: {smallerContextSize?: number | undefined; otherModels?: readonly OtherModel[] | undefined} = {}
     ) {
         super(message);
         this.smallerContextSize = extra.smallerContextSize;
+        this.otherModels = extra.otherModels;
     }
 
     toData(): EngineErrorData {
-        return {code: this.code, message: this.message, detail: this.detail, ...(this.smallerContextSize == null ? {} : {smallerContextSize: this.smallerContextSize})};
+        return {
+            code: this.code,
+            message: this.message,
+            detail: this.detail,
+            ...(this.smallerContextSize == null ? {} : {smallerContextSize: this.smallerContextSize}),
+            ...(this.otherModels == null ? {} : {otherModels: this.otherModels.map((model) => ({...model}))})
+        };
     }
 
     static fromData(data: EngineErrorData): EngineError {
-        return new EngineError(data.code, data.message, data.detail, {smallerContextSize: data.smallerContextSize});
+        return new EngineError(data.code, data.message, data.detail, {smallerContextSize: data.smallerContextSize, otherModels: data.otherModels});
     }
 }
 

@@ -5,7 +5,10 @@
  */
 import {z} from "zod";
 import {engineErrorCodes} from "./errors";
+import {rpcMessages, parsePartOf, parseWith, type Parsed} from "./channel/rpcMessages";
 import {modelManagerMethods} from "./modelManagerProtocol";
+
+export type {LogLevel} from "./channel/rpcMessages";
 
 export const sequenceNames = ["chat", "completion", "review"] as const;
 export type SequenceName = (typeof sequenceNames)[number];
@@ -195,6 +198,27 @@ export type StructuredParams = z.infer<typeof StructuredParams>;
 const StructuredResult = z.object({value: z.unknown(), text: z.string(), tokens: z.number(), totalMs: z.number()});
 export type StructuredResult = z.infer<typeof StructuredResult>;
 
+const LoadedModelStatus = z.object({
+    modelPath: z.string(),
+    role: ModelRoleSchema,
+    /** Windows (and CLI runs) that have it loaded now. */
+    users: z.number().int().nonnegative(),
+    /** Since a request last ran on it. */
+    idleMs: z.number().nonnegative()
+});
+export type LoadedModelStatus = z.infer<typeof LoadedModelStatus>;
+
+const ProcessStatus = z.object({
+    pid: z.number().int(),
+    protocolVersion: z.string(),
+    windows: z.number().int().nonnegative(),
+    clients: z.number().int().nonnegative(),
+    models: z.array(LoadedModelStatus),
+    /** The process exits after this long without a request. */
+    idleExitMs: z.number().nonnegative()
+});
+export type ProcessStatus = z.infer<typeof ProcessStatus>;
+
 const TokenizeParams = z.object({text: z.string(), specialTokens: z.boolean().optional(), model: ModelRoleSchema.optional()});
 const RoleParams = z.object({model: ModelRoleSchema.optional()}).strict();
 const NoEvent = z.never();
@@ -209,6 +233,12 @@ export const methods = {
     structured: {params: StructuredParams, event: NoEvent, result: StructuredResult},
     tokenize: {params: TokenizeParams, event: NoEvent, result: z.object({tokens: z.array(z.number().int())})},
     countTokens: {params: TokenizeParams, event: NoEvent, result: z.object({count: z.number().int()})},
+    /** The shared process: who uses it and which models it holds (the status bar, "Unload Model"). */
+    status: {params: z.object({}).strict(), event: NoEvent, result: ProcessStatus},
+    /** Unloads a model for every window that uses it ("unload the other window's idle model"). */
+    unloadModel: {params: z.object({modelPath: z.string().min(1)}).strict(), event: NoEvent, result: z.object({unloaded: z.boolean()})},
+    /** Unloads everything and ends the process for every window (they start it again on their next request). */
+    exit: {params: z.object({}).strict(), event: NoEvent, result: z.null()},
     ...modelManagerMethods
 } as const;
 
@@ -218,45 +248,41 @@ export type ParamsOf<M extends Method> = z.infer<Methods[M]["params"]>;
 export type EventOf<M extends Method> = z.infer<Methods[M]["event"]>;
 export type ResultOf<M extends Method> = z.infer<Methods[M]["result"]>;
 
-const MethodName = z.enum(Object.keys(methods) as [Method, ...Method[]]);
-const RequestId = z.number().int().nonnegative();
-const ErrorData = z.object({code: z.enum(engineErrorCodes), message: z.string(), detail: z.string().optional(), smallerContextSize: z.number().int().positive().optional()});
+const ErrorData = z.object({
+    code: z.enum(engineErrorCodes),
+    message: z.string(),
+    detail: z.string().optional(),
+    smallerContextSize: z.number().int().positive().optional(),
+    /** InsufficientMemory: models other windows keep loaded that, unloaded, would make room. */
+    otherModels: z.array(LoadedModelStatus).optional()
+});
 
-const HostMessage = z.discriminatedUnion("type", [
-    z.object({type: z.literal("request"), id: RequestId, method: MethodName, params: z.unknown()}),
-    z.object({type: z.literal("cancel"), id: RequestId}),
-    z.object({type: z.literal("shutdown")})
-]);
-export type HostMessage = z.infer<typeof HostMessage>;
+/** Messages the model process sends every connected client, answering no request. */
+const notifications = {
+    /** How many windows use the process now (sent to all when one connects or leaves). */
+    sharing: z.object({windows: z.number().int().nonnegative(), clients: z.number().int().nonnegative()}),
+    /** The process is about to exit on purpose: not a crash (the next request starts it again). */
+    bye: z.object({reason: z.enum(["idle", "unload", "shutdown"])})
+} as const;
 
-const WorkerMessage = z.discriminatedUnion("type", [
-    z.object({type: z.literal("ready"), pid: z.number()}),
-    z.object({type: z.literal("event"), id: RequestId, event: z.unknown()}),
-    z.object({type: z.literal("result"), id: RequestId, result: z.unknown()}),
-    z.object({type: z.literal("error"), id: RequestId, error: ErrorData}),
-    z.object({type: z.literal("log"), level: z.enum(["debug", "info", "warn", "error"]), message: z.string()})
-]);
-export type WorkerMessage = z.infer<typeof WorkerMessage>;
-export type LogLevel = Extract<WorkerMessage, {type: "log"}>["level"];
+export const engineMessages = rpcMessages(methods, notifications, ErrorData);
+export type EngineNotifications = typeof notifications;
 
-type Parsed<T> = {ok: true; value: T} | {ok: false; error: string};
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): Parsed<T> {
-    const result = schema.safeParse(value);
-    return result.success ? {ok: true, value: result.data} : {ok: false, error: z.prettifyError(result.error)};
-}
-
-export const parseHostMessage = (value: unknown): Parsed<HostMessage> => parse(HostMessage, value);
-export const parseWorkerMessage = (value: unknown): Parsed<WorkerMessage> => parse(WorkerMessage, value);
+declare const ENCLAVE_PROTOCOL_VERSION_OVERRIDE: string | undefined;
+/**
+ * The version of this protocol: bump it whenever a message changes shape. Windows and model
+ * processes of different versions never talk (runtimeDir.ts names the socket after it). A test
+ * builds an "older" model process by defining ENCLAVE_PROTOCOL_VERSION_OVERRIDE in esbuild.
+ */
+export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "15";
 
 type Part = "params" | "event" | "result";
-type PartOf<M extends Method, P extends Part> = z.infer<Methods[M][P]>;
 
 /** Validates one part of a method's traffic against the schema in `methods`. */
-export function parsePart<M extends Method, P extends Part>(method: M, part: P, value: unknown): Parsed<PartOf<M, P>> {
-    const schema: z.ZodType = methods[method][part];
-    const result = schema.safeParse(value);
-    return result.success
-        ? {ok: true, value: result.data as PartOf<M, P>}
-        : {ok: false, error: z.prettifyError(result.error)};
+export function parsePart<M extends Method, P extends Part>(method: M, part: P, value: unknown): Parsed<z.infer<Methods[M][P]>> {
+    return parsePartOf(methods, method, part, value);
 }
+
+/** The client messages (request, cancel) and server messages (event, result, error, log, notify) of the engine. */
+export const parseClientMessage = (value: unknown) => parseWith(engineMessages.clientMessage, value);
+export const parseServerMessage = (value: unknown) => parseWith(engineMessages.serverMessage, value);

@@ -17,6 +17,8 @@ export function startClient(options: Partial<EngineClientOptions> = {}): {client
         workerPath,
         requestTimeoutMs: 60_000,
         backoff: {initialMs: 50, maxMs: 500, healthyAfterMs: 60_000},
+        // A process of its own, stopped by shutdown(): tests stay independent (and may set its environment).
+        processScope: "private",
         log: (level, message) => logs.push(`${level}: ${message}`),
         ...options
     });

@@ -182,7 +182,8 @@ describe("worker: structured output", function () {
             assert.ok(["error", "warning", "info"].includes(value.severity));
             assert.ok(Number.isInteger(value.line));
             assert.equal(typeof value.ok, "boolean");
-            assert.deepEqual(JSON.parse(result.text), value);
+            // Compared as JSON: the channel carries JSON, which writes a -0 the model may produce as 0.
+            assert.deepEqual(JSON.stringify(JSON.parse(result.text)), JSON.stringify(value));
             // The chat sequence is untouched by the review pass.
             assert.equal((await client.chat(ask("Hi."))).answer, "Hello!");
         } finally {

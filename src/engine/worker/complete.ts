@@ -18,7 +18,7 @@ import {toStopReason} from "./stopReason";
 
 const defaultMaxTokens = 128;
 
-export async function runComplete(loaded: LoadedModel, params: CompleteParams, signal: AbortSignal, emit: (event: CompleteEvent) => void): Promise<CompleteResult> {
+export async function runComplete(loaded: LoadedModel, params: CompleteParams, signal: AbortSignal, emit: (event: CompleteEvent) => void, _client = 0): Promise<CompleteResult> {
     return loaded.lock("completion").run(async () => {
         const started = performance.now();
         const completion = completionFor(loaded);

@@ -1,103 +1,46 @@
 /**
- * Entry point of the model process (dist/worker.mjs). The only place node-llama-cpp runs.
- * It answers the host's requests (validated on arrival), streams events, honours cancel messages
- * through AbortSignals, and never lets one bad request or model take the process down.
+ * Entry point of the shared model process (dist/worker.mjs), the only place node-llama-cpp runs
+ * besides the download process. Started detached by the first window (or CLI run) that needs a
+ * model: `worker.mjs --runtime-dir <dir> --idle-exit-ms <ms>`. It serves every window of this user
+ * over the private socket (engineServer.ts) until nobody has used it for the idle time, and never
+ * lets one bad request or model take the process down.
  */
-import {EngineError, describeError, type EngineErrorData} from "../errors";
-import {parseHostMessage, parsePart, type EventOf, type LogLevel, type Method, type ParamsOf, type ResultOf, type WorkerMessage} from "../protocol";
-import {runChat} from "./chat";
-import {runComplete} from "./complete";
-import {deleteModel, discardPartial, importModel, modelsOverview, planModel} from "./modelManager";
+import {parseArgs} from "node:util";
+import {describeError} from "../errors";
+import {protocolVersion, type LogLevel} from "../protocol";
+import {runtimePaths} from "../server/runtimeDir";
+import {EngineServer} from "./engineServer";
+import {runtimeBackend} from "./handlers";
 import {ModelRuntime} from "./runtime";
-import {runStructured} from "./structured";
 
-type Handler<M extends Method> = (params: ParamsOf<M>, signal: AbortSignal, emit: (event: EventOf<M>) => void) => Promise<ResultOf<M>>;
-
-function send(message: WorkerMessage): void {
-    // The host is gone (it crashed or was killed): nothing to answer, and nothing to keep us alive.
-    if (!process.connected) process.exit(0);
-    process.send?.(message);
+const {values} = parseArgs({options: {"runtime-dir": {type: "string"}, "idle-exit-ms": {type: "string"}}});
+const dir = values["runtime-dir"];
+if (dir == null || dir === "") {
+    process.stderr.write("worker.mjs: --runtime-dir is required\n");
+    process.exit(2);
 }
+const idleExitMs = Number(values["idle-exit-ms"] ?? 300_000);
 
-const log = (level: LogLevel, message: string) => send({type: "log", level, message});
+/** This process's own log: stderr, which the starter points at the runtime folder's log file. */
+const ownLog = (level: LogLevel, message: string) => process.stderr.write(`${new Date().toISOString()} ${level}: ${message}\n`);
+let server: EngineServer | undefined;
+const log = (level: LogLevel, message: string) => (server ? server.broadcastLog(level, message) : ownLog(level, message));
+
 const runtime = new ModelRuntime(log);
-const active = new Map<number, AbortController>();
+server = new EngineServer({paths: runtimePaths(dir, protocolVersion), backend: runtimeBackend(runtime), idleExitMs: Number.isFinite(idleExitMs) && idleExitMs > 0 ? idleExitMs : 300_000, log: ownLog});
 
-const handlers: {[M in Method]: Handler<M>} = {
-    load: (params, signal, emit) => runtime.load(params, (fraction) => emit({kind: "progress", fraction: Math.min(1, Math.max(0, fraction))}), signal),
-    unload: async ({model}) => {
-        await runtime.unload(model ?? "chat");
-        return null;
-    },
-    info: async ({model}) => runtime.info(model),
-    chat: (params, signal, emit) => runChat(runtime.require("chat"), params, signal, emit),
-    complete: (params, signal, emit) => runComplete(runtime.require(params.model), params, signal, emit),
-    structured: (params, signal) => runStructured(runtime.require("chat"), params, signal),
-    tokenize: async ({text, specialTokens, model}) => ({tokens: [...runtime.require(model).model.tokenize(text, specialTokens ?? false)]}),
-    countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(model).model.tokenize(text, specialTokens ?? false).length}),
-    modelsOverview: (params) => modelsOverview(params, (gpu) => runtime.hardware(gpu)),
-    importModel: (params, signal, emit) => importModel(params, signal, emit),
-    deleteModel: (params) => deleteModel(params),
-    discardPartialDownload: (params) => discardPartial(params),
-    planModel: (params) => planModel(params, (gpu) => runtime.hardware(gpu))
-};
-
-async function handle<M extends Method>(id: number, method: M, rawParams: unknown): Promise<void> {
-    const params = parsePart(method, "params", rawParams);
-    if (!params.ok) {
-        send({type: "error", id, error: {code: "InvalidRequest", message: `Invalid ${method} request.`, detail: params.error}});
-        return;
-    }
-    const controller = new AbortController();
-    active.set(id, controller);
-    try {
-        const handler = handlers[method] as Handler<M>;
-        const result = await handler(params.value, controller.signal, (event) => send({type: "event", id, event}));
-        send({type: "result", id, result});
-    } catch (error) {
-        send({type: "error", id, error: toErrorData(error, controller.signal.aborted)});
-    } finally {
-        active.delete(id);
-    }
-}
-
-function toErrorData(error: unknown, aborted: boolean): EngineErrorData {
-    if (error instanceof EngineError) return error.toData();
-    if (aborted) return {code: "Aborted", message: "The request was cancelled.", detail: describeError(error)};
-    return {code: "Internal", message: "The model failed while handling the request.", detail: describeError(error)};
-}
-
-async function shutdown(): Promise<void> {
-    for (const controller of active.values()) controller.abort();
-    try {
-        await runtime.dispose();
-    } finally {
-        process.exit(0);
-    }
-}
-
-process.on("message", (raw: unknown) => {
-    const parsed = parseHostMessage(raw);
-    if (!parsed.ok) {
-        log("error", `Ignored a malformed message from the host: ${parsed.error}`);
-        return;
-    }
-    const message = parsed.value;
-    switch (message.type) {
-        case "request":
-            void handle(message.id, message.method, message.params);
-            break;
-        case "cancel":
-            active.get(message.id)?.abort();
-            break;
-        case "shutdown":
-            void shutdown();
-            break;
-    }
-});
-process.on("disconnect", () => process.exit(0));
-// A bug in one request must not end the process (and every other request with it).
+// A bug in one request must not end the process (and every other window's requests with it).
 process.on("uncaughtException", (error) => log("error", `Uncaught error in the model process: ${describeError(error)}`));
 process.on("unhandledRejection", (reason) => log("error", `Unhandled rejection in the model process: ${describeError(reason)}`));
+process.on("SIGTERM", () => void server?.exit("shutdown"));
+process.on("SIGINT", () => void server?.exit("shutdown"));
 
-send({type: "ready", pid: process.pid});
+try {
+    if (!(await server.start())) {
+        ownLog("info", "Another model process already serves this user; exiting.");
+        process.exit(0);
+    }
+} catch (error) {
+    ownLog("error", `The model process could not start: ${describeError(error)}`);
+    process.exit(1);
+}

@@ -23,7 +23,7 @@ import {
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
 import type {ModelFit} from "../../models/fit";
-import type {LoadParams, LogLevel, ModelInfo, ModelRole, SequenceName} from "../protocol";
+import type {LoadedModelStatus, LoadParams, LogLevel, ModelInfo, ModelRole, SequenceName} from "../protocol";
 import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
 import {completionFormatOf, templateReasons} from "./completionFormat";
 import {planLoad, sequencesFor} from "./loadPlan";
@@ -43,30 +43,154 @@ export interface LoadedModel {
     readonly state: Map<string, unknown>;
 }
 
+/** One loaded model and the clients (windows, CLI runs) whose requests for a role run on it. */
+interface Entry {
+    readonly key: string;
+    readonly loaded: LoadedModel;
+    readonly users: Set<number>;
+    lastUsedMs: number;
+}
+
+/**
+ * The models of the shared process. Each client binds each role (chat, completion) to a model;
+ * clients that configure the same model with the same settings share one copy. A model nobody is
+ * bound to stays loaded (a reloaded window finds it) until a load needs its memory or the process
+ * exits idle; a client that switches to another model gives its old one up at once when nobody else
+ * uses it.
+ */
 export class ModelRuntime {
     private llama: Llama | undefined;
-    private readonly loaded = new Map<ModelRole, LoadedModel>();
+    private readonly models = new Map<string, Entry>();
+    private readonly loading = new Map<string, Promise<Entry>>();
+    private readonly bindings = new Map<number, Map<ModelRole, string>>();
+    /** Loads plan against the memory free now, so they run one at a time. */
+    private readonly loadLock = new Mutex();
 
     constructor(private readonly log: (level: LogLevel, message: string) => void) {}
 
-    require(role: ModelRole = "chat"): LoadedModel {
-        const loaded = this.loaded.get(role);
-        if (!loaded) throw new EngineError("NoModelLoaded", role === "chat" ? "No model is loaded." : "No completion model is loaded.");
-        return loaded;
+    /** The model `client` bound `role` to; a request on it counts as use (the idle clock, "idle since"). */
+    require(client: number, role: ModelRole = "chat"): LoadedModel {
+        const entry = this.entryOf(client, role);
+        if (!entry) throw new EngineError("NoModelLoaded", role === "chat" ? "No model is loaded." : "No completion model is loaded.");
+        entry.lastUsedMs = Date.now();
+        return entry.loaded;
     }
 
-    async load(params: LoadParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<ModelInfo> {
-        const started = performance.now();
+    /** Binds `client`'s `role` to the model of `params`, loading it unless it is loaded (or loading) already. */
+    async load(client: number, params: LoadParams, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<ModelInfo> {
         const role = params.role ?? "chat";
+        const key = modelKey(params);
+        let entry = this.models.get(key);
+        if (!entry) {
+            let pending = this.loading.get(key);
+            if (!pending) {
+                pending = this.loadLock.run(async () => this.models.get(key) ?? this.loadNew(client, key, {...params, role}, onProgress, signal));
+                this.loading.set(key, pending);
+                void pending.then(
+                    () => this.loading.delete(key),
+                    () => this.loading.delete(key)
+                );
+            }
+            entry = await pending;
+        }
+        await this.bind(client, role, entry);
+        entry.lastUsedMs = Date.now();
+        return entry.loaded.info;
+    }
+
+    /** `client` no longer uses its model for `role`; the model unloads when nobody else does. */
+    async unload(client: number, role: ModelRole): Promise<void> {
+        const key = this.bindings.get(client)?.get(role);
+        if (key == null) return;
+        this.bindings.get(client)?.delete(role);
+        await this.dropUser(client, key, true);
+    }
+
+    /** Unloads the model of `modelPath` for every client (they load it again on their next request). */
+    async unloadModel(modelPath: string): Promise<boolean> {
+        const entries = [...this.models.values()].filter((entry) => entry.loaded.info.modelPath === modelPath);
+        for (const entry of entries) await this.unloadEntry(entry);
+        return entries.length > 0;
+    }
+
+    /** A client went away: its bindings end, the models stay loaded for a while (its window may come back). */
+    disconnect(client: number): void {
+        const roles = this.bindings.get(client);
+        this.bindings.delete(client);
+        for (const key of roles?.values() ?? []) void this.dropUser(client, key, false);
+    }
+
+    status(): LoadedModelStatus[] {
+        const now = Date.now();
+        return [...this.models.values()].map((entry) => ({
+            modelPath: entry.loaded.info.modelPath,
+            role: entry.loaded.info.role,
+            users: entry.users.size,
+            idleMs: Math.max(0, now - entry.lastUsedMs)
+        }));
+    }
+
+    get loadedCount(): number {
+        return this.models.size;
+    }
+
+    private entryOf(client: number, role: ModelRole): Entry | undefined {
+        const key = this.bindings.get(client)?.get(role);
+        return key == null ? undefined : this.models.get(key);
+    }
+
+    private async bind(client: number, role: ModelRole, entry: Entry): Promise<void> {
+        let roles = this.bindings.get(client);
+        if (!roles) {
+            roles = new Map();
+            this.bindings.set(client, roles);
+        }
+        const previous = roles.get(role);
+        roles.set(role, entry.key);
+        entry.users.add(client);
+        if (previous != null && previous !== entry.key) await this.dropUser(client, previous, true);
+    }
+
+    private async dropUser(client: number, key: string, unloadIfUnused: boolean): Promise<void> {
+        const entry = this.models.get(key);
+        if (!entry) return;
+        const stillBound = [...(this.bindings.get(client)?.values() ?? [])].includes(key);
+        if (!stillBound) entry.users.delete(client);
+        if (unloadIfUnused && entry.users.size === 0) await this.unloadEntry(entry);
+    }
+
+    private async unloadEntry(entry: Entry): Promise<void> {
+        if (this.models.get(entry.key) !== entry) return;
+        this.models.delete(entry.key);
+        for (const roles of this.bindings.values()) for (const [role, key] of roles) if (key === entry.key) roles.delete(role);
+        await entry.loaded.context.dispose();
+        await entry.loaded.model.dispose();
+        this.log("info", `Unloaded ${basename(entry.loaded.info.modelPath)}.`);
+    }
+
+    private async loadNew(client: number, key: string, params: LoadParams & {role: ModelRole}, onProgress: (fraction: number) => void, signal: AbortSignal): Promise<Entry> {
+        const started = performance.now();
+        const {role} = params;
         const sequenceList = sequencesFor(role, params.separateCompletion ?? false);
-        await this.unload(role);
+        // This client's previous model for the role goes first when nobody else uses it: its memory is then free for the plan.
+        const previous = this.entryOf(client, role);
+        if (previous && [...previous.users].every((user) => user === client)) {
+            this.bindings.get(client)?.delete(role);
+            await this.unloadEntry(previous);
+        }
         const llama = await this.getLlama(params);
         const threads = chooseThreads(params.threads, llama.cpuMathCores);
         llama.maxThreads = threads;
         const file = await checkModelFile(params.modelPath);
-        // Planned after the other role's model (if any) is loaded: its memory is no longer free.
-        const plan = await planLoad(llama, file.info, {...params, role});
-        if (!plan.fits && params.ignoreFit !== true) throw refusal(params.modelPath, plan);
+        // Planned with the other loaded models in memory: theirs is not free.
+        let plan = await planLoad(llama, file.info, params);
+        if (!plan.fits) {
+            // Models no window uses any more give their memory up before anyone is asked to.
+            const unused = [...this.models.values()].filter((entry) => entry.users.size === 0);
+            for (const entry of unused) await this.unloadEntry(entry);
+            if (unused.length > 0) plan = await planLoad(llama, file.info, params);
+        }
+        if (!plan.fits && params.ignoreFit !== true) throw refusal(params.modelPath, plan, this.othersThan(client));
         if (!plan.fits) this.log("warn", `Loading ${basename(params.modelPath)} anyway, as asked: ${plan.reason}`);
 
         let model: LlamaModel;
@@ -124,7 +248,7 @@ export class ModelRuntime {
             memory: memoryOf(model),
             loadMs: Math.round(performance.now() - started)
         };
-        this.loaded.set(role, {
+        const loaded: LoadedModel = {
             model,
             context,
             chatWrapper,
@@ -136,27 +260,29 @@ export class ModelRuntime {
             },
             lock: (name) => locks.get(name) as Mutex,
             state: new Map()
-        });
+        };
         if (chatFormatNote != null) this.log("warn", `${params.modelPath}: ${chatFormatNote}`);
         this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
-        return info;
+        const entry: Entry = {key, loaded, users: new Set(), lastUsedMs: Date.now()};
+        this.models.set(key, entry);
+        return entry;
     }
 
-    info(role: ModelRole = "chat"): ModelInfo | null {
-        const loaded = this.loaded.get(role);
-        return loaded ? {...loaded.info, memory: memoryOf(loaded.model)} : null;
+    /** Models bound by clients other than `client`, which unloaded would free memory (the refusal offers that). */
+    private othersThan(client: number): LoadedModelStatus[] {
+        return this.status().filter((model, index) => {
+            const entry = [...this.models.values()][index];
+            return entry != null && [...entry.users].some((user) => user !== client) && model.users > 0;
+        });
     }
 
-    async unload(role: ModelRole): Promise<void> {
-        const loaded = this.loaded.get(role);
-        this.loaded.delete(role);
-        if (!loaded) return;
-        await loaded.context.dispose();
-        await loaded.model.dispose();
+    info(client: number, role: ModelRole = "chat"): ModelInfo | null {
+        const entry = this.entryOf(client, role);
+        return entry ? {...entry.loaded.info, memory: memoryOf(entry.loaded.model)} : null;
     }
 
     async dispose(): Promise<void> {
-        for (const role of [...this.loaded.keys()]) await this.unload(role);
+        for (const entry of [...this.models.values()]) await this.unloadEntry(entry);
         await this.llama?.dispose();
         this.llama = undefined;
     }
@@ -184,17 +310,23 @@ export class ModelRuntime {
     }
 }
 
+/** Loads with these settings make the same model, context and sequences: clients asking for it share one copy. */
+function modelKey(params: LoadParams): string {
+    return JSON.stringify([params.modelPath, params.role ?? "chat", params.contextSize ?? 0, params.threads ?? 0, params.gpu ?? "auto", params.gpuLayers ?? null, params.separateCompletion ?? false]);
+}
+
 /**
  * The plan refused the load: the sentence with its numbers and the ways forward. node-llama-cpp
  * would allocate a fixed size that does not fit anyway, and the OOM killer would end the process.
  */
-function refusal(modelPath: string, plan: ModelFit): EngineError {
+function refusal(modelPath: string, plan: ModelFit, otherModels: LoadedModelStatus[]): EngineError {
     const smaller = plan.smallerContextSize == null ? "" : ` A ${plan.smallerContextSize.toLocaleString("en")}-token context would fit.`;
+    const others = otherModels.length === 0 ? "" : ` Other windows have ${otherModels.map((model) => basename(model.modelPath)).join(" and ")} loaded; unloading ${otherModels.length === 1 ? "it" : "them"} would make room.`;
     return new EngineError(
         "InsufficientMemory",
-        `${basename(modelPath)} does not fit in the memory free now. ${plan.reason}${smaller} Choose a smaller context, another model, or load it anyway.`,
+        `${basename(modelPath)} does not fit in the memory free now. ${plan.reason}${smaller}${others} Choose a smaller context, another model, or load it anyway.`,
         undefined,
-        plan.smallerContextSize == null ? {} : {smallerContextSize: plan.smallerContextSize}
+        {...(plan.smallerContextSize == null ? {} : {smallerContextSize: plan.smallerContextSize}), ...(otherModels.length > 0 ? {otherModels} : {})}
     );
 }
 

@@ -1,16 +1,15 @@
 /**
- * Bookkeeping for requests sent to the worker and not yet answered: their callbacks, a watchdog
- * that fails a request when the worker goes silent, and a bound on how long a cancelled request
+ * Bookkeeping for requests sent over a channel and not yet answered: their callbacks, a watchdog
+ * that fails a request when the other end goes silent, and a bound on how long a cancelled request
  * may take to hand back its partial result.
  */
-import type {EngineError} from "./errors";
 
 export interface PendingRequest {
     readonly id: number;
     readonly method: string;
     onEvent(event: unknown): void;
     resolve(result: unknown): void;
-    reject(error: EngineError): void;
+    reject(error: Error): void;
 }
 
 interface Entry extends PendingRequest {
@@ -63,7 +62,7 @@ export class PendingRequests {
         entry?.resolve(result);
     }
 
-    reject(id: number, error: EngineError): void {
+    reject(id: number, error: Error): void {
         const entry = this.take(id);
         entry?.reject(error);
     }
@@ -77,7 +76,7 @@ export class PendingRequests {
         this.arm(entry);
     }
 
-    rejectAll(error: () => EngineError): void {
+    rejectAll(error: () => Error): void {
         for (const id of [...this.entries.keys()]) this.reject(id, error());
     }
 

@@ -1,0 +1,61 @@
+/**
+ * Length-prefixed JSON frames for a byte stream (the model process's Unix socket or named pipe):
+ * four bytes of big-endian length, then that many bytes of UTF-8 JSON. A frame longer than the
+ * limit is refused before any of it is buffered, so a client cannot make the process hold an
+ * unbounded message in memory.
+ */
+export const defaultMaxFrameBytes = 64 * 1024 * 1024;
+
+export class FrameTooLarge extends Error {
+    override readonly name = "FrameTooLarge";
+    constructor(readonly bytes: number, readonly limit: number) {
+        super(`A message of ${bytes} bytes is over the limit of ${limit} bytes.`);
+    }
+}
+
+export function encodeFrame(message: unknown, maxBytes = defaultMaxFrameBytes): Buffer {
+    const body = Buffer.from(JSON.stringify(message), "utf8");
+    if (body.length > maxBytes) throw new FrameTooLarge(body.length, maxBytes);
+    const header = Buffer.alloc(4);
+    header.writeUInt32BE(body.length, 0);
+    return Buffer.concat([header, body]);
+}
+
+/** Collects chunks and hands out whole frames' parsed JSON, in order. */
+export class FrameDecoder {
+    private chunks: Buffer[] = [];
+    private buffered = 0;
+
+    constructor(private readonly maxBytes = defaultMaxFrameBytes) {}
+
+    /** Throws FrameTooLarge (or a JSON SyntaxError): the stream is then unusable and must be closed. */
+    push(chunk: Buffer): unknown[] {
+        this.chunks.push(chunk);
+        this.buffered += chunk.length;
+        const messages: unknown[] = [];
+        for (;;) {
+            if (this.buffered < 4) break;
+            const head = this.peek(4);
+            const length = head.readUInt32BE(0);
+            if (length > this.maxBytes) throw new FrameTooLarge(length, this.maxBytes);
+            if (this.buffered < 4 + length) break;
+            const frame = this.take(4 + length);
+            messages.push(JSON.parse(frame.subarray(4).toString("utf8")));
+        }
+        return messages;
+    }
+
+    private peek(bytes: number): Buffer {
+        if ((this.chunks[0]?.length ?? 0) < bytes) this.chunks = [Buffer.concat(this.chunks)];
+        return (this.chunks[0] as Buffer).subarray(0, bytes);
+    }
+
+    private take(bytes: number): Buffer {
+        const all = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
+        const frame = all.subarray(0, bytes);
+        const rest = all.subarray(bytes);
+        this.chunks = rest.length > 0 ? [rest] : [];
+        this.buffered = rest.length;
+        return frame;
+    }
+}

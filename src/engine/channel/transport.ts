@@ -1,0 +1,126 @@
+/**
+ * A message transport: whole messages in and out, and one close event. Two kinds carry Enclave's
+ * channels: a socket with length-prefixed frames (the shared model process, reached by every
+ * window and the CLI) and Node's IPC channel to a forked child (the download process). The RPC
+ * layer above (rpcClient.ts, rpcServer.ts) is the same on both.
+ */
+import type {ChildProcess, Serializable} from "node:child_process";
+import type {Socket} from "node:net";
+import {FrameDecoder, defaultMaxFrameBytes, encodeFrame} from "./frames";
+
+export interface Transport {
+    /** False when the other end is gone (or the message is over the size limit) and nothing was sent. */
+    send(message: unknown): boolean;
+    onMessage(listener: (message: unknown) => void): void;
+    /** Once, however the transport ends; `error` says why when it was not a plain close. */
+    onClose(listener: (error?: Error) => void): void;
+    close(): void;
+    readonly isOpen: boolean;
+}
+
+abstract class BaseTransport implements Transport {
+    private messageListeners: Array<(message: unknown) => void> = [];
+    private closeListeners: Array<(error?: Error) => void> = [];
+    private open = true;
+
+    get isOpen(): boolean {
+        return this.open;
+    }
+
+    abstract send(message: unknown): boolean;
+    abstract close(): void;
+
+    onMessage(listener: (message: unknown) => void): void {
+        this.messageListeners.push(listener);
+    }
+
+    onClose(listener: (error?: Error) => void): void {
+        if (!this.open) listener();
+        else this.closeListeners.push(listener);
+    }
+
+    protected deliver(message: unknown): void {
+        for (const listener of this.messageListeners) listener(message);
+    }
+
+    protected closed(error?: Error): void {
+        if (!this.open) return;
+        this.open = false;
+        const listeners = this.closeListeners.splice(0);
+        this.messageListeners = [];
+        for (const listener of listeners) listener(error);
+    }
+}
+
+export class SocketTransport extends BaseTransport {
+    private readonly decoder: FrameDecoder;
+
+    constructor(private readonly socket: Socket, private readonly maxBytes = defaultMaxFrameBytes) {
+        super();
+        this.decoder = new FrameDecoder(maxBytes);
+        socket.on("data", (chunk: Buffer) => {
+            let messages: unknown[];
+            try {
+                messages = this.decoder.push(chunk);
+            } catch (error) {
+                // An oversized or garbled frame: the stream can no longer be trusted to be in step.
+                socket.destroy();
+                this.closed(error instanceof Error ? error : new Error(String(error)));
+                return;
+            }
+            for (const message of messages) if (this.isOpen) this.deliver(message);
+        });
+        socket.on("error", (error) => this.closed(error));
+        socket.on("close", () => this.closed());
+    }
+
+    send(message: unknown): boolean {
+        if (!this.isOpen || this.socket.destroyed) return false;
+        let frame: Buffer;
+        try {
+            frame = encodeFrame(message, this.maxBytes);
+        } catch {
+            return false;
+        }
+        this.socket.write(frame);
+        return true;
+    }
+
+    close(): void {
+        this.socket.end();
+        this.socket.destroySoon?.();
+    }
+}
+
+/** The parent's end of a forked child's IPC channel, or (with `process`) the child's end. */
+export class IpcTransport extends BaseTransport {
+    constructor(private readonly end: ChildProcess | NodeJS.Process) {
+        super();
+        end.on("message", (message: unknown) => this.deliver(message));
+        end.on("disconnect", () => this.closed());
+        if ("pid" in end && end !== process) (end as ChildProcess).on("exit", () => this.closed());
+    }
+
+    send(message: unknown): boolean {
+        if (!this.isOpen || !this.end.connected || this.end.send == null) return false;
+        try {
+            this.end.send(message as Serializable);
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    /** Resolves once the message has been handed to the OS (the child may exit right after). */
+    flush(message: unknown): Promise<void> {
+        return new Promise((resolve) => {
+            if (!this.isOpen || !this.end.connected || this.end.send == null) resolve();
+            else this.end.send(message as Serializable, undefined, {}, () => resolve());
+        });
+    }
+
+    close(): void {
+        if (this.end.connected) this.end.disconnect?.();
+        this.closed();
+    }
+}
