@@ -12,7 +12,7 @@ import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
-import {ModelSettingsSync, readRequestTimeoutMs} from "./provider/settings";
+import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
 import {EngineStatusBar} from "./provider/statusBar";
 
 /** What `activate` returns: for other extensions and for our integration tests. */
@@ -33,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     engine = new EngineClient({
         workerPath: vscode.Uri.joinPath(context.extensionUri, "dist", "worker.mjs").fsPath,
         requestTimeoutMs: readRequestTimeoutMs(),
+        idleExitMs: readIdleExitMs(),
+        clientKind: "window",
         log: (level, message) => log.write(level, message)
     });
     const errors = new ErrorReporter(log);
@@ -62,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     return {engine: client, chat, completion, review, models, errors, statusBarText: () => statusBar.text};
 }
 
-/** VS Code waits for this promise, so the model process is really gone when the window closes. */
+/** Leaves the shared model process: the other windows keep it; it exits by itself when idle. */
 export function deactivate(): Promise<void> | undefined {
     const shutdown = engine?.shutdown();
     engine = undefined;

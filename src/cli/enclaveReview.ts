@@ -1,9 +1,10 @@
 /**
- * enclave-review: offline code review in a terminal, a git hook or CI, on the same engine (and the
- * same model process, dist/worker.mjs beside this bundle) as the extension. Findings go to stdout
- * in the chosen format; progress, notes and errors go to stderr; the exit code says what happened
- * (see exitCodes.ts and --help). The model process is shut down on every exit path, including
- * Ctrl-C: the first one cancels the review and stops the model, a second one exits at once.
+ * enclave-review: offline code review in a terminal, a git hook or CI, on the same engine as the
+ * extension — and the same shared model process (dist/worker.mjs beside this bundle): a model the
+ * user's VS Code windows have loaded is used as it is, and one this run loads stays for the next
+ * run until the process has been idle for a while. Findings go to stdout in the chosen format;
+ * progress, notes and errors go to stderr; the exit code says what happened (see exitCodes.ts and
+ * --help). Ctrl-C cancels the review (the model stops generating at once), a second one exits at once.
  */
 import {existsSync, statSync} from "node:fs";
 import {basename, relative, resolve} from "node:path";
@@ -79,6 +80,9 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
         workerPath: workerPath(),
         // The structured pass streams nothing; the reviewer sets its own, longer limit for it.
         requestTimeoutMs: 5 * 60_000,
+        clientKind: "cli",
+        // A process this run starts serves the next runs (a git hook) but does not hold the memory for long.
+        idleExitMs: 2 * 60_000,
         log: (level, message) => {
             logs.push(`${level}: ${message}`);
             if (args.verbose) progress.line(`[engine ${level}] ${message}`);
@@ -127,7 +131,7 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
         return findings.some((finding) => severityRank(finding.severity) >= threshold) ? ExitCode.FindingsReachedFailOn : ExitCode.Ok;
     } catch (error) {
         progress.clear();
-        // Ctrl-C reaches the model process too (same process group), so any failure after it is the interrupt.
+        // After Ctrl-C every failure (the cancelled request, the process stopped meanwhile) is the interrupt.
         if (controller.signal.aborted) {
             progress.line("Review cancelled.");
             return ExitCode.Interrupted;

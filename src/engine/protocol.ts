@@ -214,6 +214,8 @@ const ProcessStatus = z.object({
     windows: z.number().int().nonnegative(),
     clients: z.number().int().nonnegative(),
     models: z.array(LoadedModelStatus),
+    /** Requests running now, from all clients. */
+    activeRequests: z.number().int().nonnegative(),
     /** The process exits after this long without a request. */
     idleExitMs: z.number().nonnegative()
 });

@@ -1,3 +1,4 @@
+import {basename} from "node:path";
 import * as vscode from "vscode";
 import {describeError, isEngineError} from "../engine/errors";
 import type {Log} from "./log";
@@ -7,6 +8,7 @@ const chooseModel = "Choose Model…";
 const showLog = "Show Log";
 const loadAnyway = "Load Anyway";
 const smallerContext = (tokens: number): string => `Use a ${tokens.toLocaleString("en")}-Token Context`;
+const unloadOther = (modelPath: string): string => `Unload ${basename(modelPath)} (Other Window)`;
 
 /**
  * The one place where failures meet the user: a message with an action that helps, and the
@@ -28,18 +30,21 @@ export class ErrorReporter {
         // A load the plan refused for memory: a smaller context (when one would fit), another model, or load it anyway.
         const tooLarge = isEngineError(error, "InsufficientMemory");
         const smaller = tooLarge && error.smallerContextSize != null ? error.smallerContextSize : undefined;
+        // Another window's model holds the memory (the model process is shared): offer to unload it; Cancel is the message's own close.
+        const other = tooLarge ? error.otherModels?.[0] : undefined;
         const actions = noModel
             ? [setUp, showLog]
             : badModel
                 ? [chooseModel, showLog]
                 : tooLarge
-                    ? [...(smaller == null ? [] : [smallerContext(smaller)]), chooseModel, loadAnyway, showLog]
+                    ? [...(other == null ? [] : [unloadOther(other.modelPath)]), ...(smaller == null ? [] : [smallerContext(smaller)]), chooseModel, loadAnyway, showLog]
                     : [showLog];
         this.lastMessage = {text: `Enclave: ${message}`, actions};
         void vscode.window.showErrorMessage(`Enclave: ${message}`, ...actions).then((choice) => {
             if (choice === setUp) void vscode.commands.executeCommand("enclave.setUp");
             else if (choice === chooseModel) void vscode.commands.executeCommand("enclave.pickModel");
             else if (choice === loadAnyway) void vscode.commands.executeCommand("enclave.loadModelAnyway");
+            else if (other != null && choice === unloadOther(other.modelPath)) void vscode.commands.executeCommand("enclave.unloadOtherWindowModel", other.modelPath);
             else if (smaller != null && choice === smallerContext(smaller)) void vscode.commands.executeCommand("enclave.useContextSize", smaller);
             else if (choice === showLog) this.log.show();
         });

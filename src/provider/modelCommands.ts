@@ -25,6 +25,7 @@ export class ModelCommands extends Disposable {
         // The choices after a load refused for memory (errorReporter.ts); not in the command palette.
         this.register(vscode.commands.registerCommand("enclave.loadModelAnyway", () => this.loadAnyway()));
         this.register(vscode.commands.registerCommand("enclave.useContextSize", (tokens: unknown) => this.useContextSize(tokens)));
+        this.register(vscode.commands.registerCommand("enclave.unloadOtherWindowModel", (modelPath: unknown) => this.unloadOtherWindowModel(modelPath)));
     }
 
     private async loadAnyway(): Promise<void> {
@@ -35,11 +36,31 @@ export class ModelCommands extends Disposable {
         }
     }
 
+    /** A load refused for memory offered to unload a model another window keeps loaded: do it, then load ours. */
+    private async unloadOtherWindowModel(modelPath: unknown): Promise<void> {
+        if (typeof modelPath !== "string" || modelPath === "") return;
+        try {
+            await this.engine.unloadModelEverywhere(modelPath);
+            this.log.write("info", `Unloaded ${modelPath} for the other windows to make room.`);
+            await vscode.window.withProgress({location: vscode.ProgressLocation.Window, title: "Enclave: loading model"}, () => this.engine.ensureModel());
+        } catch (error) {
+            this.errors.report(error, "Unload the other window's model");
+        }
+    }
+
     /** Sets `enclave.engine.contextSize`; the next request loads the model with it. */
     private async useContextSize(tokens: unknown): Promise<void> {
         if (typeof tokens !== "number" || !Number.isInteger(tokens) || tokens <= 0) return;
         await vscode.workspace.getConfiguration("enclave.engine").update("contextSize", tokens, vscode.ConfigurationTarget.Global);
         this.log.write("info", `Context size set to ${tokens} tokens.`);
+    }
+
+    private async confirmForOtherWindows(action: string): Promise<boolean> {
+        const windows = this.engine.sharedWindows;
+        if (windows <= 1) return true;
+        const confirm = `${action} in All ${windows} Windows`;
+        const choice = await vscode.window.showWarningMessage(`Enclave: ${otherWindowsSentence(windows)}`, {modal: true}, confirm);
+        return choice === confirm;
     }
 
     private async chooseModelFile(): Promise<void> {
@@ -84,11 +105,13 @@ export class ModelCommands extends Disposable {
     }
 
     private async unload(): Promise<void> {
+        if (!(await this.confirmForOtherWindows("Unload Model"))) return;
         await this.engine.unload();
-        this.log.write("info", "Model unloaded.");
+        this.log.write("info", "Model unloaded: the model process ended and gave its memory back.");
     }
 
     private async restart(): Promise<void> {
+        if (!(await this.confirmForOtherWindows("Restart Engine"))) return;
         await this.engine.unload();
         try {
             await this.engine.ensureModel();
@@ -96,6 +119,15 @@ export class ModelCommands extends Disposable {
             this.errors.report(error, "Restart engine");
         }
     }
+}
+
+/**
+ * The model process serves every window: unloading ends it for all of them. Say so and ask when
+ * other windows use it; with this window alone there is nothing to ask.
+ */
+function otherWindowsSentence(windows: number): string {
+    const others = windows - 1;
+    return `The model process is shared with ${others} other VS Code window${others === 1 ? "" : "s"}. This unloads the models for all ${windows} windows; each loads its model again on its next request.`;
 }
 
 /** Which prompt format completions use and why, as the worker decided it for the model that serves them. */

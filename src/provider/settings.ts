@@ -86,6 +86,11 @@ export function readRequestTimeoutMs(): number {
     return vscode.workspace.getConfiguration("enclave.engine").get<number>("requestTimeoutSeconds", 120) * 1000;
 }
 
+/** How long the shared model process stays up without requests when this window starts it. */
+export function readIdleExitMs(): number {
+    return Math.max(1, vscode.workspace.getConfiguration("enclave.engine").get<number>("idleExitMinutes", 5)) * 60_000;
+}
+
 function expandHome(path: string): string {
     const home = process.env.HOME ?? process.env.USERPROFILE;
     return home && (path === "~" || path.startsWith("~/")) ? home + path.slice(1) : path;

@@ -6,7 +6,8 @@ import {readModelPath} from "./settings";
 
 /**
  * The active model(s) and the engine's state at a glance: "no model" · the configured model(s),
- * not loaded yet · loading n% · ready with the model process's memory · error.
+ * not loaded yet · loading n% · ready with the model process's memory, and how many windows share
+ * that process when more than this one · error.
  */
 export class EngineStatusBar extends Disposable {
     private readonly item = this.register(vscode.window.createStatusBarItem("enclave.engine", vscode.StatusBarAlignment.Right, 100));
@@ -16,6 +17,7 @@ export class EngineStatusBar extends Disposable {
         this.item.name = "Enclave Model";
         this.render(engine.state);
         this.register(engine.onDidChangeState((state) => this.render(state)));
+        this.register(engine.onDidChangeSharing(() => this.render(this.engine.state)));
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
                 if (event.affectsConfiguration("enclave.chat.model") || event.affectsConfiguration("enclave.completion.model")) this.render(this.engine.state);
@@ -54,7 +56,9 @@ export class EngineStatusBar extends Disposable {
                 break;
             case "ready": {
                 const info = state.info;
-                item.text = `$(check) Enclave: ${modelNames(info.modelPath, completion)} · ${formatMemory(info.memory.rssBytes)}`;
+                const windows = this.engine.sharedWindows;
+                const shared = windows > 1 ? ` · ${windows} windows` : "";
+                item.text = `$(check) Enclave: ${modelNames(info.modelPath, completion)} · ${formatMemory(info.memory.rssBytes)}${shared}`;
                 item.tooltip = new vscode.MarkdownString(
                     [
                         `**Enclave** — model ready`,
@@ -62,6 +66,9 @@ export class EngineStatusBar extends Disposable {
                         `- completions: ${completion === undefined ? "the chat model" : basename(completion)}`,
                         `- context ${info.contextSize.toLocaleString("en")} tokens · ${info.threads} threads · ${info.gpu}`,
                         `- memory of the model process: ${formatMemory(info.memory.rssBytes)} (chat model ${formatMemory(info.memory.modelBytes)})`,
+                        windows > 1
+                            ? `- shared by ${windows} VS Code windows: one model process and one copy of each model for all of them`
+                            : `- one model process for every VS Code window of yours (only this one uses it now)`,
                         ``,
                         `Click to choose another model.`
                     ].join("\n")

@@ -10,6 +10,9 @@ import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import type {JsonReport} from "../../src/review/format";
 import {sarifErrors} from "../unit/review/sarifSchema";
+import {EngineClient} from "../../src/engine/client";
+import {protocolVersion, type ProcessStatus} from "../../src/engine/protocol";
+import {isAlive, stopModelProcesses} from "../support/modelProcesses";
 import {exampleFile, scriptedFinding, scriptedReviewModel} from "./reviewModel";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -23,9 +26,12 @@ interface Run {
     ms: number;
 }
 
+/** The runs of this file share one model process (as a user's runs do), in a runtime folder of their own. */
+let runtimeDir = "";
+
 function run(cwd: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Run {
     const started = performance.now();
-    const result = spawnSync(process.execPath, [cli, ...args], {cwd, encoding: "utf8", env: {...process.env, NO_COLOR: "1", ...env}, timeout: 60_000});
+    const result = spawnSync(process.execPath, [cli, ...args], {cwd, encoding: "utf8", env: {...process.env, NO_COLOR: "1", ENCLAVE_RUNTIME_DIR: runtimeDir, ...env}, timeout: 60_000});
     return {code: result.status, stdout: result.stdout, stderr: result.stderr, ms: performance.now() - started};
 }
 
@@ -48,6 +54,7 @@ describe("enclave-review CLI", function () {
             throw new Error(`${cli} or dist/worker.mjs is missing: run "node esbuild.mjs" (npm test does) first.`);
         model = await scriptedReviewModel();
         temp = await mkdtemp(join(tmpdir(), "enclave-review-"));
+        runtimeDir = join(temp, "run");
         repo = join(temp, "repo");
         await mkdir(join(repo, "src"), {recursive: true});
         git(repo, "init", "-q");
@@ -60,6 +67,7 @@ describe("enclave-review CLI", function () {
     });
 
     after(async () => {
+        if (runtimeDir) await stopModelProcesses(runtimeDir);
         if (temp) await rm(temp, {recursive: true, force: true});
     });
 
@@ -269,19 +277,30 @@ describe("enclave-review CLI", function () {
          * Runs `--diff` on a model whose review never ends, waits until its model process has run for
          * `afterMs`, then hands both to `act`; the CLI is killed afterwards whatever happened.
          */
-        async function duringEndlessReview(afterMs: number, act: (cli: {child: ChildProcess; worker: number; exited: Promise<number | null>; stderr: () => string}) => Promise<void>): Promise<void> {
+        async function duringEndlessReview(
+            afterMs: number,
+            act: (cli: {child: ChildProcess; worker: number; exited: Promise<number | null>; stderr: () => string; runtimeDir: string}) => Promise<void>
+        ): Promise<void> {
             const looping = await scriptedReviewModel({answerLoop: true});
-            const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {cwd: repo, stdio: ["ignore", "pipe", "pipe"]});
+            // A runtime folder of its own: this run starts the model process, so it knows how the process ends.
+            const ownRuntime = await mkdtemp(join(temp, "run-"));
+            const child = spawn(process.execPath, [cli, "--diff", "--model", looping, "--threads", "1"], {
+                cwd: repo,
+                stdio: ["ignore", "pipe", "pipe"],
+                env: {...process.env, ENCLAVE_RUNTIME_DIR: ownRuntime}
+            });
             let stderr = "";
             child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
             const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
             try {
-                // Wait until the model process exists, then a little longer so that it is generating.
+                // Wait until the model process runs the review, then a little longer so that it is generating.
                 const worker = await workerOf(child.pid!);
+                await reviewRunning(ownRuntime);
                 await new Promise((resolve) => setTimeout(resolve, afterMs));
-                await act({child, worker, exited, stderr: () => stderr});
+                await act({child, worker, exited, stderr: () => stderr, runtimeDir: ownRuntime});
             } finally {
                 child.kill("SIGKILL");
+                await stopModelProcesses(ownRuntime);
             }
         }
 
@@ -293,21 +312,51 @@ describe("enclave-review CLI", function () {
             });
         });
 
-        it("130 on Ctrl-C: the review stops at once and the model process is gone", async () => {
-            await duringEndlessReview(1500, async ({child, worker, exited, stderr}) => {
+        it("130 on Ctrl-C: the review stops at once and the shared model process stops generating", async () => {
+            await duringEndlessReview(1500, async ({child, worker, exited, stderr, runtimeDir: ownRuntime}) => {
                 const interrupted = performance.now();
                 child.kill("SIGINT");
                 const code = await exited;
                 assert.equal(code, 130, stderr());
                 assert.ok(performance.now() - interrupted < 5000, `exited ${Math.round(performance.now() - interrupted)} ms after SIGINT`);
                 assert.match(stderr(), /Interrupted: stopping the model…/);
-                assert.equal(isAlive(worker), false, "the model process was shut down");
+                // The process serves other windows and runs on; the review's endless request is cancelled.
+                assert.equal(isAlive(worker), true, "the shared model process stays for other clients");
+                const status = await waitForStatus(ownRuntime, (status) => status.activeRequests === 0);
+                assert.equal(status.pid, worker, "the observer reached the same process");
+                assert.equal(status.activeRequests, 0, "the cancelled review no longer runs");
             });
         });
     });
 });
 
-/** The CLI's model process, once it has started. */
+/**
+ * The model process's status, asked by a client of its own on `runtimeDir` until `done` holds (or
+ * 10 s passed: then the last status, for the assertion to fail on).
+ */
+async function waitForStatus(runtimeDir: string, done: (status: ProcessStatus) => boolean): Promise<ProcessStatus> {
+    const observer = new EngineClient({workerPath: join(root, "dist", "worker.mjs"), runtimeDir, clientKind: "other"});
+    try {
+        let status = await observer.request("status", {});
+        for (let tries = 0; tries < 500 && !done(status); tries++) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            status = await observer.request("status", {});
+        }
+        return status;
+    } finally {
+        await observer.shutdown();
+    }
+}
+
+/** Waits until the model process has the review's model loaded and a request running. */
+async function reviewRunning(runtimeDir: string): Promise<void> {
+    // The process listens once it has started; until then a connection attempt would start another one.
+    for (let tries = 0; tries < 500 && !existsSync(join(runtimeDir, `engine-v${protocolVersion}.sock`)); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
+    const status = await waitForStatus(runtimeDir, (status) => status.models.length > 0 && status.activeRequests > 0);
+    assert.ok(status.activeRequests > 0, "the review is running in the model process");
+}
+
+/** The CLI's model process, once it has started (its child until the CLI exits: it starts it detached). */
 async function workerOf(cliPid: number): Promise<number> {
     for (let tries = 0; tries < 200; tries++) {
         const worker = childPids(cliPid)[0];
@@ -322,11 +371,3 @@ function childPids(pid: number): number[] {
     return result.stdout.split("\n").filter(Boolean).map(Number);
 }
 
-function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}

@@ -24,8 +24,13 @@ export interface RuntimePaths {
 
 const isWindows = process.platform === "win32";
 
-/** `$XDG_RUNTIME_DIR/enclave` (already private and per user), else a per-user folder in the temp folder. */
+/**
+ * `$ENCLAVE_RUNTIME_DIR` when set (tests, or a user who wants it elsewhere), else
+ * `$XDG_RUNTIME_DIR/enclave` (already private and per user), else a per-user folder in the temp folder.
+ */
 export function defaultRuntimeDir(): string {
+    const chosen = process.env.ENCLAVE_RUNTIME_DIR;
+    if (chosen != null && chosen !== "") return chosen;
     if (isWindows) return join(process.env.LOCALAPPDATA ?? tmpdir(), "Enclave", "run");
     const xdg = process.env.XDG_RUNTIME_DIR;
     if (xdg != null && xdg !== "") return join(xdg, "enclave");

@@ -102,6 +102,8 @@ export class EngineServer {
             windows: this.windowCount(),
             clients: this.clients.size,
             models: this.options.backend.models(),
+            // This status request itself is running; it is not work.
+            activeRequests: Math.max(0, this.activeRequestsOf() - 1),
             idleExitMs: this.options.idleExitMs
         };
     }

@@ -60,9 +60,10 @@ export class FirstRun extends Disposable {
             return undefined;
         }
         if (this.isDisposed) return undefined;
-        // Reading the hardware started the model process. With no model loaded it has nothing to do
-        // until first use, so it does not stay up (and hold memory) while the offer waits for an answer.
-        if (this.context.engine.state.kind === "notLoaded") void this.context.engine.unload();
+        // Reading the hardware may have started the model process. With no model loaded and no other
+        // window using it, it has nothing to do until first use, so it does not stay up (and hold
+        // memory) while the offer waits for an answer.
+        if (this.context.engine.state.kind === "notLoaded") void this.context.engine.stopIfUnused();
         const offer = firstRunOffer(overview, {completionConfigured: readModelPath("completion") !== undefined});
         const choices = offer.kind === "none" ? [] : offer.choices;
         const actions = [...choices.map((choice) => choice.label), choose, importFile];

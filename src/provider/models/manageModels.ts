@@ -83,8 +83,8 @@ export class ManageModels {
         if (answer !== remove) return false;
         const uses = usesOf(model.entryPath);
         if (uses.length > 0) {
-            // The model process may have the file mapped: let it go first, and stop pointing at it.
-            await engine.unload();
+            // The model process may have the file mapped (for any window): let it go first, and stop pointing at it.
+            await engine.unloadModelEverywhere(model.entryPath);
             for (const role of uses) await useModel(role, undefined);
         }
         const result = await engine.deleteModel(modelsDir, model.entryPath);
