@@ -48,8 +48,7 @@ function markConsole(mark: string): void {
     }
 }
 
-function writeResults(stats: Mocha.Stats | undefined): void {
-    const session = process.env.ENCLAVE_TEST_SESSION;
+function writeResults(stats: Mocha.Stats | undefined, session: string | undefined): void {
     const file = join(process.env.ENCLAVE_TEST_ARTIFACTS ?? join(repo, "test-artifacts"), `integration-results${session ? `-${session}` : ""}.json`);
     mkdirSync(dirname(file), {recursive: true});
     writeFileSync(file, JSON.stringify({
@@ -60,7 +59,16 @@ function writeResults(stats: Mocha.Stats | undefined): void {
     }));
 }
 
-export async function run(): Promise<void> {
+export function run(): Promise<void> {
+    const session = process.env.ENCLAVE_TEST_SESSION;
+    return runSuites(session === "reopened" ? "reopened" : "suite", session || undefined, process.env.ENCLAVE_TEST_GREP);
+}
+
+/**
+ * Runs the suites of one folder (beside this bundle) and writes their results as
+ * integration-results[-<session>].json. The second window's entry (secondWindow.ts) runs its own folder.
+ */
+export async function runSuites(folder: string, session: string | undefined, grep: string | undefined): Promise<void> {
     networkGuard.install();
     guardChildProcesses();
     const mark = process.env.ENCLAVE_TEST_OUTPUT_MARK;
@@ -71,19 +79,19 @@ export async function run(): Promise<void> {
 
     const mocha = new Mocha({ui: "bdd", color: false, timeout: 120_000, slow: 10_000});
     // ENCLAVE_TEST_GREP=<regexp> runs only the matching tests (as mocha --grep).
-    if (process.env.ENCLAVE_TEST_GREP) mocha.grep(process.env.ENCLAVE_TEST_GREP);
-    const suites = join(__dirname, process.env.ENCLAVE_TEST_SESSION === "reopened" ? "reopened" : "suite");
+    if (grep) mocha.grep(grep);
+    const suites = join(__dirname, folder);
     for (const file of readdirSync(suites).filter((name) => name.endsWith(".test.cjs")).sort()) {
         mocha.addFile(join(suites, file));
     }
     const failures = await new Promise<number>((resolveRun, rejectRun) => {
         try {
             const runner = mocha.run((count) => {
-                writeResults(runner.stats);
+                writeResults(runner.stats, session);
                 resolveRun(count);
             });
         } catch (error) {
-            writeResults(undefined);
+            writeResults(undefined, session);
             rejectRun(error instanceof Error ? error : new Error(String(error)));
         }
     });

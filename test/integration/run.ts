@@ -10,11 +10,12 @@
 // ENCLAVE_NETWORK_GUARD_LOG (default test-artifacts/network-violations.log).
 // Exit code: the tests'; 1 also when the network guard recorded a new violation.
 import {spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {runTests, TestRunFailedError} from "@vscode/test-electron";
 import * as esbuild from "esbuild";
+import {stopModelProcesses} from "../support/modelProcesses";
 import {testUserSettings} from "./settings";
 
 const root = resolve(import.meta.dirname, "..", "..");
@@ -31,12 +32,12 @@ export function greet(name: string): string {
 
 async function bundleTests(): Promise<string> {
     rmSync(outdir, {recursive: true, force: true});
-    const suites = ["suite", "reopened"].flatMap((folder) => {
+    const suites = ["suite", "reopened", "second-window"].flatMap((folder) => {
         const dir = join(root, "test", "integration", folder);
         return readdirSync(dir).filter((name) => name.endsWith(".test.ts")).map((name) => join(dir, name));
     });
     await esbuild.build({
-        entryPoints: [join(root, "test", "integration", "index.ts"), ...suites],
+        entryPoints: [join(root, "test", "integration", "index.ts"), join(root, "test", "integration", "secondWindow.ts"), ...suites],
         outbase: join(root, "test", "integration"),
         outdir,
         outExtension: {".js": ".cjs"},
@@ -49,6 +50,8 @@ async function bundleTests(): Promise<string> {
         external: ["vscode", "mocha"],
         logLevel: "warning"
     });
+    // test/vscode/secondWindow.mjs opens the second window with this entry (named as suite/windows.test.ts expects).
+    renameSync(join(outdir, "secondWindow.cjs"), join(outdir, "second-window.cjs"));
     return join(outdir, "index.cjs");
 }
 
@@ -122,6 +125,7 @@ async function main(): Promise<number> {
     const profile = await makeProfile();
     const guardLogBefore = size(guardLog);
     const handoff = join(profile.dir, "session-handoff.json");
+    const runtimeDir = join(profile.dir, "run");
     /** One VS Code session on the profile; resolves to its exit code. */
     const session = async (env: Record<string, string>): Promise<number> => {
         try {
@@ -138,6 +142,8 @@ async function main(): Promise<number> {
                     ENCLAVE_TEST_WORKSPACE: profile.workspace,
                     ENCLAVE_TEST_HANDOFF: handoff,
                     ENCLAVE_NETWORK_GUARD_LOG: guardLog,
+                    // Both sessions (and the second window) share one model process, in a folder this run removes.
+                    ENCLAVE_RUNTIME_DIR: runtimeDir,
                     NODE_OPTIONS: withoutGuard(process.env.NODE_OPTIONS),
                     ...(desktop ? {} : {ENCLAVE_SCREENSHOT_DIR: screenshots}),
                     ...env
@@ -160,6 +166,8 @@ async function main(): Promise<number> {
             code = (await session({ENCLAVE_TEST_SESSION: "reopened", ENCLAVE_TEST_GREP: ""})) || code;
         }
     } finally {
+        // The model process is detached (it outlives a window): end it with the run.
+        await stopModelProcesses(runtimeDir);
         rmSync(profile.dir, {recursive: true, force: true, maxRetries: 3});
     }
     const ranTests = printTotals(sessions);

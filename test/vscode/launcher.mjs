@@ -6,7 +6,7 @@
 // --disable-extensions and one folder / .code-workspace / file argument; other VS Code flags are
 // ignored. Environment:
 //   ENCLAVE_VSCODE_TIMEOUT_SECONDS  whole run, default 600; a hang fails instead of hanging CI
-//   ENCLAVE_SCREENSHOT_DIR          serve screenshot requests there (see screenshots.mjs)
+//   ENCLAVE_SCREENSHOT_DIR          serve screenshot and second-window requests there (screenshots.mjs, secondWindow.mjs)
 //   ENCLAVE_VSCODE_LOG_DIR          workbench.log and code-server.log, default <repo>/test-artifacts/vscode-logs
 //   ENCLAVE_VSCODE_VERBOSE=1        also print those logs and the browser console (stderr)
 // Only the test entry's marked output reaches stdout (see output.mjs).
@@ -20,6 +20,7 @@ import {startCodeServer, workbenchUrl} from "./code-server.mjs";
 import {CHROMIUM, ensureCodeServer, missingSystemPackages, paths} from "./install.mjs";
 import {OUTPUT_MARK, OutputRelay} from "./output.mjs";
 import {serveScreenshotRequests} from "./screenshots.mjs";
+import {serveSecondWindowRequests} from "./secondWindow.mjs";
 
 const verbose = process.env.ENCLAVE_VSCODE_VERBOSE === "1";
 const timeoutSeconds = Number(process.env.ENCLAVE_VSCODE_TIMEOUT_SECONDS ?? "600");
@@ -177,6 +178,9 @@ async function main() {
     if (screenshotDir) {
         const screenshots = serveScreenshotRequests(page, screenshotDir, log);
         cleanups.push(screenshots.stop);
+        const second = serveSecondWindowRequests({context, origin: server.origin, dir: screenshotDir, relay,
+            extensionDevelopmentPath: options.extensionDevelopmentPath, disableExtensions: options.disableExtensions, log});
+        cleanups.push(second.stop);
     }
 
     const url = workbenchUrl(server.origin, {

@@ -8,55 +8,9 @@ import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import type {CompleteParams} from "../../../src/engine/protocol";
 import type {EnclaveApi} from "../../../src/extension";
+import {acceptUntil, openCalc, showSuggestion, workspaceFolder} from "../completionSteps";
 import {enclaveApi, sleep, waitFor} from "../enclave";
 import {screenshot} from "../screenshot";
-
-const body = "function add(a: number, b: number) {\n    \n}\n";
-
-function workspaceFolder(): vscode.WorkspaceFolder {
-    const folder = vscode.workspace.workspaceFolders?.[0];
-    assert.ok(folder);
-    return folder;
-}
-
-/** A fresh file with the cursor inside an empty function body. */
-async function openCalc(name: string): Promise<vscode.TextEditor> {
-    const uri = vscode.Uri.joinPath(workspaceFolder().uri, name);
-    await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(body));
-    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), {preview: false});
-    editor.selection = new vscode.Selection(1, 4, 1, 4);
-    return editor;
-}
-
-/** Asks VS Code for a suggestion until the session produced one from the model. */
-async function showSuggestion(enclave: EnclaveApi): Promise<void> {
-    const before = enclave.completion.session.stats;
-    await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
-    await waitFor(() => {
-        const stats = enclave.completion.session.stats;
-        return stats.modelCalls > before.modelCalls && stats.lastLatencyMs !== undefined && !enclave.completion.statusBar.text.includes("loading");
-    }, () => `a suggestion from the model (status ${enclave.completion.statusBar.text}, stats ${JSON.stringify(enclave.completion.session.stats)}, before ${JSON.stringify(before)})`, 60_000);
-}
-
-/**
- * Accepts the ghost text with VS Code's own command, then expects line 1 to read `line`. The
- * session's answer reaches the screen a moment after it is computed, so the accept is repeated (and,
- * now and then, the suggestion asked for again) until it changes the document, rather than timed by
- * a sleep; once the document changed, nothing more is accepted, and a wrong suggestion fails.
- */
-async function acceptUntil(line: string, timeoutMs = 20_000): Promise<void> {
-    const editor = vscode.window.activeTextEditor;
-    assert.ok(editor);
-    const before = editor.document.getText();
-    const started = Date.now();
-    for (let attempt = 1; editor.document.getText() === before; attempt++) {
-        if (Date.now() - started > timeoutMs) assert.fail(`timed out: no suggestion to accept (line 1 is ${JSON.stringify(editor.document.lineAt(1).text)})`);
-        await vscode.commands.executeCommand("editor.action.inlineSuggest.commit");
-        await sleep(100);
-        if (attempt % 20 === 0 && editor.document.getText() === before) await vscode.commands.executeCommand("editor.action.inlineSuggest.trigger");
-    }
-    assert.equal(editor.document.lineAt(1).text, line, "the accepted suggestion");
-}
 
 /** Records the `complete` requests the extension sends to the engine (suggestions and warm-ups alike). */
 function recordRequests(enclave: EnclaveApi): {requests: CompleteParams[]; stop: () => void} {
