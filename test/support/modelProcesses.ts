@@ -6,7 +6,7 @@
 import {spawnSync} from "node:child_process";
 
 export function modelProcessesOf(runtimeDir: string): number[] {
-    const result = spawnSync("pgrep", ["-f", `--runtime-dir ${runtimeDir}`], {encoding: "utf8"});
+    const result = spawnSync("pgrep", ["-f", "--", `--runtime-dir ${runtimeDir}`], {encoding: "utf8"});
     return result.stdout.split("\n").filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
 }
 
