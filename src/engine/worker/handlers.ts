@@ -47,10 +47,11 @@ function handlersFor(client: number, runtime: ModelRuntime, control: ProcessCont
             control.exit();
             return null;
         },
-        modelsOverview: (params) => modelsOverview(params, (gpu) => runtime.hardware(gpu)),
+        // The picker's plans count the models loaded for every window, as a load would.
+        modelsOverview: (params) => modelsOverview(params, (gpu) => runtime.hardware(gpu), runtime.besides()),
         importModel: (params, signal, emit) => importModel(params, signal, emit),
         deleteModel: (params) => deleteModel(params),
         discardPartialDownload: (params) => discardPartial(params),
-        planModel: (params) => planModel(params, (gpu) => runtime.hardware(gpu))
+        planModel: (params) => planModel(params, (gpu) => runtime.hardware(gpu), runtime.besides())
     };
 }

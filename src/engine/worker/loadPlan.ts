@@ -9,7 +9,7 @@ import {defaultFitPolicy, fitModel, freeMemoryBudget, type ModelFit} from "../..
 import {requirementsFromInsights} from "../../models/ggufRequirements";
 import type {ModelPlanData} from "../modelManagerProtocol";
 import {sequenceNames, type ModelRole, type SequenceName} from "../protocol";
-import {memoryNow} from "./memoryNow";
+import {memoryNow, type LoadedMemory} from "./memoryNow";
 
 export interface PlanSettings {
     readonly role: ModelRole;
@@ -20,6 +20,8 @@ export interface PlanSettings {
     readonly gpu?: "auto" | "off" | undefined;
     /** A separate completion model serves completions, so the chat model needs no completion sequence. */
     readonly separateCompletion?: boolean | undefined;
+    /** The models loaded in this process beside which this one would load (memoryNow.ts counts them as in use). */
+    readonly besides?: readonly LoadedMemory[] | undefined;
 }
 
 /**
@@ -35,7 +37,7 @@ export function sequencesFor(role: ModelRole, separateCompletion: boolean): read
 /** Plans from a header already read (the load's checked file). */
 export async function planLoad(llama: Llama, info: GgufFileInfo, settings: PlanSettings): Promise<ModelFit> {
     const requirements = requirementsFromInsights(await GgufInsights.from(info, llama));
-    const {machine, free} = await memoryNow(llama, settings.gpu ?? "auto");
+    const {machine, free} = await memoryNow(llama, settings.gpu ?? "auto", settings.besides ?? []);
     // Without a GPU every layer runs on the CPU, whatever number was set.
     const gpuLayers = settings.gpu === "off" || (machine.gpu === false && settings.gpuLayers != null) ? 0 : settings.gpuLayers;
     // A model trained for fewer tokens than the role's useful minimum still loads, with the context it was trained for.
@@ -48,10 +50,13 @@ export async function planLoad(llama: Llama, info: GgufFileInfo, settings: PlanS
     });
 }
 
-/** Plans from a file's header alone (read here; header-only and split files are fine). */
+/**
+ * Plans from a file's header alone (read here; header-only and split files are fine). A loaded copy
+ * of the same file is not counted against it: the question is whether this file can run, and it does.
+ */
 export async function planFile(llama: Llama, modelPath: string, settings: PlanSettings): Promise<ModelFit> {
     const info = await readGgufFileInfo(modelPath, {readTensorInfo: true, logWarnings: false});
-    return planLoad(llama, info, settings);
+    return planLoad(llama, info, {...settings, besides: settings.besides?.filter((model) => model.modelPath !== modelPath)});
 }
 
 /** A plan as protocol data. */

@@ -15,12 +15,17 @@ import {recommend, type Recommendation} from "../../models/recommend";
 import {EngineError} from "../errors";
 import type {InstalledModelData, ModelFailureData, ModelsOverview} from "../modelManagerProtocol";
 import {planData, planFile} from "./loadPlan";
+import type {LoadedMemory} from "./memoryNow";
 import type {EventOf, ParamsOf, ResultOf} from "../protocol";
 
 /** Measured once per model process (it takes a few tens of milliseconds, and 256 MB for that moment). */
 let memorySpeed: number | undefined;
 
-export async function modelsOverview({modelsDir, gpu}: ParamsOf<"modelsOverview">, getLlama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ModelsOverview> {
+export async function modelsOverview(
+    {modelsDir, gpu}: ParamsOf<"modelsOverview">,
+    getLlama: (gpu: "auto" | "off") => Promise<Llama>,
+    besides: readonly LoadedMemory[] = []
+): Promise<ModelsOverview> {
     const llama = await getLlama(gpu ?? "auto");
     const detected = await detectMachine({llama, modelsDir});
     // With the GPU turned off the engine computes on the CPU alone, whatever the Llama found.
@@ -30,15 +35,15 @@ export async function modelsOverview({modelsDir, gpu}: ParamsOf<"modelsOverview"
     const overview = overviewOf(recommend(machine, catalogue, {memoryBytesPerSecond: memorySpeed}), installed, disk, partials, memorySpeed);
     // Installed files are judged as loading them now would be: from their own header, with the memory free now.
     const rows = [];
-    for (const row of overview.installed) rows.push(row.problems.length > 0 ? row : {...row, plans: await installedPlans(llama, row, gpu ?? "auto")});
+    for (const row of overview.installed) rows.push(row.problems.length > 0 ? row : {...row, plans: await installedPlans(llama, row, gpu ?? "auto", besides)});
     return {...overview, installed: rows};
 }
 
-async function installedPlans(llama: Llama, row: InstalledModelData, gpu: "auto" | "off"): Promise<InstalledModelData["plans"]> {
+async function installedPlans(llama: Llama, row: InstalledModelData, gpu: "auto" | "off", besides: readonly LoadedMemory[]): Promise<InstalledModelData["plans"]> {
     const plans: NonNullable<InstalledModelData["plans"]> = {};
     for (const role of row.roles) {
         try {
-            plans[role] = planData(await planFile(llama, row.entryPath, {role, gpu}));
+            plans[role] = planData(await planFile(llama, row.entryPath, {role, gpu, besides}));
         } catch {
             // An unreadable header is the library's problem to report; the row then has no plan.
         }
@@ -47,10 +52,14 @@ async function installedPlans(llama: Llama, row: InstalledModelData, gpu: "auto"
 }
 
 /** `planModel`: the plan a load of this file would make now. */
-export async function planModel(params: ParamsOf<"planModel">, getLlama: (gpu: "auto" | "off") => Promise<Llama>): Promise<ResultOf<"planModel">> {
+export async function planModel(
+    params: ParamsOf<"planModel">,
+    getLlama: (gpu: "auto" | "off") => Promise<Llama>,
+    besides: readonly LoadedMemory[] = []
+): Promise<ResultOf<"planModel">> {
     try {
         const llama = await getLlama(params.gpu ?? "auto");
-        return {ok: true, plan: planData(await planFile(llama, params.modelPath, {...params, role: params.role ?? "chat"}))};
+        return {ok: true, plan: planData(await planFile(llama, params.modelPath, {...params, role: params.role ?? "chat", besides}))};
     } catch (error) {
         if (error instanceof EngineError) return {ok: false, error: {code: error.code, message: error.message, problems: [], detail: error.detail}};
         return {ok: false, error: {code: "Failed", message: `The GGUF header of ${basename(params.modelPath)} cannot be read.`, problems: [], detail: describeError(error)}};

@@ -27,6 +27,7 @@ import type {LoadedModelStatus, LoadParams, LogLevel, ModelInfo, ModelRole, Sequ
 import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
 import {completionFormatOf, templateReasons} from "./completionFormat";
 import {planLoad, sequencesFor} from "./loadPlan";
+import type {LoadedMemory} from "./memoryNow";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseThreads} from "./threads";
@@ -47,6 +48,7 @@ export interface LoadedModel {
 interface Entry {
     readonly key: string;
     readonly loaded: LoadedModel;
+    readonly memory: LoadedMemory;
     readonly users: Set<number>;
     lastUsedMs: number;
 }
@@ -130,6 +132,11 @@ export class ModelRuntime {
         }));
     }
 
+    /** The loaded models as memory planning counts them (a load here, and the picker's plans, plan beside them). */
+    besides(): LoadedMemory[] {
+        return [...this.models.values()].map((entry) => entry.memory);
+    }
+
     get loadedCount(): number {
         return this.models.size;
     }
@@ -183,12 +190,12 @@ export class ModelRuntime {
         llama.maxThreads = threads;
         const file = await checkModelFile(params.modelPath);
         // Planned with the other loaded models in memory: theirs is not free.
-        let plan = await planLoad(llama, file.info, params);
+        let plan = await planLoad(llama, file.info, {...params, besides: this.besides()});
         if (!plan.fits) {
             // Models no window uses any more give their memory up before anyone is asked to.
             const unused = [...this.models.values()].filter((entry) => entry.users.size === 0);
             for (const entry of unused) await this.unloadEntry(entry);
-            if (unused.length > 0) plan = await planLoad(llama, file.info, params);
+            if (unused.length > 0) plan = await planLoad(llama, file.info, {...params, besides: this.besides()});
         }
         if (!plan.fits && params.ignoreFit !== true) throw refusal(params.modelPath, plan, this.othersThan(client));
         if (!plan.fits) this.log("warn", `Loading ${basename(params.modelPath)} anyway, as asked: ${plan.reason}`);
@@ -263,7 +270,9 @@ export class ModelRuntime {
         };
         if (chatFormatNote != null) this.log("warn", `${params.modelPath}: ${chatFormatNote}`);
         this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
-        const entry: Entry = {key, loaded, users: new Set(), lastUsedMs: Date.now()};
+        // Its weights in RAM: all of them on the CPU, the share of the layers left off the GPU otherwise.
+        const cpuShare = plan.totalLayers > 0 && llama.gpu !== false ? Math.max(0, 1 - model.gpuLayers / plan.totalLayers) : 1;
+        const entry: Entry = {key, loaded, memory: {modelPath: params.modelPath, neededBytes: plan.neededBytes, ramWeightBytes: model.size * cpuShare}, users: new Set(), lastUsedMs: Date.now()};
         this.models.set(key, entry);
         return entry;
     }
