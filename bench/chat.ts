@@ -100,7 +100,7 @@ const round = (value: number) => Math.round(value * 10) / 10;
 async function main(): Promise<void> {
     const thought = Array.from({length: 300}, (_, i) => ` step${i}`).join("");
     const modelPath = await scriptedModel({thought, answerLoop: true});
-    const client = new EngineClient({workerPath, log: (level, message) => level === "error" && log(message)});
+    const client = new EngineClient({workerPath, processScope: "private", log: (level, message) => level === "error" && log(message)});
     client.configure({modelPath});
     await client.ensureModel();
 

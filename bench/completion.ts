@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     // the format completions are measured in.
     const modelPath = await randomModel(tiny ? {...TINY_RANDOM_SHAPE, vocabulary: "qwenCoder"} : {vocabulary: "qwenCoder"});
 
-    const client = new EngineClient({workerPath, log: (level, message) => level === "error" && log(`worker: ${message}`)});
+    const client = new EngineClient({workerPath, processScope: "private", log: (level, message) => level === "error" && log(`worker: ${message}`)});
     client.configure({modelPath, gpu: "off"});
     const info = await client.ensureModel();
     const caps: CompletionModelCaps = {format: info.completionFormat, thinks: info.thinks, contextSize: info.contextSize};

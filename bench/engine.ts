@@ -75,7 +75,7 @@ async function main(): Promise<void> {
     };
 
     // --- through EngineClient and the worker process ---
-    const client = new EngineClient({workerPath, log: (level, message) => level === "error" && log(message)});
+    const client = new EngineClient({workerPath, processScope: "private", log: (level, message) => level === "error" && log(message)});
     client.configure({modelPath, threads, gpu: "off"});
     const loadWorkerStart = performance.now();
     const info = await client.ensureModel();

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
     const diff = parseUnifiedDiff(diffOfNewFile(300));
 
     // --- the whole stack ---
-    const client = new EngineClient({workerPath, requestTimeoutMs: 600_000});
+    const client = new EngineClient({workerPath, processScope: "private", requestTimeoutMs: 600_000});
     let engineMs: number;
     let contextSize: number;
     let units;
