@@ -272,7 +272,16 @@ export class EngineClient extends Disposable {
 
     private async withModel<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M>, role: ModelRole = "chat"): Promise<ResultOf<M>> {
         await this.ensureModel(options.signal, role);
-        return this.request(method, params, options);
+        try {
+            return await this.request(method, params, options);
+        } catch (error) {
+            // Another window unloaded the model meanwhile (to make room for its own): load it again, once.
+            if (!(error instanceof EngineError && error.code === "NoModelLoaded")) throw error;
+            this.slots.forget(role);
+            this.log("info", `The ${role} model was unloaded by another window; loading it again.`);
+            await this.ensureModel(options.signal, role);
+            return this.request(method, params, options);
+        }
     }
 
     private async load(role: ModelRole, params: LoadParams): Promise<ModelInfo> {
