@@ -40,7 +40,9 @@ abstract class BaseTransport implements Transport {
     }
 
     protected deliver(message: unknown): void {
-        for (const listener of this.messageListeners) listener(message);
+        // A copy: a listener added while this message is delivered (the RPC client built on the
+        // handshake's answer) gets the messages after it, not this one.
+        for (const listener of [...this.messageListeners]) listener(message);
     }
 
     protected closed(error?: Error): void {
