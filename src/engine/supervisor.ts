@@ -210,7 +210,7 @@ export class EngineSupervisor {
             failsInFlightItself: true,
             requestTimeoutMs: options.requestTimeoutMs,
             cancelGraceMs: options.cancelGraceMs,
-            log: options.log,
+            log: (level, message) => options.log(level, message),
             errors: {
                 aborted: () => new EngineError("Aborted", "The request was cancelled."),
                 timeout: (ms) => new EngineError("Timeout", `The model did not answer within ${Math.round(ms / 1000)} s.`),

@@ -75,12 +75,12 @@ export class RpcClient<M extends MethodMap, N extends NotificationMap, E> {
                     method,
                     onEvent: (raw) => {
                         const event = parsePartOf(this.options.messages.methods, method, "event", raw);
-                        if (event.ok) call.onEvent?.(event.value as EventIn<M, K>);
+                        if (event.ok) call.onEvent?.(event.value);
                         else this.options.log("error", `Dropped a malformed ${method} event: ${event.error}`);
                     },
                     resolve: (raw) => {
                         const result = parsePartOf(this.options.messages.methods, method, "result", raw);
-                        if (result.ok) resolve(result.value as ResultIn<M, K>);
+                        if (result.ok) resolve(result.value);
                         else reject(errors.malformedResult(method, result.error));
                     },
                     reject: (error: Error) => reject(error)
@@ -121,7 +121,7 @@ export class RpcClient<M extends MethodMap, N extends NotificationMap, E> {
                 this.pending.resolve(message.id, message.result);
                 break;
             case "error":
-                this.pending.reject(message.id, this.options.errors.fromData(message.error as E));
+                this.pending.reject(message.id, this.options.errors.fromData(message.error));
                 break;
             case "log":
                 this.options.log(message.level, message.message);

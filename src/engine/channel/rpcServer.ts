@@ -63,7 +63,7 @@ export class RpcServer<M extends MethodMap, N extends NotificationMap, E> {
         }
         const message = parsed.value;
         if (message.type === "cancel") this.active.get(message.id)?.abort();
-        else void this.handle(message.id, message.method as keyof M & string, message.params);
+        else void this.handle(message.id, message.method, message.params);
     }
 
     private async handle<K extends keyof M & string>(id: number, method: K, rawParams: unknown): Promise<void> {
@@ -77,7 +77,7 @@ export class RpcServer<M extends MethodMap, N extends NotificationMap, E> {
         this.options.onActivity?.(this.active.size);
         try {
             const handler = this.options.handlers[method];
-            const result = await handler(params.value as ParamsIn<M, K>, controller.signal, (event) => this.transport.send({type: "event", id, event}));
+            const result = await handler(params.value, controller.signal, (event) => this.transport.send({type: "event", id, event}));
             this.transport.send({type: "result", id, result});
         } catch (error) {
             this.transport.send({type: "error", id, error: this.options.toErrorData(error, controller.signal.aborted)});

@@ -23,17 +23,17 @@ const idleExitMs = Number(values["idle-exit-ms"] ?? 300_000);
 
 /** This process's own log: stderr, which the starter points at the runtime folder's log file. */
 const ownLog = (level: LogLevel, message: string) => process.stderr.write(`${new Date().toISOString()} ${level}: ${message}\n`);
-let server: EngineServer | undefined;
-const log = (level: LogLevel, message: string) => (server ? server.broadcastLog(level, message) : ownLog(level, message));
+// The runtime logs only while serving requests, so `server` exists by the time this runs.
+const log = (level: LogLevel, message: string) => server.broadcastLog(level, message);
 
 const runtime = new ModelRuntime(log);
-server = new EngineServer({paths: runtimePaths(dir, protocolVersion), backend: runtimeBackend(runtime), idleExitMs: Number.isFinite(idleExitMs) && idleExitMs > 0 ? idleExitMs : 300_000, log: ownLog});
+const server = new EngineServer({paths: runtimePaths(dir, protocolVersion), backend: runtimeBackend(runtime), idleExitMs: Number.isFinite(idleExitMs) && idleExitMs > 0 ? idleExitMs : 300_000, log: ownLog});
 
 // A bug in one request must not end the process (and every other window's requests with it).
 process.on("uncaughtException", (error) => log("error", `Uncaught error in the model process: ${describeError(error)}`));
 process.on("unhandledRejection", (reason) => log("error", `Unhandled rejection in the model process: ${describeError(reason)}`));
-process.on("SIGTERM", () => void server?.exit("shutdown"));
-process.on("SIGINT", () => void server?.exit("shutdown"));
+process.on("SIGTERM", () => void server.exit("shutdown"));
+process.on("SIGINT", () => void server.exit("shutdown"));
 
 try {
     if (!(await server.start())) {
