@@ -54,7 +54,7 @@ describe("EngineClient (against the real model process server with a fake backen
     this.timeout(30_000);
     let runtimeDir: string;
     let made: Made[];
-    /** Every model process a client connected to, killed after the test if still running. */
+    /** Every model process a client started or connected to, killed after the test if still running. */
     let pids: Set<number>;
 
     function makeClient(overrides: Partial<EngineClientOptions> = {}): Made {
@@ -68,7 +68,12 @@ describe("EngineClient (against the real model process server with a fake backen
             requestTimeoutMs: 10_000,
             cancelGraceMs: 300,
             backoff: {initialMs: 50, maxMs: 200, healthyAfterMs: 60_000},
-            log: (level, message) => logs.push({at: Date.now(), line: `${level}: ${message}`}),
+            log: (level, message) => {
+                logs.push({at: Date.now(), line: `${level}: ${message}`});
+                // Every process a client starts, even one that loses a start race and has not exited yet.
+                const started = /^Started the model process \(pid (\d+)\)/.exec(message);
+                if (started) pids.add(Number(started[1]));
+            },
             ...overrides
         });
         client.onDidChangeState((state) => states.push(state));
@@ -220,7 +225,7 @@ describe("EngineClient (against the real model process server with a fake backen
         });
 
         it("backs off when the process keeps dying: the first restart at once, later ones after a growing wait", async () => {
-            const initialMs = 500;
+            const initialMs = 300;
             ({client, states, logs} = makeClient({backoff: {initialMs, maxMs: 5_000, healthyAfterMs: 60_000}}));
             client.configure({modelPath: "/models/exit-on-load.gguf"});
             const starts = () => logs.filter(({line}) => line.startsWith("info: Started the model process")).map(({at}) => at);
