@@ -55,6 +55,7 @@ export class EngineClient extends Disposable {
     private connection: EngineConnection | undefined;
     private connecting: Promise<EngineConnection> | undefined;
     private currentState: EngineState = {kind: "notLoaded"};
+    private lastSharedWindows = 0;
     private shutdownPromise: Promise<void> | undefined;
     private readonly crashedFiles = new CrashedFiles();
 
@@ -344,8 +345,8 @@ export class EngineClient extends Disposable {
             this.backoff.started();
             this.connection = connection;
             this.log("info", `Connected to the model process (pid ${connection.pid}; ${connection.windows} window${connection.windows === 1 ? "" : "s"}).`);
-            connection.onSharing((windows) => this.sharingEmitter.fire(windows));
-            this.sharingEmitter.fire(connection.windows);
+            connection.onSharing((windows) => this.announceSharing(windows));
+            this.announceSharing(connection.windows);
             void connection.ended.then((end) => this.onEnded(connection, end));
             return connection;
         })().finally(() => {
@@ -358,7 +359,7 @@ export class EngineClient extends Disposable {
         if (this.connection !== connection) return;
         this.connection = undefined;
         this.slots.forgetAll();
-        this.sharingEmitter.fire(0);
+        this.announceSharing(0);
         if (end.kind === "closed" || this.isDisposed) return;
         if (end.kind === "bye") {
             this.log("info", `The model process exited (${end.reason === "idle" ? "unused for a while" : end.reason === "unload" ? "unloaded" : "stopped"}); the next request starts it again.`);
@@ -369,6 +370,13 @@ export class EngineClient extends Disposable {
         const error = endError(end);
         this.log("error", error.message);
         this.setState({kind: "error", error: error.toData()});
+    }
+
+    /** The process repeats its count to everyone on every connect and leave: only a change is news. */
+    private announceSharing(windows: number): void {
+        if (windows === this.lastSharedWindows) return;
+        this.lastSharedWindows = windows;
+        this.sharingEmitter.fire(windows);
     }
 
     private setState(state: EngineState): void {

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import {AsyncQueue} from "../../src/engine/asyncQueue";
 import {Backoff, sleep} from "../../src/engine/backoff";
-import {PendingRequests} from "../../src/engine/pendingRequests";
+import {PendingRequests} from "../../src/engine/channel/pendingRequests";
 import {EngineError} from "../../src/engine/errors";
 import {LeadingTagStripper} from "../../src/engine/worker/leadingTagStripper";
 import {Mutex} from "../../src/engine/worker/mutex";
@@ -49,7 +48,7 @@ describe("engine parts", () => {
             const id = pending.allocateId();
             let cleaned = 0;
             pending.add(
-                {id, method: "chat", onEvent: () => outcome.push("event"), resolve: () => outcome.push("resolved"), reject: (error) => outcome.push(error.code)},
+                {id, method: "chat", onEvent: () => outcome.push("event"), resolve: () => outcome.push("resolved"), reject: (error) => outcome.push(error instanceof EngineError ? error.code : error.message)},
                 60,
                 () => pending.reject(id, new EngineError("Timeout", "late")),
                 () => cleaned++
@@ -71,28 +70,10 @@ describe("engine parts", () => {
             const codes: string[] = [];
             for (let i = 0; i < 3; i++) {
                 const id = pending.allocateId();
-                pending.add({id, method: "chat", onEvent() {}, resolve() {}, reject: (error) => codes.push(error.code)}, 10_000, () => {}, () => {});
+                pending.add({id, method: "chat", onEvent() {}, resolve() {}, reject: (error) => codes.push(error instanceof EngineError ? error.code : error.message)}, 10_000, () => {}, () => {});
             }
             pending.rejectAll(() => new EngineError("EngineCrashed", "gone"));
             assert.deepEqual(codes, ["EngineCrashed", "EngineCrashed", "EngineCrashed"]);
-        });
-    });
-
-    describe("AsyncQueue", () => {
-        it("delivers pushed items in order to a waiting consumer, then ends", async () => {
-            const queue = new AsyncQueue<number>();
-            const seen: number[] = [];
-            const consumer = (async () => {
-                for await (const item of queue) seen.push(item);
-            })();
-            queue.push(1);
-            await sleep(5);
-            queue.push(2);
-            queue.push(3);
-            queue.close();
-            queue.push(4);
-            await consumer;
-            assert.deepEqual(seen, [1, 2, 3]);
         });
     });
 

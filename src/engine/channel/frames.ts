@@ -21,28 +21,47 @@ export function encodeFrame(message: unknown, maxBytes = defaultMaxFrameBytes): 
     return Buffer.concat([header, body]);
 }
 
+/** The frames a chunk completed, and the error that makes the rest of the stream unreadable. */
+export interface Decoded {
+    readonly messages: unknown[];
+    /** FrameTooLarge or a JSON SyntaxError: the stream is then unusable and must be closed. */
+    readonly error?: Error;
+}
+
 /** Collects chunks and hands out whole frames' parsed JSON, in order. */
 export class FrameDecoder {
     private chunks: Buffer[] = [];
     private buffered = 0;
+    private failure: Error | undefined;
 
     constructor(private readonly maxBytes = defaultMaxFrameBytes) {}
 
-    /** Throws FrameTooLarge (or a JSON SyntaxError): the stream is then unusable and must be closed. */
-    push(chunk: Buffer): unknown[] {
+    /**
+     * The frames before a bad one are returned with its error, so what arrived intact is handled
+     * the same however the bytes were chunked. After an error every push returns it again.
+     */
+    push(chunk: Buffer): Decoded {
+        if (this.failure) return {messages: [], error: this.failure};
         this.chunks.push(chunk);
         this.buffered += chunk.length;
         const messages: unknown[] = [];
-        for (;;) {
-            if (this.buffered < 4) break;
-            const head = this.peek(4);
-            const length = head.readUInt32BE(0);
-            if (length > this.maxBytes) throw new FrameTooLarge(length, this.maxBytes);
-            if (this.buffered < 4 + length) break;
-            const frame = this.take(4 + length);
-            messages.push(JSON.parse(frame.subarray(4).toString("utf8")));
+        try {
+            for (;;) {
+                if (this.buffered < 4) break;
+                const head = this.peek(4);
+                const length = head.readUInt32BE(0);
+                if (length > this.maxBytes) throw new FrameTooLarge(length, this.maxBytes);
+                if (this.buffered < 4 + length) break;
+                const frame = this.take(4 + length);
+                messages.push(JSON.parse(frame.subarray(4).toString("utf8")));
+            }
+        } catch (error) {
+            this.failure = error instanceof Error ? error : new Error(String(error));
+            this.chunks = [];
+            this.buffered = 0;
+            return {messages, error: this.failure};
         }
-        return messages;
+        return {messages};
     }
 
     private peek(bytes: number): Buffer {

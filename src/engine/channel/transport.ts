@@ -40,7 +40,9 @@ abstract class BaseTransport implements Transport {
     }
 
     protected deliver(message: unknown): void {
-        for (const listener of this.messageListeners) listener(message);
+        // A copy: a listener added while this message is delivered (the RPC client built on the
+        // handshake's answer) gets the messages after it, not this one.
+        for (const listener of [...this.messageListeners]) listener(message);
     }
 
     protected closed(error?: Error): void {
@@ -59,16 +61,13 @@ export class SocketTransport extends BaseTransport {
         super();
         this.decoder = new FrameDecoder(maxBytes);
         socket.on("data", (chunk: Buffer) => {
-            let messages: unknown[];
-            try {
-                messages = this.decoder.push(chunk);
-            } catch (error) {
+            const {messages, error} = this.decoder.push(chunk);
+            for (const message of messages) if (this.isOpen) this.deliver(message);
+            if (error) {
                 // An oversized or garbled frame: the stream can no longer be trusted to be in step.
                 socket.destroy();
-                this.closed(error instanceof Error ? error : new Error(String(error)));
-                return;
+                this.closed(error);
             }
-            for (const message of messages) if (this.isOpen) this.deliver(message);
         });
         socket.on("error", (error) => this.closed(error));
         socket.on("close", () => this.closed());

@@ -56,7 +56,10 @@ export function runtimePaths(dir: string, protocolVersion: string): RuntimePaths
 
 /** Creates `dir` (mode 0700) or checks that the existing one is a real folder of ours that nobody else can open. */
 export async function preparePrivateDir(dir: string): Promise<void> {
-    await mkdir(dir, {recursive: true, mode: 0o700});
+    await mkdir(dir, {recursive: true, mode: 0o700}).catch((error: NodeJS.ErrnoException) => {
+        // A file is in the folder's place: the check below says so in words.
+        if (error.code !== "EEXIST") throw error;
+    });
     const stats = await lstat(dir);
     if (!stats.isDirectory()) throw insecure(`${dir} is not a folder${stats.isSymbolicLink() ? " (it is a symbolic link)" : ""}`);
     if (isWindows) return;
