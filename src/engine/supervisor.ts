@@ -13,17 +13,13 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {setTimeout as sleep} from "node:timers/promises";
 import {EngineError, type EngineErrorData} from "./errors";
+import {exitOf, hasExited, nodeCommand, type ProcessExit} from "./nodeProcess";
 import {RpcClient} from "./channel/rpcClient";
 import {parseWith, type LogLevel} from "./channel/rpcMessages";
 import {SocketTransport} from "./channel/transport";
 import {engineMessages, protocolVersion, type EngineNotifications, type Methods} from "./protocol";
 import {HelloAnswer, type Hello} from "./server/handshake";
 import {defaultRuntimeDir, preparePrivateDir, readOrCreateSecret, runtimePaths, type RuntimePaths} from "./server/runtimeDir";
-
-export interface ProcessExit {
-    code: number | null;
-    signal: NodeJS.Signals | null;
-}
 
 export interface SupervisorOptions {
     /** The built ESM bundle of the model process (`dist/worker.mjs`). */
@@ -94,7 +90,7 @@ export class EngineSupervisor {
 
     /** Kills the processes this client started that still run (a private process that did not exit when asked). */
     killStarted(): void {
-        for (const {child} of this.started.values()) if (child.exitCode == null && child.signalCode == null) child.kill("SIGKILL");
+        for (const {child} of this.started.values()) if (!hasExited(child)) child.kill("SIGKILL");
     }
 
     /** Waits until every process this client started has exited, or `ms` passed. */
@@ -148,15 +144,16 @@ export class EngineSupervisor {
         } catch {
             // No log file: the process still runs, its output is lost.
         }
-        const child = spawn(options.execPath ?? process.execPath, [...(options.execArgv ?? []), options.workerPath, "--runtime-dir", paths.dir, "--idle-exit-ms", String(options.idleExitMs ?? defaultIdleExitMs)], {
-            env: {...process.env, ...options.env, ELECTRON_RUN_AS_NODE: "1"},
+        const {execPath, execArgv, env} = nodeCommand(options);
+        const child = spawn(execPath, [...execArgv, options.workerPath, "--runtime-dir", paths.dir, "--idle-exit-ms", String(options.idleExitMs ?? defaultIdleExitMs)], {
+            env,
             detached: true,
             stdio: ["ignore", log, log],
             windowsHide: true
         });
         if (typeof log === "number") closeSync(log);
         child.unref();
-        const exit = new Promise<ProcessExit>((resolve) => child.once("exit", (code, signal) => resolve({code, signal})));
+        const exit = exitOf(child);
         child.once("error", (error) => options.log("error", `The model process could not be started: ${error.message}`));
         if (child.pid != null) this.started.set(child.pid, {child, exit});
         options.log("info", `Started the model process (pid ${child.pid}).`);

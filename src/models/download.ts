@@ -26,47 +26,15 @@ import {freeDiskSpace} from "./hardware";
 import {baseName, splitPartOf} from "./hfUri";
 import {partialDownloadsFolder, stagingDir} from "./modelsFolder";
 import {publishedFile, sha256Of, type PublishedFile} from "./publishedFile";
-import {ProgressMeter, type DownloadProgress} from "./downloadProgress";
+import {ProgressMeter} from "./downloadProgress";
+import type {DownloadProgress, DownloadRequest, DownloadSettings, DownloadedModel} from "./downloadProtocol";
 import {checkReachable, defaultReachabilityTimeoutMs} from "./reachability";
 import {transferOf, type Transfer} from "./transfer";
 import {GiB, formatBytes} from "./units";
 
-export interface DownloadRequest {
-    /** Stable name of the download (a preset id): its partial files are kept under it to resume. */
-    readonly id: string;
-    /** `hf:` URIs of the model's files; a split model lists every part, first part first. */
-    readonly files: readonly string[];
-    readonly modelsDir: string;
-    /** Hugging Face endpoint (a loopback server in tests). */
-    readonly endpoint?: string;
-}
-
-export interface DownloadSettings {
-    readonly reachabilityTimeoutMs?: number;
-    /** Bound on the downloader asking the server for the files' sizes. */
-    readonly prepareTimeoutMs?: number;
-    /** Fail when no byte arrived for this long. */
-    readonly stallTimeoutMs?: number;
-    /** Free disk space to keep beyond the download. */
-    readonly diskMarginBytes?: number;
-    /** How often progress is reported. */
-    readonly progressIntervalMs?: number;
-}
-
 export interface DownloadOptions extends DownloadSettings {
     readonly signal?: AbortSignal;
     readonly onProgress?: (progress: DownloadProgress) => void;
-}
-
-export interface DownloadedModel {
-    /** The file to load (the first part of a split model). */
-    readonly entryPath: string;
-    readonly files: readonly string[];
-    readonly totalBytes: number;
-    /** Bytes already on disk from an earlier, interrupted download of the same id. */
-    readonly resumedBytes: number;
-    /** True when the model was already installed and nothing was downloaded. */
-    readonly alreadyInstalled: boolean;
 }
 
 export async function downloadModel(request: DownloadRequest, options: DownloadOptions = {}): Promise<DownloadedModel> {

@@ -1,25 +1,37 @@
 /**
- * Host side of a download: forks the download process, relays progress, and makes cancel final —
- * the process is asked to stop, and killed if it hasn't exited within a grace period; either way
- * every connection it had is closed when `cancel()` resolves. Imports nothing from node-llama-cpp,
- * so the CommonJS extension bundle can use it.
+ * Host side of a download: forks the download process, asks it for the download over the RPC
+ * channel (src/engine/channel/, on the child's IPC), relays progress, and makes cancel final — the
+ * request is cancelled, and the process killed if it hasn't exited within a grace period; either
+ * way every connection it had is closed when `cancel()` resolves. Imports nothing from
+ * node-llama-cpp, so the CommonJS extension bundle can use it.
  */
-import {fork, type ChildProcess} from "node:child_process";
-import type {DownloadRequest, DownloadSettings, DownloadedModel} from "./download";
-import type {DownloadProgress} from "./downloadProgress";
-import {isFromDownloadProcess, type ToDownloadProcess} from "./downloadProtocol";
+import {fork} from "node:child_process";
+import {RpcClient} from "../engine/channel/rpcClient";
+import type {LogLevel} from "../engine/channel/rpcMessages";
+import {IpcTransport} from "../engine/channel/transport";
+import {exitOf, nodeCommand, stopWithin, type NodeProcessOptions, type ProcessExit} from "../engine/nodeProcess";
+import {
+    downloadCancelled,
+    downloadMessages,
+    fromFailure,
+    type DownloadMethods,
+    type DownloadNotifications,
+    type DownloadProgress,
+    type DownloadRequest,
+    type DownloadSettings,
+    type DownloadedModel,
+    type ModelFailure
+} from "./downloadProtocol";
 import {ModelError} from "./errors";
 
-export interface DownloadProcessOptions {
+export interface DownloadProcessOptions extends NodeProcessOptions {
     /** The download process entry: its bundle in the extension; `src/models/downloadProcess.ts` with tsx in tests. */
     readonly processPath: string;
-    /** Node flags for the process (tests: `["--import", "tsx"]`). Default none: the host's own flags are not for it. */
-    readonly execArgv?: readonly string[];
-    readonly execPath?: string;
-    readonly env?: NodeJS.ProcessEnv;
     readonly onProgress?: (progress: DownloadProgress) => void;
     /** How long a cancelled process may take to stop by itself before it is killed. */
     readonly cancelGraceMs?: number;
+    /** What the channel has to say: the process's own log lines, and messages it sent that were malformed and ignored. */
+    readonly log?: (level: LogLevel, message: string) => void;
 }
 
 export interface DownloadHandle {
@@ -31,79 +43,65 @@ export interface DownloadHandle {
 }
 
 const stderrTailBytes = 4096;
+const defaultCancelGraceMs = 2000;
+/**
+ * The channel's watchdog, effectively off (the largest timer Node keeps): the download bounds
+ * itself — reachability, preparation and stall timeouts — and checking a large file's SHA-256 sends
+ * nothing for minutes. A process that dies instead fails the request at once.
+ */
+const noWatchdogMs = 2 ** 31 - 1;
 
 export function startDownload(request: DownloadRequest, settings: DownloadSettings, options: DownloadProcessOptions): DownloadHandle {
-    const child: ChildProcess = fork(options.processPath, [], {
-        execPath: options.execPath ?? process.execPath,
-        execArgv: [...(options.execArgv ?? [])],
-        env: {...process.env, ...options.env, ELECTRON_RUN_AS_NODE: "1"},
-        serialization: "advanced",
-        stdio: ["ignore", "ignore", "pipe", "ipc"]
-    });
+    const {execPath, execArgv, env} = nodeCommand(options);
+    const child = fork(options.processPath, [], {execPath, execArgv, env, serialization: "advanced", stdio: ["ignore", "ignore", "pipe", "ipc"]});
     let stderr = "";
     child.stderr?.setEncoding("utf8");
     child.stderr?.on("data", (chunk: string) => {
         stderr = (stderr + chunk).slice(-stderrTailBytes);
     });
-
-    const exited = new Promise<void>((resolve) => {
-        if (child.exitCode != null || child.signalCode != null) resolve();
-        else child.once("exit", () => resolve());
+    // Kept for the whole life of the child: a send to a process that is gone is reported as an 'error' event.
+    let startError: Error | undefined;
+    child.on("error", (error) => {
+        startError ??= error;
     });
-    let cancelled = false;
-    let settled: DownloadedModel | ModelError | undefined;
+    const exit = exitOf(child);
+    const cancelGraceMs = options.cancelGraceMs ?? defaultCancelGraceMs;
+    const controller = new AbortController();
+    const notStarted = (): ModelError => new ModelError("DownloadFailed", "The download could not be started.", [], startError?.message);
+    const ended = (how: ProcessExit): ModelError =>
+        child.pid === undefined
+            ? notStarted()
+            : controller.signal.aborted
+                ? downloadCancelled()
+                : new ModelError("DownloadFailed", "The download process stopped unexpectedly.", [], `exit code ${how.code}, signal ${how.signal}; ${stderr.trim()}`);
 
-    const result = new Promise<DownloadedModel>((resolve, reject) => {
-        child.on("message", (raw: unknown) => {
-            if (!isFromDownloadProcess(raw) || settled != null) return;
-            if (raw.type === "progress") {
-                options.onProgress?.(raw.progress);
-            } else if (raw.type === "done") {
-                settled = raw.result;
-                resolve(raw.result);
-            } else {
-                settled = new ModelError(raw.error.code, raw.error.message, raw.error.problems, raw.error.detail);
-                reject(settled);
-            }
-        });
-        child.once("error", (error) => {
-            if (settled != null) return;
-            settled = new ModelError("DownloadFailed", "The download could not be started.", [], error.message);
-            reject(settled);
-        });
-        void exited.then(() => {
-            if (settled != null) return;
-            settled = cancelled
-                ? new ModelError("Cancelled", "The download was cancelled. Start it again to resume where it stopped.")
-                : new ModelError("DownloadFailed", "The download process stopped unexpectedly.", [], `exit code ${child.exitCode}, signal ${child.signalCode}; ${stderr.trim()}`);
-            reject(settled);
-        });
+    const rpc = new RpcClient<DownloadMethods, DownloadNotifications, ModelFailure>(new IpcTransport(child), {
+        messages: downloadMessages,
+        // How the process ended says why the download failed; that is known once it has exited.
+        failsInFlightItself: true,
+        requestTimeoutMs: noWatchdogMs,
+        cancelGraceMs,
+        log: options.log ?? (() => undefined),
+        errors: {
+            aborted: downloadCancelled,
+            timeout: (ms) => new ModelError("Stalled", `The download process sent nothing for ${Math.round(ms / 1000)} s.`),
+            closed: () => (child.pid === undefined ? notStarted() : new ModelError("DownloadFailed", "The download process is not running.")),
+            malformedResult: (method, detail) => new ModelError("DownloadFailed", `The download process sent a malformed ${method} result.`, [], detail),
+            fromData: fromFailure
+        }
     });
-
+    const result = rpc.request("download", {request, settings}, {signal: controller.signal, onEvent: (progress) => options.onProgress?.(progress)});
+    void exit.then((how) => rpc.failAll(() => ended(how)));
     // Handled here too, so a caller that only cancels doesn't leave an unhandled rejection behind.
     result.catch(() => undefined);
-    const message: ToDownloadProcess = {type: "start", request, settings};
-    sendTo(child, message);
 
     return {
         result,
         pid: child.pid,
         async cancel(): Promise<void> {
-            if (child.exitCode != null || child.signalCode != null) return;
-            cancelled = true;
-            sendTo(child, {type: "cancel"});
-            const grace = new Promise<"late">((resolve) => setTimeout(() => resolve("late"), options.cancelGraceMs ?? 2000).unref());
-            if ((await Promise.race([exited.then(() => "exited" as const), grace])) === "late") child.kill("SIGKILL");
-            await exited;
+            // The channel sends the cancel; the process answers "Cancelled" and exits, or is killed after the grace.
+            controller.abort();
+            await stopWithin(child, exit, cancelGraceMs);
         }
     };
-}
-
-/** A process that failed to start or already exited can't be written to; its exit handler reports why. */
-function sendTo(child: ChildProcess, message: ToDownloadProcess): void {
-    try {
-        if (child.connected) child.send(message);
-    } catch {
-        // reported through 'error' / 'exit'
-    }
 }

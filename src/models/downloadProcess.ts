@@ -1,56 +1,53 @@
 /**
  * The download process: one download, then exit. The extension forks it (downloadClient.ts) so that
  * ending the process ends every socket node-llama-cpp's downloader opened — including requests it
- * cannot cancel itself — and so that a cancel is final. Entry point of its own bundle.
+ * cannot cancel itself — and so that a cancel is final. It answers the `download` request of
+ * downloadProtocol.ts over the same RPC layer as the model process, on its IPC channel. Entry point
+ * of its own bundle.
  */
+import {RpcServer} from "../engine/channel/rpcServer";
+import {IpcTransport} from "../engine/channel/transport";
 import {downloadModel} from "./download";
-import {isToDownloadProcess, type FromDownloadProcess} from "./downloadProtocol";
-import {ModelError, describeError} from "./errors";
+import {downloadCancelled, downloadMessages, toFailure, type DownloadMethods, type DownloadNotifications, type ModelFailure} from "./downloadProtocol";
+import {ModelError} from "./errors";
 
-const controller = new AbortController();
-let started = false;
+/** How long a download whose extension went away gets to wind down before the process exits anyway. */
+const orphanGraceMs = 3000;
 
-function send(message: FromDownloadProcess): Promise<void> {
-    return new Promise((resolve) => {
-        if (process.send == null || !process.connected) {
-            resolve();
-            return;
-        }
-        process.send(message, undefined, {}, () => resolve());
-    });
+const isAnswer = (message: unknown): boolean =>
+    typeof message === "object" && message != null && "type" in message && (message.type === "result" || message.type === "error");
+
+/**
+ * The process's end of its IPC channel. The answer (result or error) is the last thing it sends:
+ * it is handed to the OS before the process exits — a plain send still queued would be lost by
+ * `process.exit` — and the exit, not a wait for stray sockets or retry timers, is what ends the
+ * downloader's connections.
+ */
+class AnswerThenExit extends IpcTransport {
+    override send(message: unknown): boolean {
+        if (!isAnswer(message)) return super.send(message);
+        void this.flush(message).then(() => process.exit(0));
+        return true;
+    }
 }
 
-process.on("message", (raw: unknown) => {
-    if (!isToDownloadProcess(raw)) return;
-    if (raw.type === "cancel") {
-        controller.abort();
-        return;
-    }
-    if (started) return;
-    started = true;
-    void (async () => {
-        try {
-            const result = await downloadModel(raw.request, {
-                ...raw.settings,
-                signal: controller.signal,
-                onProgress: (progress) => void send({type: "progress", progress})
-            });
-            await send({type: "done", result});
-        } catch (error) {
-            const failure = error instanceof ModelError
-                ? {code: error.code, message: error.message, problems: error.problems, detail: error.detail}
-                : {code: "DownloadFailed" as const, message: "The download failed.", problems: [], detail: describeError(error)};
-            await send({type: "failed", error: failure});
-        } finally {
-            // Exit rather than wait for stray sockets or retry timers: that is the point of this process.
-            process.exit(0);
-        }
-    })();
-});
+const transport = new AnswerThenExit(process);
+const server: RpcServer<DownloadMethods, DownloadNotifications, ModelFailure> = new RpcServer(
+    transport,
+    {
+        messages: downloadMessages,
+        handlers: {
+            download: ({request, settings}, signal, emit) => downloadModel(request, {...settings, signal, onProgress: emit})
+        },
+        // A download stopped by a cancel (or by the extension going away) was cancelled, whatever it failed with on the way out.
+        toErrorData: (error, aborted) => toFailure(aborted && !(error instanceof ModelError && error.code === "Cancelled") ? downloadCancelled() : error),
+        invalidRequest: (method, detail) => ({code: "DownloadFailed", message: `The download process was sent an invalid ${method} request.`, problems: [], detail})
+    },
+    (detail) => server.log("error", `The download process ignored a malformed message: ${detail}`)
+);
 
-// The extension went away: stop (a running download exits through its `finally`).
-process.on("disconnect", () => {
-    controller.abort();
-    if (!started) process.exit(0);
-    setTimeout(() => process.exit(0), 3000).unref();
+// The extension went away: the server has aborted the download, which answers (to no one) and exits.
+transport.onClose(() => {
+    if (server.activeCount === 0) process.exit(0);
+    setTimeout(() => process.exit(0), orphanGraceMs).unref();
 });

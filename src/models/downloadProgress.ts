@@ -3,16 +3,7 @@
  * when a stream restarts a chunk), speed is averaged over the last few seconds, and the time left
  * follows from both.
  */
-export type DownloadPhase = "checking" | "downloading" | "verifying";
-
-export interface DownloadProgress {
-    readonly phase: DownloadPhase;
-    readonly downloadedBytes: number;
-    readonly totalBytes: number;
-    readonly bytesPerSecond: number;
-    /** Undefined until a speed is known. */
-    readonly secondsLeft?: number;
-}
+import type {DownloadPhase, DownloadProgress} from "./downloadProtocol";
 
 interface Sample {
     readonly at: number;

@@ -2,29 +2,32 @@
  * Errors of the model manager. Each has a code the UI can act on (e.g. "Offline" → offer
  * "Import GGUF File…") and a message a user can read as it is.
  */
-export type ModelErrorCode =
+export const modelErrorCodes = [
     /** The download host cannot be reached: no network, DNS failure, refused or silent connection. */
-    | "Offline"
+    "Offline",
     /** The host answered with an HTTP error (not 404/401/403). */
-    | "ServerError"
+    "ServerError",
     /** The host says the file does not exist. */
-    | "NotFound"
+    "NotFound",
     /** The host refuses access (gated or private repository). */
-    | "AccessDenied"
+    "AccessDenied",
     /** The download stopped receiving data for too long. */
-    | "Stalled"
-    | "Cancelled"
+    "Stalled",
+    "Cancelled",
     /** Anything else that ended a download; `detail` has the technical cause. */
-    | "DownloadFailed"
-    | "NotEnoughDisk"
+    "DownloadFailed",
+    "NotEnoughDisk",
     /** A downloaded or imported file failed its check; `problems` says why. */
-    | "InvalidModel"
+    "InvalidModel",
     /** A file of that name is already in the models folder and is a different file. */
-    | "AlreadyExists"
-    | "CopyFailed"
-    | "LinkFailed"
+    "AlreadyExists",
+    "CopyFailed",
+    "LinkFailed",
     /** A path outside the models folder was given to an operation that only works inside it. */
-    | "OutsideModelsFolder";
+    "OutsideModelsFolder"
+] as const;
+
+export type ModelErrorCode = (typeof modelErrorCodes)[number];
 
 /** One thing wrong with a model file, in plain words. */
 export interface ModelProblem {
@@ -32,23 +35,26 @@ export interface ModelProblem {
     readonly message: string;
 }
 
-export type ModelProblemCode =
-    | "NotFound"
-    | "NotAFile"
-    | "NotGguf"
-    | "UnsupportedVersion"
-    | "Truncated"
-    | "Corrupt"
-    | "UnsupportedArchitecture"
-    | "NoTokenizer"
+export const modelProblemCodes = [
+    "NotFound",
+    "NotAFile",
+    "NotGguf",
+    "UnsupportedVersion",
+    "Truncated",
+    "Corrupt",
+    "UnsupportedArchitecture",
+    "NoTokenizer",
     /** Numbers or shapes llama.cpp would abort on (e.g. 0 layers, heads that don't divide). */
-    | "Implausible"
+    "Implausible",
     /** NaN or infinite values among the sampled weights. */
-    | "BadWeights"
-    | "MissingParts"
-    | "SizeMismatch"
+    "BadWeights",
+    "MissingParts",
+    "SizeMismatch",
     /** A download's SHA-256 differs from the one its source publishes. */
-    | "ChecksumMismatch";
+    "ChecksumMismatch"
+] as const;
+
+export type ModelProblemCode = (typeof modelProblemCodes)[number];
 
 export class ModelError extends Error {
     override readonly name = "ModelError";

@@ -3,13 +3,13 @@
 // paths, and the server's own records show what happened on the wire — that a cancel left no
 // request open and nothing more was sent, that a restart asked only for the missing ranges.
 import assert from "node:assert/strict";
+import { fork } from "node:child_process";
 import { existsSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { DownloadRequest, DownloadSettings } from "../../src/models/download";
 import { startDownload, type DownloadHandle } from "../../src/models/downloadClient";
-import type { DownloadProgress } from "../../src/models/downloadProgress";
+import type { DownloadProgress, DownloadRequest, DownloadSettings } from "../../src/models/downloadProtocol";
 import { ModelError } from "../../src/models/errors";
 import { checkGgufFile } from "../../src/models/ggufCheck";
 import { stagingDir } from "../../src/models/modelsFolder";
@@ -113,6 +113,44 @@ describe("model downloads (loopback Hugging Face server)", function () {
             assert.ok((await readFile(result.entryPath)).equals(big));
             assert.deepEqual(await readdir(modelsDir), ["Big-Q8_0.gguf"], "the partial-download folder is gone");
             assert.equal(await server.settle(1000), 0, "a request is still open");
+        });
+
+        it("a download process whose extension goes away stops its transfer and exits", async () => {
+            const modelsDir = path.join(dir, "models-orphan");
+            const child = fork(processPath, [], { execArgv: ["--import", "tsx"], serialization: "advanced", stdio: ["ignore", "ignore", "inherit", "ipc"] });
+            const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+            let downloaded = 0;
+            child.on("message", (message: { type?: string, event?: { downloadedBytes?: number } }) => {
+                if (message.type === "event") downloaded = message.event?.downloadedBytes ?? downloaded;
+            });
+            const request = { id: "orphan", files: ["hf:enclave/big-GGUF/Big-Q8_0.gguf"], modelsDir, endpoint: server.url };
+            child.send({ type: "request", id: 1, method: "download", params: { request, settings: { progressIntervalMs: 100 } } });
+            await waitFor(async () => downloaded > 0);
+            const started = performance.now();
+            child.disconnect();
+            await exited;
+            const exitMs = performance.now() - started;
+            assert.ok(exitMs < 6_000, `the orphaned process took ${Math.round(exitMs)} ms to exit`);
+            assert.equal(await server.settle(1000), 0, "a request is still open after the process exited");
+            assert.equal(existsSync(path.join(modelsDir, "Big-Q8_0.gguf")), false);
+            console.log(`      orphaned download process exited ${Math.round(exitMs)} ms after the disconnect`);
+        });
+
+        it("answers an invalid request with an error that says what is wrong, and exits", async () => {
+            const { handle } = run({ id: "no-files", files: [], modelsDir: path.join(dir, "models-invalid") });
+            const error = await rejection(handle.result, ModelError);
+            assert.equal(error.code, "DownloadFailed");
+            assert.equal(error.message, "The download process was sent an invalid download request.");
+            assert.match(error.detail ?? "", /A download needs at least one file\./);
+            const pid = handle.pid!;
+            await waitFor(async () => {
+                try {
+                    process.kill(pid, 0);
+                    return false;
+                } catch {
+                    return true;
+                }
+            }, 5_000);
         });
 
         it("downloads only when asked: an installed model is checked, not fetched again", async () => {

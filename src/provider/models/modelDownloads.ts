@@ -90,6 +90,7 @@ export class ModelDownloads {
                         const started = Date.now();
                         const handle = startDownload({id: preset.id, files: preset.files, modelsDir, endpoint}, {}, {
                             processPath: this.context.downloadProcessPath,
+                            log: (level, message) => log.write(level, message),
                             onProgress: (update) => {
                                 const {overall, message} = combined.update(index, update);
                                 record.messages.push(message);

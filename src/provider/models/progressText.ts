@@ -2,7 +2,7 @@
  * Download progress as one line of a progress notification: "312 MB of 1.1 GB · 24 MB/s · 35 s left".
  * Plain logic (no vscode import) so it is unit-tested.
  */
-import type {DownloadProgress} from "../../models/downloadProgress";
+import type {DownloadProgress} from "../../models/downloadProtocol";
 import {formatBytes, formatDuration} from "../../models/units";
 
 export function formatDownloadProgress(progress: DownloadProgress): string {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import type { DownloadProgress } from "../../../src/models/downloadProgress";
+import type { DownloadProgress } from "../../../src/models/downloadProtocol";
 import { ProgressMeter } from "../../../src/models/downloadProgress";
 import { CombinedProgress, ProgressIncrements, formatDownloadProgress } from "../../../src/provider/models/progressText";
 
