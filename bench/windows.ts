@@ -90,6 +90,9 @@ async function main(): Promise<void> {
         pssTotalMbByWindows: byWindows((windows) => phase(design, windows, false)?.memory.pssMb ?? null),
         rssTotalMbByWindowsWithChat: byWindows((windows) => phase(design, windows, true)?.memory.rssMb ?? null),
         modelProcessesByWindows: byWindows((windows) => phase(design, windows, false)?.memory.pids.length ?? null),
+        // Keystrokes the model answered per window (p50/p95 are null for a window with none).
+        modelAnswersByWindows: byWindows((windows) => phase(design, windows, false)?.perWindow.map((window) => window.modelAnswers) ?? null),
+        modelAnswersByWindowsWithChat: byWindows((windows) => phase(design, windows, true)?.perWindow.map((window) => window.modelAnswers) ?? null),
         completionP50MsByWindows: byWindows((windows) => phase(design, windows, false)?.perWindow.map((window) => window.p50Ms) ?? null),
         completionP95MsByWindows: byWindows((windows) => phase(design, windows, false)?.perWindow.map((window) => window.p95Ms) ?? null),
         completionP50MsByWindowsWithChat: byWindows((windows) => phase(design, windows, true)?.perWindow.map((window) => window.p50Ms) ?? null),
