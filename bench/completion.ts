@@ -27,24 +27,19 @@
  * other prompt budgets (estimated tokens) than the extension's defaults; BENCH_MODEL=tiny checks
  * the benchmark itself quickly on a tiny random model (its numbers mean nothing).
  */
-import {existsSync, readFileSync} from "node:fs";
+import {existsSync} from "node:fs";
 import {mkdir, writeFile} from "node:fs/promises";
 import {loadavg} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import {CompletionSession, defaultWarmAfterMs} from "../src/completion/completionSession";
-import {ContextRing} from "../src/completion/contextRing";
 import type {PromptBudgets} from "../src/completion/promptBudgets";
 import type {CompletionModelCaps} from "../src/completion/types";
 import {EngineClient} from "../src/engine/client";
 import {randomModel, TINY_RANDOM_SHAPE} from "../test/models/random";
 import {runBaselines} from "./completion/baselines";
-import {SimulatedEditor} from "./completion/editor";
-import {generateMainFile, generateOtherFiles} from "./completion/fixture";
-import {Rng} from "./completion/random";
-import {RecordingBackend, type CallContext, type CallRecord} from "./completion/recordingBackend";
+import type {CallRecord} from "./completion/recordingBackend";
 import {percentile, ratio, round, sum} from "./completion/stats";
-import {TypingDriver} from "./completion/typingDriver";
+import {answeredKeystrokes, completedSuggestCalls, createTypingSession, settingDefaults, waitForCompletionsFree} from "./completion/typingSession";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const workerPath = join(repoRoot, "dist", "worker.mjs");
@@ -83,18 +78,6 @@ function budgetOverride(): PromptBudgets | undefined {
     return {prefixTokens: prefixTokens as number, suffixTokens: suffixTokens as number, contextTokens: contextTokens as number};
 }
 
-/** The extension's default per-suggestion caps, read from package.json so that the benchmark follows the settings. */
-function settingDefaults(): {maxTokens: number; timeCapMs: number} {
-    const manifest: unknown = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8"));
-    const numberAt = (key: string, fallback: number): number => {
-        if (typeof manifest !== "object" || manifest === null) return fallback;
-        const properties = (manifest as {contributes?: {configuration?: {properties?: Record<string, {default?: unknown}>}}}).contributes?.configuration?.properties;
-        const value = properties?.[key]?.default;
-        return typeof value === "number" ? value : fallback;
-    };
-    return {maxTokens: numberAt("enclave.completion.maxTokens", 64), timeCapMs: numberAt("enclave.completion.timeCapMs", 1500)};
-}
-
 async function main(): Promise<void> {
     if (!existsSync(workerPath)) throw new Error(`${workerPath} is missing: run \`node esbuild.mjs\` first (npm run bench:completion does).`);
     const loadStart = loadavg();
@@ -118,27 +101,20 @@ async function main(): Promise<void> {
     const mode = caps.format;
     log(`model loaded in ${info.loadMs} ms: context ${info.contextSize}, ${info.threads} threads, thinks ${info.thinks} → ${mode} format (${info.completionFormatReason})`);
 
-    const mainText = generateMainFile(seed);
-    const editor = new SimulatedEditor("file:///work/store/src/backOffice.ts", "typescript", mainText, {name: "store", uri: "file:///work/store"});
-    const ring = new ContextRing();
-    // Files the user had open before: a couple of places in each, added once.
-    for (const file of generateOtherFiles(seed)) {
-        for (const at of [0.3, 0.7]) ring.addAround({uri: file.uri, text: file.text, languageId: file.languageId, offset: Math.floor(file.text.length * at)});
-    }
-    log(`fixture: ${editor.lineCount} lines, ${mainText.length} chars; ring: ${ring.size} chunks, ~${ring.tokens} estimated tokens`);
-
-    const rng = new Rng(seed);
     const limits = settingDefaults();
-    // The backend asks the driver (declared below; only called once typing has started) what the user is doing.
-    const backend: RecordingBackend = new RecordingBackend(client, (): CallContext => ({version: driver.version, typingThrough: driver.typingThroughNow()}), clock);
     const budgets = budgetOverride();
-    const session: CompletionSession = new CompletionSession({
-        backend,
+    const {mainText, editor, ring, backend, session, driver} = createTypingSession({
+        client,
         caps,
-        ring,
-        options: {maxTokens: limits.maxTokens, timeCapMs: limits.timeCapMs, warmAfterMs: defaultWarmAfterMs, ...(budgets ? {budgets} : {})}
+        seed,
+        uri: "file:///work/store/src/backOffice.ts",
+        limits,
+        budgets,
+        deadline: clock() + sessionBudgetMs,
+        clock,
+        log
     });
-    const driver: TypingDriver = new TypingDriver({editor, session, ring, rng, deadline: clock() + sessionBudgetMs, clock, log});
+    log(`fixture: ${editor.lineCount} lines, ${mainText.length} chars; ring: ${ring.size} chunks, ~${ring.tokens} estimated tokens`);
     const sessionStart = clock();
     await driver.run();
     const sessionMs = clock() - sessionStart;
@@ -147,13 +123,8 @@ async function main(): Promise<void> {
     // Evaluation the user no longer waits for may still be running: a one-token probe on the same
     // sequence answers when the worker is free again.
     const lastKeyAt = driver.keystrokes.at(-1)?.atMs ?? clock();
-    let workerFreeAfterLastKeyS: number | null = null;
-    try {
-        await client.complete({prefix: "x", maxTokens: 1, temperature: 0}, {timeoutMs: drainProbeTimeoutMs});
-        workerFreeAfterLastKeyS = round((clock() - lastKeyAt) / 1000);
-    } catch (error) {
-        log(`drain probe: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const probed = await waitForCompletionsFree(client, drainProbeTimeoutMs, log);
+    const workerFreeAfterLastKeyS = probed === undefined ? null : round((clock() - lastKeyAt) / 1000);
     log(`worker free ${workerFreeAfterLastKeyS ?? `> ${drainProbeTimeoutMs / 1000 + 30}`} s after the last keystroke`);
     // The baselines must not share the two cores with the worker.
     await client.shutdown();
@@ -163,7 +134,7 @@ async function main(): Promise<void> {
     const calls = backend.calls;
     const suggestCalls = calls.filter((call) => call.purpose === "suggest");
     const warmCalls = calls.filter((call) => call.purpose === "warm");
-    const completed = suggestCalls.filter((call) => call.result !== undefined && call.result.stopReason !== "abort");
+    const completed = completedSuggestCalls(calls);
     const isAborted = (call: CallRecord): boolean => call.result?.stopReason === "abort" || (call.error !== undefined && call.settleAfterAbortMs !== undefined);
     const abortedCalls = suggestCalls.filter(isAborted);
     // Too few completed calls say nothing about the baselines: then replay every prompt sent (to the first token).
@@ -175,12 +146,8 @@ async function main(): Promise<void> {
     // --- the numbers ---
     const keys = driver.keystrokes;
     const shown = keys.filter((key) => key.outcome === "model" || key.outcome === "cache" || key.outcome === "typedThrough");
-    // A keystroke was answered by the model when the call made for its snapshot completed while that
-    // snapshot was still current: shown, or emptied by post-processing. Post-processing judges the
-    // text, and a random model's text is noise (and rarely holds the full line a time-capped
-    // multi-line suggestion needs), so latency counts every answer; shown ones are reported apart.
-    const completedVersions = new Set(completed.map((call) => call.version));
-    const answered = keys.filter((key) => key.currentAtSettle === true && completedVersions.has(key.version) && (key.outcome === "model" || key.outcome === "none"));
+    // Latency counts every keystroke the model answered (typingSession.ts); shown ones are reported apart.
+    const answered = answeredKeystrokes(keys, completed);
     const answerLatencies = answered.map((key) => key.latencyMs ?? 0);
     const shownModelLatencies = keys.filter((key) => key.outcome === "model").map((key) => key.latencyMs ?? 0);
     const p50Ms = percentile(answerLatencies, 50);
