@@ -211,7 +211,7 @@ describe("enclave-review CLI", function () {
         it("is redrawn on a terminal, and absent from piped output", function () {
             if (!hasScript) this.skip();
             const command = [process.execPath, cli, "--diff", ...common(), "--fail-on", "none"].map((word) => `'${word}'`).join(" ");
-            const result = spawnSync("script", ["-qec", command, "/dev/null"], {cwd: repo, encoding: "utf8", env: {...process.env, NO_COLOR: "1"}, timeout: 60_000});
+            const result = spawnSync("script", ["-qec", command, "/dev/null"], {cwd: repo, encoding: "utf8", env: {...process.env, NO_COLOR: "1", ENCLAVE_RUNTIME_DIR: runtimeDir}, timeout: 60_000});
             assert.equal(result.status, 0, result.stdout);
             assert.match(result.stdout, /\r\u001b\[2K\[1\/1\] src\/math\.js: thinking… \d+ tokens/);
             const piped = run(repo, ["--diff", ...common(), "--fail-on", "none"]);
