@@ -8,7 +8,8 @@
 // host-name lookup fails the run. The last line is "N passed, N failed" over all tiers.
 // `npm test -- unit engine` runs only the named tiers (and skips lint/typecheck).
 import {spawnSync} from "node:child_process";
-import {existsSync, mkdirSync, readFileSync, rmSync} from "node:fs";
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
@@ -39,6 +40,25 @@ if (requested.length === 0) {
     if (!npx(["eslint", "."])) failures.push("lint");
 }
 
+// The tiers' temporary files, and every model process they start (detached, so nobody's child),
+// live under one folder: a test can neither reach the user's own model process nor leave one behind
+// unnoticed — one still running after its tier fails that tier.
+const runRoot = mkdtempSync(join(tmpdir(), "enclave-tests-"));
+const isolated = {TMPDIR: runRoot, ENCLAVE_RUNTIME_DIR: join(runRoot, "default-runtime")};
+
+function leftModelProcesses() {
+    const found = spawnSync("pgrep", ["-f", "--", `--runtime-dir ${runRoot}`], {encoding: "utf8"});
+    const pids = found.stdout.split("\n").filter(Boolean).map(Number);
+    for (const pid of pids) {
+        try {
+            process.kill(pid, "SIGKILL");
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return pids;
+}
+
 const guarded = {NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${guard}`.trim(), ENCLAVE_NETWORK_GUARD_LOG: guardLog};
 const mocha = (tier, env = {}) =>
     // --exit: a test that leaks a handle must not hang the run (CI has a hard time limit).
@@ -50,10 +70,16 @@ const mocha = (tier, env = {}) =>
 for (const tier of tiers) {
     rmSync(join(artifacts, `${tier}-results.json`), {force: true});
     const ok = tier === "integration"
-        ? npx(["tsx", "test/integration/run.ts"], guarded)
-        : mocha(tier, tier === "engine" || tier === "cli" ? guarded : tier === "ui" ? {ENCLAVE_UI_NO_BUILD: "1"} : {});
+        ? npx(["tsx", "test/integration/run.ts"], {...isolated, ...guarded})
+        : mocha(tier, {...isolated, ...(tier === "engine" || tier === "cli" ? guarded : tier === "ui" ? {ENCLAVE_UI_NO_BUILD: "1"} : {})});
     if (!ok) failures.push(tier);
+    const left = leftModelProcesses();
+    if (left.length > 0) {
+        console.log(`${tier}: left ${left.length} model process${left.length === 1 ? "" : "es"} running (pid ${left.join(", ")}); stopped now`);
+        failures.push(`${tier} (model processes left running)`);
+    }
 }
+rmSync(runRoot, {recursive: true, force: true});
 
 let passed = 0;
 let failed = 0;
