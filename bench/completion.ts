@@ -27,8 +27,8 @@
  * other prompt budgets (estimated tokens) than the extension's defaults; BENCH_MODEL=tiny checks
  * the benchmark itself quickly on a tiny random model (its numbers mean nothing).
  */
+import {report, runBench} from "./output";
 import {existsSync} from "node:fs";
-import {mkdir, writeFile} from "node:fs/promises";
 import {loadavg} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -266,18 +266,8 @@ async function main(): Promise<void> {
         loadAverage: {start: round(loadStart[0], 2), max: round(loadMax, 2), end: round(loadavg()[0], 2)}
     };
 
-    const detailsDir = join(repoRoot, ".cache", "bench");
-    await mkdir(detailsDir, {recursive: true});
-    const detailsPath = join(detailsDir, "completion-details.json");
-    await writeFile(detailsPath, JSON.stringify({result, keystrokes: keys, calls, baselines}, null, 1));
-    log(`per-keystroke and per-call details: ${detailsPath}`);
-    console.log(JSON.stringify(result));
+    log("per-keystroke and per-call details: .cache/bench/completion-details.json");
+    await report("completion", result, {keystrokes: keys, calls, baselines});
 }
 
-main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    }
-);
+runBench(main);

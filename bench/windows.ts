@@ -21,8 +21,8 @@
  * BENCH_WINDOWS (1,2,4), BENCH_SESSION_BUDGET_S (45), BENCH_CHAT_MAX_TOKENS (2048), BENCH_SEED (7),
  * BENCH_MODEL=tiny (a tiny random model: checks the benchmark itself; its numbers mean nothing).
  */
+import {report, runBench} from "./output";
 import {existsSync} from "node:fs";
-import {mkdir, writeFile} from "node:fs/promises";
 import {loadavg} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
@@ -142,18 +142,9 @@ async function main(): Promise<void> {
         loadAverage: {start: round(loadStart, 2), max: round(loadMax, 2), end: round(loadavg()[0], 2)}
     };
 
-    const detailsDir = join(repoRoot, ".cache", "bench");
-    await mkdir(detailsDir, {recursive: true});
-    const detailsPath = join(detailsDir, "windows-details.json");
-    await writeFile(detailsPath, JSON.stringify({result, phases}, null, 1));
-    log(`per-window latencies and model calls: ${detailsPath}`);
-    console.log(JSON.stringify(result));
+    // The details first in the log, so the result stays the last line.
+    log("per-window latencies and model calls: .cache/bench/windows-details.json");
+    await report("windows", result, {phases});
 }
 
-main().then(
-    () => process.exit(0),
-    (error: unknown) => {
-        console.error(error);
-        process.exit(1);
-    }
-);
+runBench(main);
