@@ -40,7 +40,9 @@ abstract class BaseTransport implements Transport {
     }
 
     protected deliver(message: unknown): void {
-        for (const listener of this.messageListeners) listener(message);
+        // A listener added while this message is delivered (the RPC layer set up on the hello or the
+        // welcome) gets the messages after it, not this one: a copy, since for…of sees pushed items.
+        for (const listener of [...this.messageListeners]) listener(message);
     }
 
     protected closed(error?: Error): void {
