@@ -62,6 +62,9 @@ describe("shared model process: clients, crashes, idle exit, versions", function
         await eventually(() => four.every((client) => client.sharedWindows === 4), "every client was told that 4 windows share the process");
         assert.equal(countLines(runtime.processLog(), loadedLine), 1, `the model loaded once:\n${runtime.processLog()}`);
         assert.deepEqual(processesOf(runtime.dir), [pid], "one model process runs");
+        // The handshake's messages are not handed on to the RPC layer set up by them.
+        const malformed = [runtime.processLog(), ...runtime.logs.flat()].filter((line) => /malformed/i.test(line));
+        assert.deepEqual(malformed, [], "no side saw a malformed message");
     });
 
     it("closing the client that started the process changes nothing for the others", async () => {
@@ -133,10 +136,14 @@ describe("shared model process: clients, crashes, idle exit, versions", function
         const both = await clients(2, model);
         const pid = both[0]?.workerPid;
         assert.ok(pid !== undefined);
+        assert.deepEqual(processesOf(runtime.dir), [pid], "one model process runs before the kill");
         process.kill(pid, "SIGKILL");
         await eventually(() => both.every((client) => client.state.kind === "error"), "both clients saw the crash");
+        const startsBefore = runtime.logs.map((log) => log.filter((line) => line.includes("Started the model process")).length);
         const answers = await Promise.all(both.map((client) => client.chat(ask("again"))));
         for (const answer of answers) assert.equal(answer.answer, "Hello!");
+        const startsAfter = runtime.logs.map((log) => log.filter((line) => line.includes("Started the model process")).length);
+        assert.deepEqual(startsAfter.map((count, index) => count - (startsBefore[index] ?? 0)), [1, 1], "both clients found no process and started one: a real race");
         const newPid = both[0]?.workerPid;
         assert.ok(newPid !== undefined && newPid !== pid);
         assert.equal(both[1]?.workerPid, newPid, "both on the same new process");
