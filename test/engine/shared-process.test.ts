@@ -63,7 +63,7 @@ describe("shared model process: clients, crashes, idle exit, versions", function
         assert.equal(countLines(runtime.processLog(), loadedLine), 1, `the model loaded once:\n${runtime.processLog()}`);
         assert.deepEqual(processesOf(runtime.dir), [pid], "one model process runs");
         // The handshake's messages are not handed on to the RPC layer set up by them.
-        const malformed = [runtime.processLog(), ...runtime.logs.flat()].filter((line) => /malformed/i.test(line));
+        const malformed = [...runtime.processLog().split("\n"), ...runtime.logs.flat()].filter((line) => /malformed/i.test(line));
         assert.deepEqual(malformed, [], "no side saw a malformed message");
     });
 
