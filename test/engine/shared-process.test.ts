@@ -10,7 +10,7 @@ import {dirname, join} from "node:path";
 import * as esbuild from "esbuild";
 import type {EngineClient} from "../../src/engine/client";
 import {EngineError} from "../../src/engine/errors";
-import type {LoadParams} from "../../src/engine/protocol";
+import {protocolVersion, type LoadParams} from "../../src/engine/protocol";
 import {readOrCreateSecret, runtimePaths} from "../../src/engine/server/runtimeDir";
 import {scriptedModel} from "../models/scripted";
 import {rejection, workerPath} from "./harness";
@@ -195,43 +195,52 @@ describe("shared model process: clients, crashes, idle exit, versions", function
         });
         after(() => rmSync(oldDir, {recursive: true, force: true}));
 
-        it("new clients start their own process; the old one keeps serving its own version, refuses the new one and exits when idle", async () => {
+        it("new clients start their own process; the old one finishes its work for its own version, refuses the new one and exits when idle", async () => {
             const oldPaths = runtimePaths(runtime.dir, "old-test");
-            const log = openSync(join(runtime.dir, "old-test.out"), "a", 0o600);
-            const old = spawn(process.execPath, [oldWorker, "--runtime-dir", runtime.dir, "--idle-exit-ms", "3000"], {stdio: ["ignore", log, log]});
+            const log = openSync(oldPaths.logPath, "a", 0o600);
+            const old = spawn(process.execPath, [oldWorker, "--runtime-dir", runtime.dir, "--idle-exit-ms", "1500"], {stdio: ["ignore", log, log]});
             closeSync(log);
             const oldPid = old.pid;
             assert.ok(oldPid !== undefined);
             const oldExited = new Promise<number | null>((resolve) => old.once("exit", (code) => resolve(code)));
             await eventually(() => existsSync(oldPaths.socketPath), "the old process listens");
 
+            // An older window, still at work: a chat that streams until it is cancelled (a request in flight keeps a process up).
+            const secret = await readOrCreateSecret(runtime.paths.secretPath);
+            const oldWindow = await RawConnection.open(oldPaths.socketPath);
+            oldWindow.hello(secret, "old-test");
+            assert.deepEqual(await oldWindow.next("the welcome"), {type: "welcome", protocolVersion: "old-test", pid: oldPid, windows: 0});
+            oldWindow.send({type: "request", id: 1, method: "load", params: endless});
+            assert.equal((await oldWindow.answer(1)).type, "result");
+            oldWindow.send({type: "request", id: 2, method: "chat", params: ask("Talk forever.")});
+            await eventually(() => oldWindow.eventsOf(2) >= 5, "the old process streams its chat");
+
             const client = runtime.client();
             client.configure(model);
             assert.equal((await client.chat(ask("hi"))).answer, "Hello!");
-            assert.ok(client.workerPid !== undefined && client.workerPid !== oldPid, "the new client started a process of its own version");
-            assert.ok(isAlive(oldPid), "the old process still runs");
-
-            const secret = await readOrCreateSecret(runtime.paths.secretPath);
-            const oldClient = await RawConnection.open(oldPaths.socketPath);
-            oldClient.hello(secret, "old-test");
-            assert.deepEqual(await oldClient.next("the welcome"), {type: "welcome", protocolVersion: "old-test", pid: oldPid, windows: 0});
-            oldClient.send({type: "request", id: 1, method: "status", params: {}});
-            const answer = await oldClient.answer(1);
-            assert.equal(answer.type, "result", JSON.stringify(answer));
-            assert.equal((answer.result as {pid: number; protocolVersion: string}).pid, oldPid);
-            assert.equal((answer.result as {pid: number; protocolVersion: string}).protocolVersion, "old-test");
+            const newPid = client.workerPid;
+            assert.ok(newPid !== undefined && newPid !== oldPid, "the new client started a process of its own version");
+            assert.equal((await client.processStatus())?.protocolVersion, protocolVersion);
 
             const newcomer = await RawConnection.open(oldPaths.socketPath);
             newcomer.hello(secret);
             const refused = (await newcomer.next("the refusal")) as {type: string; reason: string};
             assert.equal(refused.type, "refused");
-            assert.ok(refused.reason.includes("old-test") && refused.reason.includes(`protocol ${(await client.processStatus())?.protocolVersion}`), refused.reason);
+            assert.ok(refused.reason.includes(`speaks protocol ${protocolVersion}`) && refused.reason.includes("old-test"), `both versions named: ${refused.reason}`);
             await newcomer.whenClosed();
 
-            oldClient.close();
+            const streamed = oldWindow.eventsOf(2);
+            await eventually(() => oldWindow.eventsOf(2) > streamed, "the old process's chat still streams");
+            oldWindow.send({type: "cancel", id: 2});
+            const finished = await oldWindow.answer(2);
+            assert.equal(finished.type, "result", JSON.stringify(finished));
+            assert.equal((finished.result as {stopReason: string}).stopReason, "abort");
+            oldWindow.close();
             assert.equal(await oldExited, 0, "the old process exits on its idle time");
             assert.ok(!existsSync(oldPaths.socketPath));
+            assert.match(runtime.processLog(oldPaths), /Model process exiting \(idle\)/);
             assert.equal((await client.chat(ask("still here"))).answer, "Hello!", "the new process is unaffected");
+            assert.equal(client.workerPid, newPid);
         });
     });
 });

@@ -94,13 +94,18 @@ export function countLines(log: string, pattern: RegExp): number {
 /** A connection to a model process's socket that sends and reads frames by hand, as a foreign client would. */
 export class RawConnection {
     private readonly decoder = new FrameDecoder();
+    /** Messages not yet taken by next(). */
     readonly messages: unknown[] = [];
+    /** Every message received. */
+    readonly received: unknown[] = [];
     closed = false;
 
     private constructor(readonly socket: Socket) {
         socket.on("data", (chunk: Buffer) => {
             try {
-                this.messages.push(...this.decoder.push(chunk));
+                const messages = this.decoder.push(chunk);
+                this.messages.push(...messages);
+                this.received.push(...messages);
             } catch {
                 socket.destroy();
             }
@@ -139,6 +144,11 @@ export class RawConnection {
             const message = (await this.next(`the answer to request ${id}`)) as Record<string, unknown>;
             if ((message.type === "result" || message.type === "error") && message.id === id) return message;
         }
+    }
+
+    /** How many events of request `id` arrived so far. */
+    eventsOf(id: number): number {
+        return this.received.filter((message) => (message as {type?: unknown; id?: unknown}).type === "event" && (message as {id?: unknown}).id === id).length;
     }
 
     async whenClosed(timeoutMs = 15_000): Promise<void> {
