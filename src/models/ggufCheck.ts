@@ -98,20 +98,25 @@ async function fileSize(file: string, problems: ModelProblem[], report: boolean)
         if (report) problems.push({code: "NotAFile", message: `${name} is ${kindOf(stats)}, not a model file.`});
         return undefined;
     } catch (error) {
-        if (!report) return undefined;
-        const code = (error as NodeJS.ErrnoException).code;
-        problems.push({
-            code: "NotFound",
-            message: code === "ENOENT"
-                ? `The file ${file} does not exist.`
-                : code === "ELOOP"
-                    ? `${name} is a symbolic link that leads back to itself (a link loop), so there is no file to read.`
-                    : code === "EACCES" || code === "EPERM"
-                        ? `${name} cannot be read: Enclave has no permission to open it.`
-                        : `The file ${file} cannot be read (${code ?? describeError(error)}).`
-        });
+        if (report) problems.push(unreadable(file, error));
         return undefined;
     }
+}
+
+/** Why `file` could not be looked at or opened, in plain words. */
+function unreadable(file: string, error: unknown): ModelProblem {
+    const name = path.basename(file);
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+        code: "NotFound",
+        message: code === "ENOENT"
+            ? `The file ${file} does not exist.`
+            : code === "ELOOP"
+                ? `${name} is a symbolic link that leads back to itself (a link loop), so there is no file to read.`
+                : code === "EACCES" || code === "EPERM"
+                    ? `${name} cannot be read: Enclave has no permission to open it.`
+                    : `The file ${file} cannot be read (${code ?? describeError(error)}).`
+    };
 }
 
 function kindOf(stats: Stats): string {
@@ -133,7 +138,14 @@ async function checkPart(file: string, size: number, expectedSize: number | unde
         problems.push({code: "Truncated", message: `${name} is empty (0 bytes): a download or copy of it did not happen. Download or copy it again.`});
         return undefined;
     }
-    const head = await readHead(file);
+    let head: Buffer;
+    try {
+        head = await readHead(file);
+    } catch (error) {
+        // A file one may see but not open (no read permission): said in plain words, like a missing one.
+        problems.push(unreadable(file, error));
+        return undefined;
+    }
     if (head.length < 4 || head.subarray(0, 4).toString("latin1") !== ggufMagic) {
         problems.push({code: "NotGguf", message: `${name} is not a GGUF model file (it does not start with "GGUF"). Enclave runs models in the GGUF format of llama.cpp.`});
         return undefined;
