@@ -102,13 +102,10 @@ export class RawConnection {
 
     private constructor(readonly socket: Socket) {
         socket.on("data", (chunk: Buffer) => {
-            try {
-                const messages = this.decoder.push(chunk);
-                this.messages.push(...messages);
-                this.received.push(...messages);
-            } catch {
-                socket.destroy();
-            }
+            const {messages, error} = this.decoder.push(chunk);
+            this.messages.push(...messages);
+            this.received.push(...messages);
+            if (error) socket.destroy();
         });
         socket.on("close", () => (this.closed = true));
         socket.on("error", () => undefined);
