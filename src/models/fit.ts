@@ -24,6 +24,7 @@
 import type {ModelRole} from "./catalogue";
 import type {Machine} from "./hardware";
 import {addSplits, type MemorySplit, type ModelRequirements} from "./requirements";
+import {contextSequences} from "./sequences";
 import {GiB, formatBytes} from "./units";
 
 export interface FitPolicy {
@@ -33,7 +34,7 @@ export interface FitPolicy {
     vramHeadroom(vramBytes: number): number;
     /** Context sizes per sequence: the least that is useful, and the most worth having. */
     readonly contexts: Readonly<Record<ModelRole, {readonly min: number; readonly max: number}>>;
-    /** Sequences of the role's context. */
+    /** Sequences of the role's context (a model alone: the chat model serves completions too). */
     readonly sequences: Readonly<Record<ModelRole, number>>;
     /** Free RAM kept free when planning a load now: what is running grows (editors, language servers, caches). */
     freeRamReserve(ramBytes: number): number;
@@ -45,7 +46,7 @@ export const defaultFitPolicy: FitPolicy = {
     ramHeadroom: (ramBytes) => 3 * GiB + 0.1 * ramBytes,
     vramHeadroom: (vramBytes) => GiB + 0.05 * vramBytes,
     contexts: {chat: {min: 4096, max: 16_384}, completion: {min: 2048, max: 8192}},
-    sequences: {chat: 3, completion: 1},
+    sequences: {chat: contextSequences("chat", false).length, completion: contextSequences("completion", false).length},
     freeRamReserve: (ramBytes) => 0.5 * GiB + 0.05 * ramBytes,
     freeVramReserve: (vramBytes) => 0.25 * GiB + 0.02 * vramBytes
 };
