@@ -10,9 +10,12 @@
  *   suggestion instead of none.
  *
  * Each client completes on its own sequence of the model's completion pool (loadedSequences.ts),
- * so its KV cache survives other windows' completions.
+ * so its KV cache survives other windows' completions, and its work evaluates at keystroke
+ * priority: it does not wait behind another window's chat or review on the same context
+ * (batchPriority.ts).
  */
 import {LlamaCompletion, type Token} from "node-llama-cpp";
+import {keystrokePriority} from "./batchPriority";
 import type {CompleteEvent, CompleteParams, CompleteResult} from "../protocol";
 import {completionPrompt} from "./completionPrompt";
 import type {CompletionSlot} from "./loadedSequences";
@@ -24,14 +27,15 @@ const defaultMaxTokens = 128;
 
 export async function runComplete(loaded: LoadedModel, params: CompleteParams, signal: AbortSignal, emit: (event: CompleteEvent) => void, client = 0): Promise<CompleteResult> {
     const slot = loaded.completionSlot(client);
-    return slot.lock.run(async () => {
+    // Waiting for the sequence counts as keystroke work too: the batches then already leave room for it.
+    return loaded.keystrokes.run(() => slot.lock.run(async () => {
         const started = performance.now();
         const completion = completionFor(slot);
         const sequence = slot.sequence;
         const prompt = completionPrompt(loaded.model, params, loaded.info.completionFormat, sequence.context.contextSize);
 
         // Every token but the last: generation evaluates that one to get the first prediction.
-        const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, slot.pace);
+        const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, slot.pace, keystrokePriority);
         const prefillMs = Math.round(filled.ms);
         const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs, prefillTokens: filled.evaluated, cutTokens: prompt.cut};
         if (!filled.complete || params.prefillOnly === true)
@@ -52,6 +56,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
             const response = await completion.generateCompletionWithMeta(input, {
                 signal: AbortSignal.any([signal, capped.signal]),
                 stopOnAbortSignal: true,
+                evaluationPriority: keystrokePriority,
                 maxTokens: params.maxTokens ?? defaultMaxTokens,
                 temperature: params.temperature ?? 0,
                 ...(params.stop && params.stop.length > 0 ? {customStopTriggers: params.stop} : {}),
@@ -75,7 +80,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         } finally {
             clearTimeout(timer);
         }
-    });
+    }));
 }
 
 function completionFor(slot: CompletionSlot): LlamaCompletion {

@@ -54,6 +54,27 @@ export function takeSequences(context: LlamaContext, names: readonly SequenceNam
     };
 }
 
+/**
+ * Counts keystroke work running on a context; the context's batch strategy (batchPriority.ts)
+ * asks it at each batch.
+ */
+export class KeystrokeWork {
+    private running = 0;
+
+    get active(): boolean {
+        return this.running > 0;
+    }
+
+    async run<T>(task: () => Promise<T>): Promise<T> {
+        this.running++;
+        try {
+            return await task();
+        } finally {
+            this.running--;
+        }
+    }
+}
+
 function fail(message: string): never {
     throw new EngineError("NoModelLoaded", message);
 }

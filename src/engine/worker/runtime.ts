@@ -2,7 +2,8 @@
  * What the worker holds: one Llama and up to one model per role. The chat model's context has a
  * sequence each for chat and review and a pool of completion sequences, one per client that
  * completes (none when a separate completion model is set); a separate completion model (a small
- * FIM model) gets a context with a pool of completion sequences (models/sequences.ts). Every load is planned first (loadPlan.ts): its context size and GPU layers
+ * FIM model) gets a context with a pool of completion sequences (models/sequences.ts). Completion
+ * work has priority in each context's batches (batchPriority.ts). Every load is planned first (loadPlan.ts): its context size and GPU layers
  * are the plan's, and a plan that does not fit refuses the load unless the user said load anyway.
  * Each sequence keeps its KV cache between requests, so a follow-up prompt that shares a prefix
  * with the previous one only evaluates the new tokens.
@@ -23,9 +24,10 @@ import {
 import {EngineError, describeError} from "../errors";
 import type {ModelFit} from "../../models/fit";
 import type {LoadedModelStatus, LoadParams, LogLevel, ModelInfo, ModelRole} from "../protocol";
+import {batchPriorityStrategy} from "./batchPriority";
 import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
 import {completionFormatOf, templateReasons} from "./completionFormat";
-import {takeSequences, type ContextSequences} from "./loadedSequences";
+import {KeystrokeWork, takeSequences, type ContextSequences} from "./loadedSequences";
 import {planLoad, sequencesFor} from "./loadPlan";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
@@ -36,6 +38,8 @@ export interface LoadedModel extends ContextSequences {
     readonly context: LlamaContext;
     readonly chatWrapper: ChatWrapper;
     readonly info: ModelInfo;
+    /** Completion work runs in here: while it does, the context's batches favour it. */
+    readonly keystrokes: KeystrokeWork;
     /** Per-sequence objects (a chat or review sequence's LlamaChat) kept to reuse their state. */
     readonly state: Map<string, unknown>;
 }
@@ -207,12 +211,14 @@ export class ModelRuntime {
             throw classifyLoadError(error, params.modelPath);
         }
 
+        const keystrokes = new KeystrokeWork();
         let context: LlamaContext;
         try {
             context = await model.createContext({
                 sequences: sequenceList.length,
                 contextSize: plan.contextSize,
                 threads,
+                batching: {itemPrioritizationStrategy: batchPriorityStrategy(() => keystrokes.active)},
                 createSignal: signal,
                 ignoreMemorySafetyChecks: params.ignoreFit === true
             });
@@ -244,7 +250,7 @@ export class ModelRuntime {
             memory: memoryOf(model),
             loadMs: Math.round(performance.now() - started)
         };
-        const loaded: LoadedModel = {...sequences, model, context, chatWrapper, info, state: new Map()};
+        const loaded: LoadedModel = {...sequences, model, context, chatWrapper, info, keystrokes, state: new Map()};
         if (chatFormatNote != null) this.log("warn", `${params.modelPath}: ${chatFormatNote}`);
         this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize} × ${sequenceList.length} sequences (${sequences.completionSequences} for completions), ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
         const entry: Entry = {key, loaded, users: new Set(), lastUsedMs: Date.now()};
