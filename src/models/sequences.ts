@@ -5,16 +5,17 @@
  * Completions get a pool of sequences, one per client (window) that completes, so each window's
  * KV cache survives the others' typing; a client beyond the pool takes the least recently used
  * one (and that window's cache is lost). In node-llama-cpp 3.21.1 every sequence of a context
- * reserves a whole context's KV cache (`contextSize × sequences` cells), whatever it holds, so the
- * pool's size is a memory cost paid at load. At f16, KV bytes per token are 2 × layers × KV heads
- * × head size × 2:
- * - a completion model (up to 8,192 tokens per sequence): Qwen2.5-Coder-0.5B (24 × 2 × 64) costs
- *   96 MiB a sequence, 1.5B (28 × 2 × 128) 224 MiB, 3B (36 × 2 × 128) 288 MiB — small beside its
- *   weights, so 3 sequences (0.3–0.9 GiB) serve three windows typing in turn;
- * - the chat model serving completions too (up to 16,384 tokens, the chat's size): one more
- *   sequence costs R1-Distill-Qwen-1.5B 448 MiB, 7B (28 × 4 × 128) 896 MiB, 14B (48 × 8 × 128)
- *   3 GiB — as much as a whole chat. So it gets 2 completion sequences (4 in all instead of 3),
- *   and several windows on a big chat model are better served by a separate completion model.
+ * reserves a whole context's cells (`contextSize × sequences`), whatever it holds, so the pool's
+ * size is memory paid at load. What one more sequence costs by node-llama-cpp's own estimate
+ * (`estimateContextResourceRequirements`, which the plan uses; measured on header-only files of
+ * these shapes, CPU; more than the raw f16 KV cache of 2 × layers × KV heads × head size × 2 bytes
+ * a token — 96 MiB for the 0.5B — since it also counts what llama.cpp allocates beside it):
+ * - a completion model at 8,192 tokens: Qwen2.5-Coder-0.5B 336 MiB, 1.5B 432 MiB, 3B 560 MiB —
+ *   small beside a chat model, so 3 sequences (+0.7–1.1 GiB over one) serve three windows;
+ * - the chat model serving completions too, at its 16,384 tokens: R1-Distill-Qwen-1.5B 864 MiB,
+ *   7B 1.8 GiB, 14B 4.3 GiB — as much as a whole chat. So it gets 2 completion sequences (4 in
+ *   all instead of 3), and several windows on a big chat model are better served by a separate
+ *   completion model.
  */
 import type {ModelRole} from "./catalogue";
 
