@@ -29,8 +29,8 @@ describe("R1 chat format, in-process on the scripted R1 model", function () {
         chat = await import("../../src/engine/worker/chat");
         structured = await import("../../src/engine/worker/structured");
         runtime = new ModelRuntime(() => undefined);
-        await runtime.load({modelPath: await scriptedModel({thought: "Let me think it over."}), contextSize: 4096}, () => undefined, new AbortController().signal);
-        loaded = runtime.require("chat");
+        await runtime.load(0, {modelPath: await scriptedModel({thought: "Let me think it over."}), contextSize: 4096}, () => undefined, new AbortController().signal);
+        loaded = runtime.require(0, "chat");
         for (const sequence of ["chat", "review"] as const) {
             const llamaChat = chat.chatFor(loaded, sequence);
             const generate = llamaChat.generateResponse.bind(llamaChat);
