@@ -151,6 +151,9 @@ describe("load plan: header and free memory decide context and GPU layers", func
         await client.unload();
         const beside = await client.ensureModel();
         assert.deepEqual(beside.sequences, ["chat", "review"]);
+        // The completion model has the pool of completion sequences instead.
+        const coder = await client.ensureModel(undefined, "completion");
+        assert.deepEqual(coder.sequences, ["completion", "completion", "completion"]);
         assert.equal((await client.chat({ messages: [{ role: "user", content: "hi" }] })).answer, "Hello!");
         client.configureCompletion(undefined);
     });
