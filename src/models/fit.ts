@@ -24,7 +24,6 @@
 import type {ModelRole} from "./catalogue";
 import type {Machine} from "./hardware";
 import {addSplits, type MemorySplit, type ModelRequirements} from "./requirements";
-import {contextSequences} from "./sequences";
 import {GiB, formatBytes} from "./units";
 
 export interface FitPolicy {
@@ -34,7 +33,11 @@ export interface FitPolicy {
     vramHeadroom(vramBytes: number): number;
     /** Context sizes per sequence: the least that is useful, and the most worth having. */
     readonly contexts: Readonly<Record<ModelRole, {readonly min: number; readonly max: number}>>;
-    /** Sequences of the role's context (a model alone: the chat model serves completions too). */
+    /**
+     * Sequences of the role's context, for judging presets (recommend.ts). A load plans with the
+     * real number instead (loadPlan.ts, from models/sequences.ts: the chat model alone has 4, a
+     * completion model 3); these older figures are kept until the recommendation is re-tuned for them.
+     */
     readonly sequences: Readonly<Record<ModelRole, number>>;
     /** Free RAM kept free when planning a load now: what is running grows (editors, language servers, caches). */
     freeRamReserve(ramBytes: number): number;
@@ -46,7 +49,7 @@ export const defaultFitPolicy: FitPolicy = {
     ramHeadroom: (ramBytes) => 3 * GiB + 0.1 * ramBytes,
     vramHeadroom: (vramBytes) => GiB + 0.05 * vramBytes,
     contexts: {chat: {min: 4096, max: 16_384}, completion: {min: 2048, max: 8192}},
-    sequences: {chat: contextSequences("chat", false).length, completion: contextSequences("completion", false).length},
+    sequences: {chat: 3, completion: 1},
     freeRamReserve: (ramBytes) => 0.5 * GiB + 0.05 * ramBytes,
     freeVramReserve: (vramBytes) => 0.25 * GiB + 0.02 * vramBytes
 };

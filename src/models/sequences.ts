@@ -1,6 +1,6 @@
 /**
- * The sequences of a model's context — decided here once, for the load (the worker creates them),
- * its plan and the fit policy (each one's KV cache is memory the plan must count).
+ * The sequences of a model's context — decided here once, for the load (the worker creates them)
+ * and its plan (each one's KV cache is memory the plan must count).
  *
  * Completions get a pool of sequences, one per client (window) that completes, so each window's
  * KV cache survives the others' typing; a client beyond the pool takes the least recently used

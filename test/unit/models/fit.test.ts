@@ -58,24 +58,23 @@ describe("fit check", () => {
 
     it("picks the largest useful context that fits on a CPU machine", () => {
         const budget = memoryBudget(machine(16));
-        // 4 GB + 48 KB × 16,384 × 4 = 7 GB ≤ 11.4 GB (chat, review and two completion sequences).
-        const fit = fitModel(model(4, 32, 48 * KiB), "chat", budget);
+        // 4 GB + 64 KB × 16,384 × 3 = 7 GB ≤ 11.4 GB.
+        const fit = fitModel(model(4, 32, 64 * KiB), "chat", budget);
         assert.equal(fit.fits, true);
         assert.equal(fit.contextSize, 16_384);
-        assert.equal(fit.sequences, 4);
+        assert.equal(fit.sequences, 3);
         assert.equal(fit.placement, "cpu");
         assert.equal(fit.gpuLayers, 0);
         assert.match(fit.reason, /^Fits in memory with a 16,384-token context \(needs 7 GB of 11\.4 GB usable\); runs on the CPU\.$/);
-        // Completions: a pool of three sequences, at most 8,192 tokens each.
-        const completion = fitModel(model(1, 24, 12 * KiB), "completion", budget);
-        assert.deepEqual([completion.contextSize, completion.sequences], [8192, 3]);
+        // Completions: one sequence, at most 8,192 tokens.
+        assert.equal(fitModel(model(1, 24, 12 * KiB), "completion", budget).contextSize, 8192);
     });
 
     it("shrinks the context before giving up, and says what it would need", () => {
         const budget = memoryBudget(machine(16));
-        // 8 GB + 96 KB per token: 16,384 × 4 needs 14 GB, 8,192 × 4 needs 11 GB.
-        assert.equal(fitModel(model(8, 40, 96 * KiB), "chat", budget).contextSize, 8192);
-        const tooBig = fitModel(model(40, 80, 96 * KiB), "chat", budget);
+        // 8 GB + 128 KB per token: 16,384 × 3 needs 14 GB, 8,192 × 3 needs 11 GB.
+        assert.equal(fitModel(model(8, 40, 128 * KiB), "chat", budget).contextSize, 8192);
+        const tooBig = fitModel(model(40, 80, 128 * KiB), "chat", budget);
         assert.equal(tooBig.fits, false);
         assert.equal(tooBig.contextSize, 4096);
         assert.equal(tooBig.reason, "Needs 41.5 GB with a 4,096-token context; this machine has 16 GB of RAM, of which 11.4 GB is usable beside the OS and VS Code.");
@@ -96,7 +95,7 @@ describe("fit check", () => {
         const layers = fit.gpuLayers;
         const gpuAt = (gpuLayers: number): number => {
             const m = model(40, 79, 32 * KiB);
-            return m.weights(gpuLayers).gpuBytes + m.context(fit.contextSize, fit.sequences, gpuLayers).gpuBytes;
+            return m.weights(gpuLayers).gpuBytes + m.context(fit.contextSize, 3, gpuLayers).gpuBytes;
         };
         assert.ok(gpuAt(layers) <= budget.gpuBytes && gpuAt(layers + 1) > budget.gpuBytes, `${layers} layers is not the most that fit`);
         assert.match(fit.reason, new RegExp(`^Fits with ${layers} of 80 layers on the GPU and a 4,096-token context .*the rest runs on the CPU, which is slower\\.$`));
@@ -104,7 +103,7 @@ describe("fit check", () => {
 
     it("keeps every layer on the GPU rather than grow the context", () => {
         const budget = memoryBudget(machine(64, "cuda", 12));
-        // 9 GB of weights all on the GPU; 64 KB per token: 4,096 × 4 adds 1 GB, 16,384 × 4 would add 4 GB.
+        // 9 GB of weights all on the GPU; 64 KB per token: 4,096 × 3 adds 0.75 GB, 16,384 × 3 would add 3 GB.
         const fit = fitModel(model(9, 40, 64 * KiB), "chat", budget);
         assert.equal(fit.placement, "gpu");
         assert.equal(fit.gpuLayers, 41);
@@ -125,7 +124,7 @@ describe("fit check", () => {
         const budget = freeMemoryBudget(machine(32), { ramBytes: 6 * GiB, vramBytes: 0 });
         assert.equal(budget.ramBytes, 6 * GiB - 0.5 * GiB - 1.6 * GiB);
         // The same 4 GB model that fits a 16 GB machine by its totals does not fit 3.9 GB free.
-        const fit = fitModel(model(4, 32, 48 * KiB), "chat", budget);
+        const fit = fitModel(model(4, 32, 64 * KiB), "chat", budget);
         assert.equal(fit.fits, false);
         assert.equal(fit.reason, "Needs 4.8 GB with a 4,096-token context; 6 GB of RAM is free now, of which 3.9 GB is usable.");
         assert.equal(fit.smallerContextSize, undefined, "the weights alone are more than is usable: no context fits");
@@ -137,17 +136,17 @@ describe("fit check", () => {
 
     it("checks the user's context size and GPU layers against the plan, and offers a smaller context that fits", () => {
         const budget = memoryBudget(machine(16));
-        // 4 GB + 48 KB per token × 4 sequences: 32,768 tokens need 10 GB (fits 11.4), 65,536 need 16 GB.
-        const fixed = fitModel(model(4, 32, 48 * KiB), "chat", budget, undefined, { contextSize: 32_768 });
+        // 4 GB + 64 KB per token × 3 sequences: 32,768 tokens need 10 GB (fits 11.4), 65,536 need 16 GB.
+        const fixed = fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 32_768 });
         assert.equal(fixed.fits, true);
         assert.equal(fixed.contextSize, 32_768);
-        const tooLong = fitModel(model(4, 32, 48 * KiB), "chat", budget, undefined, { contextSize: 65_536 });
+        const tooLong = fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 65_536 });
         assert.equal(tooLong.fits, false);
         assert.match(tooLong.reason, /^Needs 16 GB with a 65,536-token context;/);
         assert.equal(tooLong.smallerContextSize, 32_768);
-        // Fewer sequences (no completion sequences beside a separate completion model) need less: 49,152 × 4 needs 13 GB, × 2 8.5 GB.
-        assert.equal(fitModel(model(4, 32, 48 * KiB), "chat", budget, undefined, { contextSize: 49_152 }).fits, false);
-        assert.equal(fitModel(model(4, 32, 48 * KiB), "chat", budget, undefined, { contextSize: 49_152, sequences: 2 }).fits, true);
+        // Fewer sequences (no completion sequence beside a separate completion model) need less: 49,152 × 3 needs 13 GB, × 2 10 GB.
+        assert.equal(fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 49_152 }).fits, false);
+        assert.equal(fitModel(model(4, 32, 64 * KiB), "chat", budget, undefined, { contextSize: 49_152, sequences: 2 }).fits, true);
         // GPU layers: exactly the number asked, refused when they don't fit on the card.
         const card = memoryBudget(machine(64, "cuda", 12));
         const some = fitModel(model(9, 40, 64 * KiB), "chat", card, undefined, { gpuLayers: 10 });
