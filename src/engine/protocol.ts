@@ -84,7 +84,7 @@ const ModelInfo = z.object({
     thinks: z.boolean(),
     threads: z.number(),
     gpu: z.string(),
-    /** Layers on the GPU, and the sequences of the context, as the plan chose them. */
+    /** Layers on the GPU, and the sequences of the context (one entry each: completions have a pool), as the plan chose them. */
     gpuLayers: z.number(),
     sequences: z.array(z.enum(sequenceNames)),
     /** The plan's sentence: how it runs (or, loaded anyway, why it should not have fitted). */

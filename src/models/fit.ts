@@ -33,7 +33,11 @@ export interface FitPolicy {
     vramHeadroom(vramBytes: number): number;
     /** Context sizes per sequence: the least that is useful, and the most worth having. */
     readonly contexts: Readonly<Record<ModelRole, {readonly min: number; readonly max: number}>>;
-    /** Sequences of the role's context. */
+    /**
+     * Sequences of the role's context, for judging presets (recommend.ts). A load plans with the
+     * real number instead (loadPlan.ts, from models/sequences.ts: the chat model alone has 4, a
+     * completion model 3); these older figures are kept until the recommendation is re-tuned for them.
+     */
     readonly sequences: Readonly<Record<ModelRole, number>>;
     /** Free RAM kept free when planning a load now: what is running grows (editors, language servers, caches). */
     freeRamReserve(ramBytes: number): number;

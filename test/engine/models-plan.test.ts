@@ -77,41 +77,45 @@ describe("load plan: header and free memory decide context and GPU layers", func
         for (const size of files.keys()) planned.set(size, await plan(client, size));
         const summary = [...planned].map(([size, p]) => [size, p.fits, p.contextSize, p.sequences, p.gpuLayers]);
         assert.deepEqual(summary, [
-            ["1.5B", true, 16_384, 3, 0],
-            ["7B", true, 8192, 3, 0],
-            ["8B", true, 4096, 3, 0],
-            ["14B", false, 4096, 3, 0],
-            ["32B", false, 4096, 3, 0],
-            ["70B", false, 4096, 3, 0]
+            // Four sequences: chat, review and two for completions (models/sequences.ts).
+            ["1.5B", true, 16_384, 4, 0],
+            ["7B", true, 8192, 4, 0],
+            ["8B", true, 4096, 4, 0],
+            ["14B", false, 4096, 4, 0],
+            ["32B", false, 4096, 4, 0],
+            ["70B", false, 4096, 4, 0]
         ]);
-        assert.match(planned.get("7B")!.reason, /^Fits in memory with an 8,192-token context \(needs 7\.3 GB of 8\.7 GB usable\); runs on the CPU\.$/);
-        assert.equal(planned.get("14B")!.reason, "Needs 11.9 GB with a 4,096-token context; 10 GB of RAM is free now, of which 8.7 GB is usable.");
-        assert.match(planned.get("70B")!.reason, /^Needs 45\.1 GB with a 4,096-token context; 10 GB of RAM is free now/);
+        assert.match(planned.get("7B")!.reason, /^Fits in memory with an 8,192-token context \(needs 8\.2 GB of 8\.7 GB usable\); runs on the CPU\.$/);
+        assert.equal(planned.get("14B")!.reason, "Needs 12.9 GB with a 4,096-token context; 10 GB of RAM is free now, of which 8.7 GB is usable.");
+        assert.match(planned.get("70B")!.reason, /^Needs 46\.8 GB with a 4,096-token context; 10 GB of RAM is free now/);
     });
 
     it("the same machine with 3 GB free: nothing fits — free memory, not the total, decides", async () => {
         const client = onMachine(desktop16(3));
         for (const size of files.keys()) assert.equal((await plan(client, size)).fits, false, `${size} should not fit in 3 GB free`);
-        assert.match((await plan(client, "1.5B")).reason, /^Needs 2\.7 GB with a 4,096-token context; 3 GB of RAM is free now, of which 1\.7 GB is usable\.$/);
+        assert.match((await plan(client, "1.5B")).reason, /^Needs 2\.9 GB with a 4,096-token context; 3 GB of RAM is free now, of which 1\.7 GB is usable\.$/);
     });
 
-    it("a 24 GB GPU: up to 14B entirely on it, 32B partly (wholly without the completion sequence), 70B refused", async () => {
+    it("a 24 GB GPU: up to 14B entirely on it, 32B partly (wholly without the completion sequences), 70B refused", async () => {
         const client = onMachine(cuda24);
-        for (const size of ["1.5B", "7B", "8B", "14B"] as const) {
+        for (const size of ["1.5B", "7B", "8B"] as const) {
             const p = await plan(client, size);
             assert.deepEqual([p.fits, p.gpuLayers, p.contextSize], [true, p.totalLayers, 16_384], size);
             assert.match(p.reason, /^Fits on the GPU with a 16,384-token context/);
         }
+        // 14B's KV cache (192 KB a token) × 4 sequences keeps it on the GPU at 8,192 tokens, not 16,384.
+        const mid = await plan(client, "14B");
+        assert.deepEqual([mid.fits, mid.gpuLayers, mid.totalLayers, mid.contextSize], [true, 49, 49, 8192]);
         const big = await plan(client, "32B");
-        assert.deepEqual([big.fits, big.gpuLayers, big.totalLayers, big.contextSize], [true, 61, 65, 4096]);
-        assert.match(big.reason, /^Fits with 61 of 65 layers on the GPU and a 4,096-token context/);
+        assert.deepEqual([big.fits, big.gpuLayers, big.totalLayers, big.contextSize], [true, 58, 65, 4096]);
+        assert.match(big.reason, /^Fits with 58 of 65 layers on the GPU and a 4,096-token context/);
         // Beside a separate completion model the chat model has two sequences: its KV cache is smaller, every layer fits.
         const beside = await plan(client, "32B", { separateCompletion: true });
         assert.deepEqual([beside.fits, beside.sequences, beside.gpuLayers], [true, 2, 65]);
         assert.ok(beside.neededBytes < big.neededBytes);
         const huge = await plan(client, "70B");
         assert.equal(huge.fits, false);
-        assert.match(huge.reason, /^Needs 45\.3 GB with a 4,096-token context; 20 GB of RAM and 22 GB of GPU memory are free now, of which 39\.2 GB is usable\.$/);
+        assert.match(huge.reason, /^Needs 47\.1 GB with a 4,096-token context; 20 GB of RAM and 22 GB of GPU memory are free now, of which 39\.2 GB is usable\.$/);
     });
 
     it("the user's context size and GPU layers win, checked against the plan", async () => {
@@ -127,10 +131,10 @@ describe("load plan: header and free memory decide context and GPU layers", func
         // 32B fits with the plan's 61 GPU layers, but with only 10 the rest is more than the free RAM.
         const few = await plan(gpu, "32B", { gpuLayers: 10 });
         assert.deepEqual([few.fits, few.gpuLayers], [false, 10]);
-        assert.match(few.reason, /^With 10 layers on the GPU it needs 19 GB of RAM with a 4,096-token context; 17\.9 GB of RAM is usable\.$/);
+        assert.match(few.reason, /^With 10 layers on the GPU it needs 20\.1 GB of RAM with a 4,096-token context; 17\.9 GB of RAM is usable\.$/);
     });
 
-    it("a load uses the plan's context and sequences; a separate completion model leaves out the completion sequence", async () => {
+    it("a load uses the plan's context and sequences; a separate completion model leaves out the completion sequences", async () => {
         const client = onMachine(desktop16(10));
         const modelPath = await scriptedModel();
         const planned = await client.planModel({ modelPath, role: "chat" });
@@ -139,13 +143,17 @@ describe("load plan: header and free memory decide context and GPU layers", func
         const info = await client.ensureModel();
         assert.equal(info.contextSize, planned.plan.contextSize);
         assert.equal(info.gpuLayers, planned.plan.gpuLayers);
-        assert.deepEqual(info.sequences, ["chat", "completion", "review"]);
+        assert.deepEqual(info.sequences, ["chat", "completion", "completion", "review"]);
+        assert.equal(info.sequences.length, planned.plan.sequences);
         assert.equal(info.fit, planned.plan.reason);
 
         client.configureCompletion({ modelPath, threads: 1 });
         await client.unload();
         const beside = await client.ensureModel();
         assert.deepEqual(beside.sequences, ["chat", "review"]);
+        // The completion model has the pool of completion sequences instead.
+        const coder = await client.ensureModel(undefined, "completion");
+        assert.deepEqual(coder.sequences, ["completion", "completion", "completion"]);
         assert.equal((await client.chat({ messages: [{ role: "user", content: "hi" }] })).answer, "Hello!");
         client.configureCompletion(undefined);
     });
@@ -170,7 +178,7 @@ describe("load plan: header and free memory decide context and GPU layers", func
         client.configure({ modelPath: await scriptedModel(), threads: 1 });
         const error = await rejection(client.ensureModel(), EngineError);
         assert.equal(error.code, "InsufficientMemory");
-        assert.match(error.message, /^scripted-[\w-]+\.gguf does not fit in the memory free now\. Needs 124\.\d MB with a 4,096-token context; 573\.4 MB of RAM is free now, of which 10\.2 MB is usable\. Choose a smaller context, another model, or load it anyway\.$/);
+        assert.match(error.message, /^scripted-[\w-]+\.gguf does not fit in the memory free now\. Needs 165\.\d MB with a 4,096-token context; 573\.4 MB of RAM is free now, of which 10\.2 MB is usable\. Choose a smaller context, another model, or load it anyway\.$/);
         const pid = client.workerPid;
         assert.ok(pid != null, "the model process is still running");
         await client.loadAnyway();

@@ -19,6 +19,7 @@ import {LlamaChat, type ChatHistoryItem, type ChatModelResponse, type ChatModelS
 import {chatLimits, defaultAnswerTokens, thoughtBudgets, defaultThinking, wordEndAllowance} from "../chatBudgets";
 import type {ChatEvent, ChatParams, ChatResult} from "../protocol";
 import {LeadingTagStripper} from "./leadingTagStripper";
+import {backgroundPriority} from "./batchPriority";
 import type {LoadedModel} from "./runtime";
 import {toStopReason} from "./stopReason";
 import {closedThoughtText, cutDecision} from "./thoughtCut";
@@ -70,6 +71,8 @@ export async function runChat(loaded: LoadedModel, params: ChatParams, signal: A
             chat.generateResponse([...history, {type: "model", response}], {
                 signal: stopSignal,
                 stopOnAbortSignal: true,
+                // Below completions: another window's keystrokes go first in the shared batches.
+                evaluationPriority: backgroundPriority,
                 temperature: params.temperature ?? r1Sampling.temperature,
                 topP: r1Sampling.topP,
                 maxTokens: tokens,

@@ -8,25 +8,34 @@
  * - generation: LlamaCompletion on the now-cached prompt, under the token cap and the time cap. The
  *   cap stops generation and keeps what was generated, so a slow machine still gets a (shorter)
  *   suggestion instead of none.
+ *
+ * Each client completes on its own sequence of the model's completion pool (loadedSequences.ts),
+ * so its KV cache survives other windows' completions, and its work evaluates at keystroke
+ * priority: it does not wait behind another window's chat or review on the same context
+ * (batchPriority.ts).
  */
 import {LlamaCompletion, type Token} from "node-llama-cpp";
+import {keystrokePriority} from "./batchPriority";
 import type {CompleteEvent, CompleteParams, CompleteResult} from "../protocol";
 import {completionPrompt} from "./completionPrompt";
-import {prefill, PrefillPace} from "./prefill";
+import type {CompletionSlot} from "./loadedSequences";
+import {prefill} from "./prefill";
 import type {LoadedModel} from "./runtime";
 import {toStopReason} from "./stopReason";
 
 const defaultMaxTokens = 128;
 
-export async function runComplete(loaded: LoadedModel, params: CompleteParams, signal: AbortSignal, emit: (event: CompleteEvent) => void, _client = 0): Promise<CompleteResult> {
-    return loaded.lock("completion").run(async () => {
+export async function runComplete(loaded: LoadedModel, params: CompleteParams, signal: AbortSignal, emit: (event: CompleteEvent) => void, client = 0): Promise<CompleteResult> {
+    const slot = loaded.completionSlot(client);
+    // Waiting for the sequence counts as keystroke work too: the batches then already leave room for it.
+    return loaded.keystrokes.run(() => slot.lock.run(async () => {
         const started = performance.now();
-        const completion = completionFor(loaded);
-        const sequence = loaded.sequence("completion");
+        const completion = completionFor(slot);
+        const sequence = slot.sequence;
         const prompt = completionPrompt(loaded.model, params, loaded.info.completionFormat, sequence.context.contextSize);
 
         // Every token but the last: generation evaluates that one to get the first prediction.
-        const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, paceFor(loaded));
+        const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, slot.pace, keystrokePriority);
         const prefillMs = Math.round(filled.ms);
         const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs, prefillTokens: filled.evaluated, cutTokens: prompt.cut};
         if (!filled.complete || params.prefillOnly === true)
@@ -47,6 +56,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
             const response = await completion.generateCompletionWithMeta(input, {
                 signal: AbortSignal.any([signal, capped.signal]),
                 stopOnAbortSignal: true,
+                evaluationPriority: keystrokePriority,
                 maxTokens: params.maxTokens ?? defaultMaxTokens,
                 temperature: params.temperature ?? 0,
                 ...(params.stop && params.stop.length > 0 ? {customStopTriggers: params.stop} : {}),
@@ -70,23 +80,10 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         } finally {
             clearTimeout(timer);
         }
-    });
+    }));
 }
 
-function completionFor(loaded: LoadedModel): LlamaCompletion {
-    let completion = loaded.state.get("completion") as LlamaCompletion | undefined;
-    if (!completion) {
-        completion = new LlamaCompletion({contextSequence: loaded.sequence("completion")});
-        loaded.state.set("completion", completion);
-    }
-    return completion;
-}
-
-function paceFor(loaded: LoadedModel): PrefillPace {
-    let pace = loaded.state.get("prefillPace") as PrefillPace | undefined;
-    if (!pace) {
-        pace = new PrefillPace();
-        loaded.state.set("prefillPace", pace);
-    }
-    return pace;
+function completionFor(slot: CompletionSlot): LlamaCompletion {
+    slot.completion ??= new LlamaCompletion({contextSequence: slot.sequence});
+    return slot.completion;
 }

@@ -8,7 +8,8 @@ import {GgufInsights, readGgufFileInfo, type GgufFileInfo, type Llama} from "nod
 import {defaultFitPolicy, fitModel, freeMemoryBudget, type ModelFit} from "../../models/fit";
 import {requirementsFromInsights} from "../../models/ggufRequirements";
 import type {ModelPlanData} from "../modelManagerProtocol";
-import {sequenceNames, type ModelRole, type SequenceName} from "../protocol";
+import {contextSequences} from "../../models/sequences";
+import type {ModelRole, SequenceName} from "../protocol";
 import {memoryNow, type LoadedMemory} from "./memoryNow";
 
 export interface PlanSettings {
@@ -25,13 +26,12 @@ export interface PlanSettings {
 }
 
 /**
- * The sequences of a role's context: the chat model has one each for chat, completion and review
- * (no completion sequence when a separate completion model serves completions); a completion
- * model has one.
+ * Every sequence of a role's context, one entry each (models/sequences.ts decides them): chat, the
+ * pool of completion sequences and review; the plan counts them all, since each costs a context's
+ * KV cache.
  */
 export function sequencesFor(role: ModelRole, separateCompletion: boolean): readonly SequenceName[] {
-    if (role === "completion") return ["completion"];
-    return separateCompletion ? sequenceNames.filter((name) => name !== "completion") : sequenceNames;
+    return contextSequences(role, separateCompletion);
 }
 
 /** Plans from a header already read (the load's checked file). */

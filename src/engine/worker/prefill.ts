@@ -6,7 +6,7 @@
  * evaluated stays in the cache: the next keystroke's prompt shares it and resumes from there instead
  * of starting cold.
  */
-import type {LlamaContextSequence, Token} from "node-llama-cpp";
+import type {EvaluationPriority, LlamaContextSequence, Token} from "node-llama-cpp";
 
 export interface PrefillResult {
     /** Tokens the cache already held. */
@@ -47,8 +47,11 @@ export class PrefillPace {
     }
 }
 
-/** Brings the sequence's KV cache to exactly `tokens`, keeping the prefix it already holds. */
-export async function prefill(sequence: LlamaContextSequence, tokens: readonly Token[], signal: AbortSignal, pace: PrefillPace): Promise<PrefillResult> {
+/**
+ * Brings the sequence's KV cache to exactly `tokens`, keeping the prefix it already holds. The
+ * slices evaluate at `priority` (batchPriority.ts: a completion's outrank another window's chat).
+ */
+export async function prefill(sequence: LlamaContextSequence, tokens: readonly Token[], signal: AbortSignal, pace: PrefillPace, priority?: EvaluationPriority): Promise<PrefillResult> {
     const started = performance.now();
     // Drops what follows the shared prefix (an older prompt's tail, generated text); no shifting.
     await sequence.adaptStateToTokens([...tokens], false);
@@ -58,7 +61,7 @@ export async function prefill(sequence: LlamaContextSequence, tokens: readonly T
         if (signal.aborted) return {reused, evaluated: next - reused, complete: false, ms: performance.now() - started};
         const slice = tokens.slice(next, next + pace.sliceSize());
         const sliceStarted = performance.now();
-        await sequence.evaluateWithoutGeneratingNewTokens([...slice]);
+        await sequence.evaluateWithoutGeneratingNewTokens([...slice], priority == null ? {} : {evaluationPriority: priority});
         pace.record(slice.length, performance.now() - sliceStarted);
         next += slice.length;
     }

@@ -1,8 +1,9 @@
 /**
  * What the worker holds: one Llama and up to one model per role. The chat model's context has a
- * sequence each for chat · completion · review (no completion sequence when a separate completion
- * model is set); a separate completion model (a small FIM model) gets a context with one
- * completion sequence. Every load is planned first (loadPlan.ts): its context size and GPU layers
+ * sequence each for chat and review and a pool of completion sequences, one per client that
+ * completes (none when a separate completion model is set); a separate completion model (a small
+ * FIM model) gets a context with a pool of completion sequences (models/sequences.ts). Completion
+ * work has priority in each context's batches (batchPriority.ts). Every load is planned first (loadPlan.ts): its context size and GPU layers
  * are the plan's, and a plan that does not fit refuses the load unless the user said load anyway.
  * Each sequence keeps its KV cache between requests, so a follow-up prompt that shares a prefix
  * with the previous one only evaluates the new tokens.
@@ -18,29 +19,29 @@ import {
     type ChatWrapper,
     type Llama,
     type LlamaContext,
-    type LlamaContextSequence,
     type LlamaModel
 } from "node-llama-cpp";
 import {EngineError, describeError} from "../errors";
 import type {ModelFit} from "../../models/fit";
-import type {LoadedModelStatus, LoadParams, LogLevel, ModelInfo, ModelRole, SequenceName} from "../protocol";
+import type {LoadedModelStatus, LoadParams, LogLevel, ModelInfo, ModelRole} from "../protocol";
+import {batchPriorityStrategy} from "./batchPriority";
 import {chooseChatFormat, r1FormatTokens} from "./chatFormat";
 import {completionFormatOf, templateReasons} from "./completionFormat";
+import {KeystrokeWork, takeSequences, type ContextSequences} from "./loadedSequences";
 import {planLoad, sequencesFor} from "./loadPlan";
 import type {LoadedMemory} from "./memoryNow";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseThreads} from "./threads";
 
-export interface LoadedModel {
+export interface LoadedModel extends ContextSequences {
     readonly model: LlamaModel;
     readonly context: LlamaContext;
     readonly chatWrapper: ChatWrapper;
     readonly info: ModelInfo;
-    sequence(name: SequenceName): LlamaContextSequence;
-    /** Serialises work on one sequence: its KV cache serves one generation at a time. */
-    lock(name: SequenceName): Mutex;
-    /** Per-sequence objects (a LlamaChat, a LlamaCompletion) kept to reuse their state. */
+    /** Completion work runs in here: while it does, the context's batches favour it. */
+    readonly keystrokes: KeystrokeWork;
+    /** Per-sequence objects (a chat or review sequence's LlamaChat) kept to reuse their state. */
     readonly state: Map<string, unknown>;
 }
 
@@ -115,10 +116,14 @@ export class ModelRuntime {
         return entries.length > 0;
     }
 
-    /** A client went away: its bindings end, the models stay loaded for a while (its window may come back). */
+    /**
+     * A client went away: its bindings end and its completion sequences are free for others; the
+     * models stay loaded for a while (its window may come back).
+     */
     disconnect(client: number): void {
         const roles = this.bindings.get(client);
         this.bindings.delete(client);
+        for (const entry of this.models.values()) entry.loaded.releaseClient(client);
         for (const key of roles?.values() ?? []) void this.dropUser(client, key, false);
     }
 
@@ -213,12 +218,14 @@ export class ModelRuntime {
             throw classifyLoadError(error, params.modelPath);
         }
 
+        const keystrokes = new KeystrokeWork();
         let context: LlamaContext;
         try {
             context = await model.createContext({
                 sequences: sequenceList.length,
                 contextSize: plan.contextSize,
                 threads,
+                batching: {itemPrioritizationStrategy: batchPriorityStrategy(() => keystrokes.active)},
                 createSignal: signal,
                 ignoreMemorySafetyChecks: params.ignoreFit === true
             });
@@ -227,12 +234,7 @@ export class ModelRuntime {
             throw classifyLoadError(error, params.modelPath);
         }
 
-        const sequences = new Map<SequenceName, LlamaContextSequence>();
-        const locks = new Map<SequenceName, Mutex>();
-        for (const name of sequenceList) {
-            sequences.set(name, context.getSequence());
-            locks.set(name, new Mutex());
-        }
+        const sequences = takeSequences(context, sequenceList, role);
         const {chatWrapper, chatFormatNote} = chatWrapperFor(model);
         const info: ModelInfo = {
             modelPath: params.modelPath,
@@ -255,21 +257,9 @@ export class ModelRuntime {
             memory: memoryOf(model),
             loadMs: Math.round(performance.now() - started)
         };
-        const loaded: LoadedModel = {
-            model,
-            context,
-            chatWrapper,
-            info,
-            sequence: (name) => {
-                const sequence = sequences.get(name);
-                if (sequence == null) throw new EngineError("NoModelLoaded", `The ${role} model has no ${name} sequence: a separate completion model was set when it loaded.`);
-                return sequence;
-            },
-            lock: (name) => locks.get(name) as Mutex,
-            state: new Map()
-        };
+        const loaded: LoadedModel = {...sequences, model, context, chatWrapper, info, keystrokes, state: new Map()};
         if (chatFormatNote != null) this.log("warn", `${params.modelPath}: ${chatFormatNote}`);
-        this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize}, ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
+        this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize} × ${sequenceList.length} sequences (${sequences.completionSequences} for completions), ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
         // Its weights in RAM: all of them on the CPU, the share of the layers left off the GPU otherwise.
         const cpuShare = plan.totalLayers > 0 && llama.gpu !== false ? Math.max(0, 1 - model.gpuLayers / plan.totalLayers) : 1;
         const entry: Entry = {key, loaded, memory: {modelPath: params.modelPath, neededBytes: plan.neededBytes, ramWeightBytes: model.size * cpuShare}, users: new Set(), lastUsedMs: Date.now()};

@@ -8,6 +8,7 @@
 import type {GbnfJsonSchema} from "node-llama-cpp";
 import type {StructuredParams, StructuredResult} from "../protocol";
 import {chatFor, closedThought, r1Sampling, toHistory} from "./chat";
+import {backgroundPriority} from "./batchPriority";
 import type {LoadedModel} from "./runtime";
 
 export async function runStructured(loaded: LoadedModel, params: StructuredParams, signal: AbortSignal): Promise<StructuredResult> {
@@ -20,6 +21,7 @@ export async function runStructured(loaded: LoadedModel, params: StructuredParam
         const response = await chat.generateResponse([...toHistory(params), {type: "model", response: opening}], {
             grammar,
             signal,
+            evaluationPriority: backgroundPriority,
             maxTokens: params.maxTokens ?? 2048,
             temperature: params.temperature ?? 0,
             topP: r1Sampling.topP,
