@@ -5,7 +5,6 @@
  * and a waiting assertion.
  */
 import assert from "node:assert/strict";
-import {execFileSync} from "node:child_process";
 import {mkdtempSync, readFileSync, realpathSync, rmSync} from "node:fs";
 import {createConnection, type Socket} from "node:net";
 import {tmpdir} from "node:os";
@@ -16,6 +15,7 @@ import {FrameDecoder, encodeFrame} from "../../src/engine/channel/frames";
 import {protocolVersion} from "../../src/engine/protocol";
 import {runtimePaths, type RuntimePaths} from "../../src/engine/server/runtimeDir";
 import {startClient} from "./harness";
+import {isAlive, modelProcessesOf} from "../support/modelProcesses";
 
 /** Polls `condition` until it holds (returns its truthy value) or `timeoutMs` passed (fails with `what`). */
 export async function eventually<T>(condition: () => T | Promise<T>, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
@@ -28,23 +28,8 @@ export async function eventually<T>(condition: () => T | Promise<T>, what: strin
     }
 }
 
-/** Pids of the processes whose command line names `dir` (the model processes serving it). */
-export function processesOf(dir: string): number[] {
-    try {
-        return execFileSync("pgrep", ["-f", dir], {encoding: "utf8"}).split("\n").filter((line) => line !== "").map(Number);
-    } catch {
-        return []; // pgrep exits 1 when nothing matches
-    }
-}
-
-export function isAlive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch {
-        return false;
-    }
-}
+/** The model processes serving a folder, and whether a pid still runs: the same as every tier uses. */
+export {isAlive, modelProcessesOf as processesOf};
 
 /**
  * A runtime folder of one test (mode 0700, as mkdtemp makes it) and the shared clients on it;
@@ -74,14 +59,14 @@ export class SharedRuntime {
 
     async dispose(): Promise<void> {
         await Promise.all(this.clients.map((client) => client.shutdown()));
-        for (const pid of processesOf(this.dir)) {
+        for (const pid of modelProcessesOf(this.dir)) {
             try {
                 process.kill(pid, "SIGKILL");
             } catch {
                 // already gone
             }
         }
-        await eventually(() => processesOf(this.dir).length === 0, `no process serves ${this.dir} any more`, 5_000);
+        await eventually(() => modelProcessesOf(this.dir).length === 0, `no process serves ${this.dir} any more`, 5_000);
         rmSync(this.dir, {recursive: true, force: true});
     }
 }
