@@ -57,6 +57,17 @@ describe("EngineClient (against the real model process server with a fake backen
     /** Every model process a client started or connected to, killed after the test if still running. */
     let pids: Set<number>;
 
+    /** Two windows on one process, each with the same model, each having asked once. */
+    async function twoWindowsAsked(): Promise<{a: Made; b: Made; pid: number}> {
+        const a = makeClient();
+        const b = makeClient();
+        a.client.configure({modelPath: "/models/a.gguf"});
+        b.client.configure({modelPath: "/models/a.gguf"});
+        await ask(a.client, "a");
+        await ask(b.client, "b");
+        return {a, b, pid: a.client.workerPid as number};
+    }
+
     function makeClient(overrides: Partial<EngineClientOptions> = {}): Made {
         const states: EngineState[] = [];
         const logs: Made["logs"] = [];
@@ -401,14 +412,7 @@ describe("EngineClient (against the real model process server with a fake backen
     });
 
     it("Unload Model in one window ends the process for all: another window's request fails as Aborted, not a crash, and it restarts on demand", async () => {
-        const a = makeClient();
-        const b = makeClient();
-        a.client.configure({modelPath: "/models/a.gguf"});
-        b.client.configure({modelPath: "/models/a.gguf"});
-        await ask(a.client, "a");
-        await ask(b.client, "b");
-        const pid = a.client.workerPid as number;
-        assert.equal(b.client.workerPid, pid);
+        const {a, b, pid} = await twoWindowsAsked();
 
         const inFlight = rejectsWith(ask(b.client, "hang"), "Aborted");
         await a.client.unload();
@@ -422,13 +426,8 @@ describe("EngineClient (against the real model process server with a fake backen
     });
 
     it("a crash of the shared process fails every window's request as EngineCrashed; two windows restarting at once start one process", async () => {
-        const a = makeClient();
-        const b = makeClient();
-        a.client.configure({modelPath: "/models/a.gguf"});
-        b.client.configure({modelPath: "/models/a.gguf"});
-        await ask(a.client, "a");
-        await ask(b.client, "b");
-        const pid = a.client.workerPid as number;
+        const {a, b, pid} = await twoWindowsAsked();
+        assert.equal(b.client.workerPid, pid);
         let streamed = 0;
         const inA = rejectsWith(ask(a.client, "stream 1000", undefined, () => streamed++), "EngineCrashed");
         const inB = rejectsWith(ask(b.client, "stream 1000", undefined, () => streamed++), "EngineCrashed");
