@@ -242,22 +242,15 @@ export class EngineClient extends Disposable {
     shutdown(): Promise<void> {
         this.shutdownPromise ??= (async () => {
             const connection = this.connection ?? (await this.connecting?.catch(() => undefined));
-            if (connection && this.supervisor.isPrivate) {
-                connection.rpc.failAll(() => new EngineError("Disposed", "Enclave is shutting down."));
-                void connection.rpc.request("exit", {}).catch(() => undefined);
-                if (!(await this.supervisor.startedExited(2_000))) this.supervisor.killStarted();
-                await this.supervisor.startedExited(2_000);
-            }
             this.connection = undefined;
-            if (connection) {
-                connection.rpc.failAll(() => new EngineError("Disposed", "Enclave is shutting down."));
-                connection.close();
-            }
+            connection?.rpc.failAll(() => new EngineError("Disposed", "Enclave is shutting down."));
             if (this.supervisor.isPrivate) {
-                this.supervisor.killStarted();
-                await this.supervisor.startedExited(2_000);
-                this.supervisor.removePrivateDir();
+                // A private process serves nobody else: ask it to exit (killed if it has not within the grace).
+                if (connection) void connection.rpc.request("exit", {}).catch(() => undefined);
+                await this.supervisor.stopStarted(2_000);
             }
+            connection?.close();
+            this.supervisor.removePrivateDir();
         })();
         super.dispose();
         return this.shutdownPromise;

@@ -13,7 +13,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {setTimeout as sleep} from "node:timers/promises";
 import {EngineError, type EngineErrorData} from "./errors";
-import {exitOf, hasExited, nodeCommand, type ProcessExit} from "./nodeProcess";
+import {exitOf, nodeCommand, stopWithin, type ProcessExit} from "./nodeProcess";
 import {RpcClient} from "./channel/rpcClient";
 import {parseWith, type LogLevel} from "./channel/rpcMessages";
 import {SocketTransport} from "./channel/transport";
@@ -88,15 +88,9 @@ export class EngineSupervisor {
         return this.options.processScope === "private";
     }
 
-    /** Kills the processes this client started that still run (a private process that did not exit when asked). */
-    killStarted(): void {
-        for (const {child} of this.started.values()) if (!hasExited(child)) child.kill("SIGKILL");
-    }
-
-    /** Waits until every process this client started has exited, or `ms` passed. */
-    async startedExited(ms: number): Promise<boolean> {
-        const exits = Promise.all([...this.started.values()].map(({exit}) => exit)).then(() => true);
-        return Promise.race([exits, sleep(ms).then(() => false)]);
+    /** Waits for every process this client started to exit, killing any still running after `graceMs` (a private process asked to exit). */
+    async stopStarted(graceMs: number): Promise<void> {
+        await Promise.all([...this.started.values()].map(({child, exit}) => stopWithin(child, exit, graceMs)));
     }
 
     /** Removes a private runtime folder (its process has exited). */
