@@ -6,7 +6,7 @@
  * memory back, when nobody has made a request for `idleExitMs`.
  */
 import {createConnection, createServer, type Server, type Socket} from "node:net";
-import {chmod, stat, unlink} from "node:fs/promises";
+import {chmod, unlink} from "node:fs/promises";
 import {EngineError, describeError, type EngineErrorData} from "../errors";
 import {RpcServer} from "../channel/rpcServer";
 import {SocketTransport} from "../channel/transport";
@@ -48,7 +48,6 @@ export class EngineServer {
     private readonly clients = new Map<number, Client>();
     private nextClientId = 1;
     private server: Server | undefined;
-    private socketInode: number | undefined;
     private secret = "";
     private lastActivity = Date.now();
     private idleTimer: NodeJS.Timeout | undefined;
@@ -66,7 +65,7 @@ export class EngineServer {
             if (await isServing(paths.socketPath)) return false;
             if (!isWindows) await unlink(paths.socketPath).catch(() => undefined);
             this.server = createServer((socket) => this.accept(socket));
-            // The socket is created with the mode the umask leaves: 0600 from its first moment, not chmod-ed later.
+            // The socket is created with the mode the umask leaves: 0600 from its first moment (the chmod below only confirms it).
             const umask = process.umask(0o177);
             try {
                 await new Promise<void>((resolve, reject) => {
@@ -76,10 +75,7 @@ export class EngineServer {
             } finally {
                 process.umask(umask);
             }
-            if (!isWindows) {
-                await chmod(paths.socketPath, 0o600);
-                this.socketInode = (await stat(paths.socketPath)).ino;
-            }
+            if (!isWindows) await chmod(paths.socketPath, 0o600);
         } finally {
             await lock.release();
         }
@@ -118,8 +114,8 @@ export class EngineServer {
             client.rpc.abortAll();
             client.rpc.notify("bye", {reason});
         }
+        // Closing the server also removes its socket file (libuv unlinks the path it bound).
         this.server?.close();
-        await this.removeSocket();
         try {
             await this.options.backend.dispose();
         } catch (error) {
@@ -214,13 +210,6 @@ export class EngineServer {
             if (this.activeRequestsOf() > 0 || Date.now() - this.lastActivity < this.options.idleExitMs) this.armIdle();
             else void this.exit("idle");
         }, Math.max(10, due));
-    }
-
-    /** Only our own socket: a newer process may have replaced a stale one meanwhile. */
-    private async removeSocket(): Promise<void> {
-        if (isWindows || this.socketInode == null) return;
-        const current = await stat(this.options.paths.socketPath).catch(() => undefined);
-        if (current?.ino === this.socketInode) await unlink(this.options.paths.socketPath).catch(() => undefined);
     }
 }
 
