@@ -50,7 +50,6 @@ interface Entry {
     readonly key: string;
     readonly loaded: LoadedModel;
     readonly memory: LoadedMemory;
-    readonly users: Set<number>;
     lastUsedMs: number;
 }
 
@@ -106,7 +105,7 @@ export class ModelRuntime {
         const key = this.bindings.get(client)?.get(role);
         if (key == null) return;
         this.bindings.get(client)?.delete(role);
-        await this.dropUser(client, key, true);
+        await this.unloadIfUnused(key);
     }
 
     /** Unloads the model of `modelPath` for every client (they load it again on their next request). */
@@ -121,20 +120,12 @@ export class ModelRuntime {
      * models stay loaded for a while (its window may come back).
      */
     disconnect(client: number): void {
-        const roles = this.bindings.get(client);
         this.bindings.delete(client);
         for (const entry of this.models.values()) entry.loaded.releaseClient(client);
-        for (const key of roles?.values() ?? []) void this.dropUser(client, key, false);
     }
 
     status(): LoadedModelStatus[] {
-        const now = Date.now();
-        return [...this.models.values()].map((entry) => ({
-            modelPath: entry.loaded.info.modelPath,
-            role: entry.loaded.info.role,
-            users: entry.users.size,
-            idleMs: Math.max(0, now - entry.lastUsedMs)
-        }));
+        return [...this.models.values()].map((entry) => this.statusOf(entry));
     }
 
     /** The loaded models as memory planning counts them (a load here, and the picker's plans, plan beside them). */
@@ -142,13 +133,23 @@ export class ModelRuntime {
         return [...this.models.values()].map((entry) => entry.memory);
     }
 
-    get loadedCount(): number {
-        return this.models.size;
-    }
-
     private entryOf(client: number, role: ModelRole): Entry | undefined {
         const key = this.bindings.get(client)?.get(role);
         return key == null ? undefined : this.models.get(key);
+    }
+
+    /** The clients bound to the model of `key` (for any role). */
+    private usersOf(key: string): number[] {
+        return [...this.bindings].filter(([, roles]) => [...roles.values()].includes(key)).map(([client]) => client);
+    }
+
+    private statusOf(entry: Entry): LoadedModelStatus {
+        return {
+            modelPath: entry.loaded.info.modelPath,
+            role: entry.loaded.info.role,
+            users: this.usersOf(entry.key).length,
+            idleMs: Math.max(0, Date.now() - entry.lastUsedMs)
+        };
     }
 
     private async bind(client: number, role: ModelRole, entry: Entry): Promise<void> {
@@ -159,16 +160,12 @@ export class ModelRuntime {
         }
         const previous = roles.get(role);
         roles.set(role, entry.key);
-        entry.users.add(client);
-        if (previous != null && previous !== entry.key) await this.dropUser(client, previous, true);
+        if (previous != null && previous !== entry.key) await this.unloadIfUnused(previous);
     }
 
-    private async dropUser(client: number, key: string, unloadIfUnused: boolean): Promise<void> {
+    private async unloadIfUnused(key: string): Promise<void> {
         const entry = this.models.get(key);
-        if (!entry) return;
-        const stillBound = [...(this.bindings.get(client)?.values() ?? [])].includes(key);
-        if (!stillBound) entry.users.delete(client);
-        if (unloadIfUnused && entry.users.size === 0) await this.unloadEntry(entry);
+        if (entry && this.usersOf(key).length === 0) await this.unloadEntry(entry);
     }
 
     private async unloadEntry(entry: Entry): Promise<void> {
@@ -186,7 +183,7 @@ export class ModelRuntime {
         const sequenceList = sequencesFor(role, params.separateCompletion ?? false);
         // This client's previous model for the role goes first when nobody else uses it: its memory is then free for the plan.
         const previous = this.entryOf(client, role);
-        if (previous && [...previous.users].every((user) => user === client)) {
+        if (previous && this.usersOf(previous.key).every((user) => user === client)) {
             this.bindings.get(client)?.delete(role);
             await this.unloadEntry(previous);
         }
@@ -198,7 +195,7 @@ export class ModelRuntime {
         let plan = await planLoad(llama, file.info, {...params, besides: this.besides()});
         if (!plan.fits) {
             // Models no window uses any more give their memory up before anyone is asked to.
-            const unused = [...this.models.values()].filter((entry) => entry.users.size === 0);
+            const unused = [...this.models.values()].filter((entry) => this.usersOf(entry.key).length === 0);
             for (const entry of unused) await this.unloadEntry(entry);
             if (unused.length > 0) plan = await planLoad(llama, file.info, {...params, besides: this.besides()});
         }
@@ -262,17 +259,14 @@ export class ModelRuntime {
         this.log("info", `Loaded ${role} model ${info.name ?? info.architecture} (${info.parameterCount.toLocaleString("en")} parameters), context ${info.contextSize} × ${sequenceList.length} sequences (${sequences.completionSequences} for completions), ${threads} threads, ${info.gpu}, in ${info.loadMs} ms.`);
         // Its weights in RAM: all of them on the CPU, the share of the layers left off the GPU otherwise.
         const cpuShare = plan.totalLayers > 0 && llama.gpu !== false ? Math.max(0, 1 - model.gpuLayers / plan.totalLayers) : 1;
-        const entry: Entry = {key, loaded, memory: {modelPath: params.modelPath, neededBytes: plan.neededBytes, ramWeightBytes: model.size * cpuShare}, users: new Set(), lastUsedMs: Date.now()};
+        const entry: Entry = {key, loaded, memory: {modelPath: params.modelPath, neededBytes: plan.neededBytes, ramWeightBytes: model.size * cpuShare}, lastUsedMs: Date.now()};
         this.models.set(key, entry);
         return entry;
     }
 
     /** Models bound by clients other than `client`, which unloaded would free memory (the refusal offers that). */
     private othersThan(client: number): LoadedModelStatus[] {
-        return this.status().filter((model, index) => {
-            const entry = [...this.models.values()][index];
-            return entry != null && [...entry.users].some((user) => user !== client) && model.users > 0;
-        });
+        return [...this.models.values()].filter((entry) => this.usersOf(entry.key).some((user) => user !== client)).map((entry) => this.statusOf(entry));
     }
 
     info(client: number, role: ModelRole = "chat"): ModelInfo | null {
