@@ -1,5 +1,5 @@
 /** A chat as Enclave keeps it: what the user asked (with attachments), what the model thought and answered. */
-export type AttachmentKind = "selection" | "file" | "editors";
+export type AttachmentKind = "selection" | "file" | "editors" | "workspace";
 
 export interface Attachment {
     kind: AttachmentKind;
@@ -11,6 +11,8 @@ export interface Attachment {
     startLine?: number;
     endLine?: number;
     content: string;
+    /** The file it came from, as a URI string, so that a citation can open it (workspace code). */
+    uri?: string;
 }
 
 export interface TurnStats {
