@@ -7,7 +7,7 @@ import type {AnswerStats, Attachment, StopReason, TranscriptTurn} from "../../sr
 import {el, formatCount, formatSeconds, icon} from "../shared/dom";
 import {StreamedMarkdown} from "./streamedMarkdown";
 
-const attachmentIcons: Record<Attachment["kind"], string> = {selection: "selection", file: "file", editors: "files"};
+const attachmentIcons: Record<Attachment["kind"], string> = {selection: "selection", file: "file", editors: "files", workspace: "search"};
 
 export class TurnView {
     readonly element: HTMLElement;

@@ -20,7 +20,7 @@ const Id = z.string().min(1).max(200);
 const Count = z.number().int().nonnegative();
 const Millis = z.number().nonnegative();
 
-export const attachmentKinds = ["selection", "file", "editors"] as const;
+export const attachmentKinds = ["selection", "file", "editors", "workspace"] as const;
 export type AttachmentKind = (typeof attachmentKinds)[number];
 const AttachmentKind = z.enum(attachmentKinds);
 
