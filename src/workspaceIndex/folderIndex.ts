@@ -1,0 +1,234 @@
+/**
+ * The index of one workspace folder: which files it holds (with the size and modification time it
+ * read them at), their pieces in the lexical index, and the text of unsaved editors that stands in
+ * for a file's disk content. `reconcile` brings it in line with the disk — a full build from empty,
+ * or after a reload only the files that changed while nobody watched — and `update` follows single
+ * files as the editor reports them.
+ */
+import {readFile, stat} from "node:fs/promises";
+import {join} from "node:path";
+import {chunkFile} from "./chunker";
+import {crawlFolder, type CrawlReport, type CrawlRules, type FoundFile} from "./crawl";
+import {isIndexedLanguage, languageOf, skipBeforeReading, skipByContent, type SkipReason} from "./fileRules";
+import type {Grammars} from "./grammars";
+import {ExcludeGlobs, isExcludedPath} from "./ignoreRules";
+import {LexicalIndex, type LexicalIndexData, type RankedChunk} from "./lexicalIndex";
+
+export interface FileEntry {
+    sizeBytes: number;
+    mtimeMs: number;
+    chunkIds: number[];
+}
+
+export interface ReconcileProgress {
+    phase: "listing" | "indexing";
+    done: number;
+    total: number;
+}
+
+export interface ReconcileReport extends Omit<CrawlReport, "files"> {
+    files: number;
+    chunks: number;
+    /** Files read in this pass (new or changed); the rest were unchanged. */
+    indexed: number;
+    removed: number;
+}
+
+export interface FoundChunk extends RankedChunk {
+    languageId: string;
+    content: string;
+}
+
+export interface FolderIndexData {
+    files: Array<[string, FileEntry]>;
+    lexical: LexicalIndexData;
+}
+
+export class FolderIndex {
+    private readonly overlays = new Map<string, string>();
+    private contentSkips: Partial<Record<SkipReason, number>> = {};
+
+    private readonly excludeGlobs: ExcludeGlobs;
+
+    private constructor(
+        readonly rootPath: string,
+        private readonly rules: CrawlRules,
+        private readonly grammars: Grammars,
+        private readonly files: Map<string, FileEntry>,
+        private readonly lexical: LexicalIndex
+    ) {
+        this.excludeGlobs = new ExcludeGlobs(rules.excludeGlobs);
+    }
+
+    static empty(rootPath: string, rules: CrawlRules, grammars: Grammars): FolderIndex {
+        return new FolderIndex(rootPath, rules, grammars, new Map(), LexicalIndex.empty());
+    }
+
+    static fromData(rootPath: string, rules: CrawlRules, grammars: Grammars, data: FolderIndexData): FolderIndex {
+        return new FolderIndex(rootPath, rules, grammars, new Map(data.files), LexicalIndex.fromData(data.lexical));
+    }
+
+    toData(): FolderIndexData {
+        return {files: [...this.files], lexical: this.lexical.toData()};
+    }
+
+    get fileCount(): number {
+        return this.files.size;
+    }
+
+    get chunkCount(): number {
+        return this.lexical.chunkCount;
+    }
+
+    has(path: string): boolean {
+        return this.files.has(path);
+    }
+
+    /** Reads what is new or changed on disk and drops what is gone. */
+    async reconcile(signal: AbortSignal, onProgress: (progress: ReconcileProgress) => void): Promise<ReconcileReport> {
+        onProgress({phase: "listing", done: 0, total: 0});
+        const crawl = await crawlFolder(this.rootPath, this.rules, signal);
+        const found = new Set(crawl.files.map((file) => file.path));
+        let removed = 0;
+        for (const path of [...this.files.keys()])
+            if (!found.has(path)) {
+                this.drop(path);
+                removed++;
+            }
+        const changed = crawl.files.filter((file) => !this.isCurrent(file));
+        this.contentSkips = {};
+        let done = 0;
+        for (const file of changed) {
+            signal.throwIfAborted();
+            await this.read(file);
+            done++;
+            if (done % 25 === 0 || done === changed.length) onProgress({phase: "indexing", done, total: changed.length});
+        }
+        return {
+            skipped: {...crawl.skipped, ...this.contentSkips},
+            unreadableDirectories: crawl.unreadableDirectories,
+            unreadableCount: crawl.unreadableCount,
+            truncated: crawl.truncated,
+            files: this.files.size,
+            chunks: this.lexical.chunkCount,
+            indexed: changed.length,
+            removed
+        };
+    }
+
+    /**
+     * Follows files the editor reports as created, changed or deleted (a deleted folder removes
+     * everything under it). Returns how many files' pieces changed.
+     */
+    async update(paths: readonly string[]): Promise<number> {
+        const rules = this.rules;
+        let changed = 0;
+        for (const path of paths) {
+            const stats = await stat(join(this.rootPath, path)).catch(() => undefined);
+            if (!stats) {
+                changed += this.dropUnder(path);
+                continue;
+            }
+            // A new folder (a branch switch, a paste) is read by the next reconcile; single files here.
+            if (!stats.isFile()) continue;
+            if (!isIndexedLanguage(path) || (await isExcludedPath(this.rootPath, path, this.excludeGlobs, rules.useGitignore)) || skipBeforeReading(path, stats.size, rules.maxFileBytes) || (!this.files.has(path) && this.files.size >= rules.maxFiles)) {
+                if (this.files.has(path)) {
+                    this.drop(path);
+                    changed++;
+                }
+                continue;
+            }
+            const file = {path, sizeBytes: stats.size, mtimeMs: stats.mtimeMs};
+            if (this.isCurrent(file)) continue;
+            await this.read(file);
+            changed++;
+        }
+        return changed;
+    }
+
+    /** Unsaved text of an open editor stands in for the file until it is saved or closed (`text` undefined). */
+    async setOverlay(path: string, text: string | undefined): Promise<void> {
+        if (text === undefined) {
+            // Closed or saved: the disk copy counts again.
+            if (this.overlays.delete(path)) {
+                this.drop(path);
+                await this.update([path]);
+            }
+            return;
+        }
+        if (text.length > this.rules.maxFileBytes || !isIndexedLanguage(path) || (await isExcludedPath(this.rootPath, path, this.excludeGlobs, this.rules.useGitignore))) return;
+        this.overlays.set(path, text);
+        const entry = this.files.get(path);
+        await this.index(path, text, entry?.sizeBytes ?? text.length, entry?.mtimeMs ?? 0);
+    }
+
+    /** The best pieces for `query`, with their current text (a file that has gone is dropped). */
+    async search(query: string, limit: number): Promise<FoundChunk[]> {
+        const found: FoundChunk[] = [];
+        for (const chunk of this.lexical.rank(query, limit)) {
+            const text = this.overlays.get(chunk.path) ?? (await readFile(join(this.rootPath, chunk.path), "utf8").catch(() => undefined));
+            if (text === undefined) {
+                this.drop(chunk.path);
+                continue;
+            }
+            const lines = text.split("\n");
+            if (chunk.startLine > lines.length) continue;
+            const endLine = Math.min(chunk.endLine, lines.length);
+            found.push({...chunk, endLine, languageId: languageOf(chunk.path), content: lines.slice(chunk.startLine - 1, endLine).join("\n")});
+        }
+        return found;
+    }
+
+    private isCurrent(file: FoundFile): boolean {
+        const entry = this.files.get(file.path);
+        return entry !== undefined && entry.mtimeMs === file.mtimeMs && entry.sizeBytes === file.sizeBytes && !this.overlays.has(file.path);
+    }
+
+    private async read(file: FoundFile): Promise<void> {
+        let bytes: Buffer;
+        try {
+            bytes = await readFile(join(this.rootPath, file.path));
+        } catch {
+            this.drop(file.path);
+            return;
+        }
+        const reason = skipByContent(bytes);
+        if (reason) {
+            this.contentSkips[reason] = (this.contentSkips[reason] ?? 0) + 1;
+            this.drop(file.path);
+            return;
+        }
+        this.overlays.delete(file.path);
+        await this.index(file.path, bytes.toString("utf8"), file.sizeBytes, file.mtimeMs);
+    }
+
+    private async index(path: string, text: string, sizeBytes: number, mtimeMs: number): Promise<void> {
+        const spans = chunkFile(text, await this.grammars.parserFor(languageOf(path)));
+        this.drop(path);
+        const lines = text.split("\n");
+        const chunkIds: number[] = [];
+        for (const span of spans) {
+            const content = lines.slice(span.startLine - 1, span.endLine).join("\n");
+            chunkIds.push(this.lexical.add({path, startLine: span.startLine, endLine: span.endLine, ...(span.symbol ? {symbol: span.symbol} : {})}, content));
+        }
+        this.files.set(path, {sizeBytes, mtimeMs, chunkIds});
+    }
+
+    private drop(path: string): void {
+        const entry = this.files.get(path);
+        if (!entry) return;
+        this.lexical.discard(entry.chunkIds);
+        this.files.delete(path);
+    }
+
+    private dropUnder(path: string): number {
+        let dropped = 0;
+        for (const known of [...this.files.keys()])
+            if (known === path || known.startsWith(`${path}/`)) {
+                this.drop(known);
+                dropped++;
+            }
+        this.overlays.delete(path);
+        return dropped;
+    }
+}
