@@ -265,17 +265,16 @@ export class ChatController {
             this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: result.stopReason, stats: turn.stats});
             this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
         } catch (error) {
-            if (error instanceof StoppedWhileRetrieving) {
-                turn.stopReason = "abort";
-                turn.stats = {thoughtTokens: 0, answerTokens: 0, elapsedMs: Date.now() - started, thoughtCutByBudget: false};
-                this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: "abort", stats: turn.stats});
-                this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
-                return;
-            }
-            const message = error instanceof Error ? error.message : String(error);
-            turn.error = message;
             turn.stats = {thoughtTokens: 0, answerTokens: 0, elapsedMs: Date.now() - started, thoughtCutByBudget: false};
-            this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
+            if (error instanceof StoppedWhileRetrieving) {
+                // Stopped before the model started: a stopped turn, not a failed one.
+                turn.stopReason = "abort";
+                this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: "abort", stats: turn.stats});
+            } else {
+                const message = error instanceof Error ? error.message : String(error);
+                turn.error = message;
+                this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
+            }
             this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
         } finally {
             chat.updatedAt = Date.now();

@@ -104,25 +104,26 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
     /**
      * Opens a turn's workspace chunk at its lines, or at the lines the answer cited. The file is the
      * one the turn's own attachment names (the page only says which attachment); lines past the end
-     * of the file are clamped by the document.
+     * of the file are clamped by the document. Returns the editor, or undefined when there is no
+     * such file (said to the user when it was there but cannot be opened now).
      */
-    private async openSource(turnId: string, index: number, lines: {start: number; end: number} | undefined): Promise<void> {
+    async openSource(turnId: string, index: number, lines?: {start: number; end: number}): Promise<vscode.TextEditor | undefined> {
         const source = this.controller().source(turnId, index);
         if (!source) {
             this.log.write("warn", `Ignored an openSource for attachment ${index} of a turn that has no such file.`);
-            return;
+            return undefined;
         }
-        const uri = vscode.Uri.parse(source.uri, true);
         let document: vscode.TextDocument;
         try {
-            document = await vscode.workspace.openTextDocument(uri);
+            document = await vscode.workspace.openTextDocument(vscode.Uri.parse(source.uri, true));
         } catch (error) {
-            void vscode.window.showWarningMessage(`Enclave: ${vscode.workspace.asRelativePath(uri, false)} could not be opened (${error instanceof Error ? error.message : String(error)}). It may have been moved or deleted since the answer.`);
-            return;
+            const name = source.uri.split("/").at(-1) ?? source.uri;
+            void vscode.window.showWarningMessage(`Enclave: ${name} could not be opened (${error instanceof Error ? error.message : String(error)}). It may have been moved or deleted since the answer.`);
+            return undefined;
         }
         const start = (lines?.start ?? source.startLine) - 1;
         const end = (lines?.end ?? source.endLine) - 1;
         const selection = document.validateRange(new vscode.Range(start, 0, end, Number.MAX_SAFE_INTEGER));
-        await vscode.window.showTextDocument(document, {selection, preview: true});
+        return vscode.window.showTextDocument(document, {selection, preview: true});
     }
 }
