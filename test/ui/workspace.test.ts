@@ -232,6 +232,21 @@ describe("chat webview: workspace code (Chromium)", function () {
         assert.equal(await view.page.locator('[data-turn-id="h2"] .turn-notice').isVisible(), false);
     });
 
+    it("long source paths fit a 250px side bar without horizontal scrolling", async () => {
+        await view.page.setViewportSize({width: 250, height: 600});
+        const long = source(`src/${"deeply/nested/".repeat(8)}a_very_long_file_name_without_breaks.ts`, 1200, 1290);
+        await view.send(turnStarted("t1", "@workspace?", {attachments: [long, ...attachments]}));
+        await view.sendAll(answerChunks("t1", `See ${long.path ?? ""}:1234-1250 for it.`, 20));
+        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await eventually(async () => assert.equal(await turn("t1").locator("button.citation-link").count(), 1));
+        await view.settle();
+        assert.equal(await view.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth), 0);
+        // The × stays visible beside a label that is cut with an ellipsis.
+        assert.equal(await turn("t1").getByRole("button", {name: `Drop ${long.label} and answer again without it`}).isVisible(), true);
+        const box = await turn("t1").locator(".source").first().boundingBox();
+        assert.ok(box !== null && box.x + box.width <= 250, JSON.stringify(box));
+    });
+
     it("the usage says how many workspace chunks were left out, and how much of it is code", async () => {
         await view.send({type: "usage", usedTokens: 6000, contextSize: 8192, trimmedTurns: 2, workspaceTokens: 3100, workspaceChunksLeftOut: 1});
         await eventually(async () =>
