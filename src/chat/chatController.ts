@@ -56,6 +56,8 @@ export interface SourceLocation {
 class StoppedWhileRetrieving extends Error {}
 
 const titleLength = 60;
+/** How often the panel's "Indexing the workspace…" line may change. */
+const progressIntervalMs = 100;
 
 export class ChatController {
     private chats: Chat[] = [];
@@ -320,14 +322,16 @@ export class ChatController {
             this.notice(turn, "Answered without workspace code: workspace search is not available in this window.");
             return undefined;
         }
-        let lastProgress = "";
+        const post = (text: string): void => this.ports.postToChat({type: "turnProgress", turnId: turn.id, text: text.slice(0, 500)});
+        // An index may report every file: the view gets at most one line per interval (the first at once).
+        let lastPosted = -Infinity;
         const progress = (text: string): void => {
-            const bounded = text.slice(0, 500);
-            if (signal.aborted || bounded === lastProgress) return;
-            lastProgress = bounded;
-            this.ports.postToChat({type: "turnProgress", turnId: turn.id, text: bounded});
+            const now = Date.now();
+            if (signal.aborted || now - lastPosted < progressIntervalMs) return;
+            lastPosted = now;
+            post(text);
         };
-        progress("Searching the workspace…");
+        post("Searching the workspace…");
         try {
             // Raced with the signal: Stop ends the wait at once, even for an index that is slow to notice.
             return await untilAborted(retriever.retrieve(withoutWorkspaceMention(turn.userText), {signal, maxChunks: maxRetrievedChunks, onProgress: progress}), signal);

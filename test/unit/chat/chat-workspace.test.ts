@@ -38,7 +38,8 @@ class FakeRetriever implements WorkspaceRetriever {
 
     async retrieve(question: string, options: RetrieveOptions): Promise<RetrievedCode[]> {
         this.calls.push({question, options});
-        options.onProgress?.("Indexing the workspace: 1 of 2 files");
+        // A chatty index: a line per file.
+        for (let file = 1; file <= 500; file++) options.onProgress?.(`Indexing the workspace: ${file} of 500 files`);
         if (this.hang) {
             await new Promise<void>((resolve, reject) => {
                 if (!this.ignoreAbort) options.signal.addEventListener("abort", () => reject(new Error("The operation was aborted.")), {once: true});
@@ -192,7 +193,10 @@ describe("ChatController with workspace code", () => {
             await controller.initialize();
             const sending = controller.send("Where?", [], {workspace: true});
             while (posted("turnProgress").length < 2) await new Promise((resolve) => setTimeout(resolve, 2));
-            assert.deepEqual(posted("turnProgress").map((message) => message.text), ["Searching the workspace…", "Indexing the workspace: 1 of 2 files"]);
+            const lines = posted("turnProgress").map((message) => message.text);
+            assert.deepEqual(lines.slice(0, 2), ["Searching the workspace…", "Indexing the workspace: 1 of 500 files"], "the index's first line at once");
+            // 500 lines in well under the interval; a stalled machine might let one more through, not hundreds.
+            assert.ok(lines.length <= 3, `not one line per file: ${lines.length}`);
             controller.stop();
             await sending;
             assert.equal(retriever.calls[0]?.options.signal.aborted, true, "the index's work is cancelled");
