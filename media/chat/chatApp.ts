@@ -10,6 +10,7 @@ import {followScrollEnd} from "../shared/scrollFollower";
 import {ChatHistory} from "./chatHistory";
 import {flash, onCodeAction} from "./codeBlocks";
 import {Composer, type ComposerState} from "./composer";
+import {onSourceAction} from "./sources";
 import {TurnView} from "./turnView";
 import {UsageMeter} from "./usageMeter";
 
@@ -64,6 +65,10 @@ export class ChatApp {
             else if (action === "insert") post({type: "insertCode", code});
             else post({type: "applyCode", code, language});
         });
+        onSourceAction(this.transcript, {
+            open: (turnId, index, lines) => post({type: "openSource", turnId, index, ...(lines ? {lines} : {})}),
+            drop: (turnId, index) => post({type: "dropSource", turnId, index})
+        });
         this.refresh();
     }
 
@@ -92,6 +97,15 @@ export class ChatApp {
             case "answerChunk":
                 this.turns.get(message.turnId)?.appendAnswer(message.text);
                 return;
+            case "turnProgress":
+                this.turns.get(message.turnId)?.showProgress(message.text);
+                return;
+            case "turnAttachments":
+                this.turns.get(message.turnId)?.setAttachments(message.attachments);
+                break;
+            case "turnNotice":
+                this.turns.get(message.turnId)?.showNotice(message.text);
+                break;
             case "turnEnded":
                 this.turns.get(message.turnId)?.end(message.stopReason, message.stats);
                 break;
@@ -99,7 +113,7 @@ export class ChatApp {
                 this.turns.get(message.turnId)?.fail(message.message);
                 break;
             case "usage":
-                this.usage.setUsage(message.usedTokens, message.contextSize, message.trimmedTurns);
+                this.usage.setUsage(message.usedTokens, message.contextSize, message.trimmedTurns, {tokens: message.workspaceTokens ?? 0, leftOut: message.workspaceChunksLeftOut ?? 0});
                 break;
             case "copied": {
                 const button = this.pendingCopies.get(message.requestId);
@@ -135,6 +149,7 @@ export class ChatApp {
     private refresh(): void {
         const turns = [...this.turns.values()];
         const busy = turns.some((turn) => !turn.isFinished);
+        turns.forEach((turn, index) => turn.setLast(index === turns.length - 1));
         this.composer.setBusy(busy, turns.length > 0);
         this.emptyState.hidden = turns.length > 0;
         if (turns.length === 0) {
@@ -142,7 +157,7 @@ export class ChatApp {
                 el("p", {class: "empty-title", text: this.hasModel ? "Ask about your code." : "No model is loaded."}),
                 el("p", {
                     text: this.hasModel
-                        ? "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file or the open editors with the toggles below."
+                        ? "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file, the open editors or code from the workspace with the toggles below."
                         : "Choose a GGUF model with the command “Enclave: Choose Model File…”."
                 })
             );

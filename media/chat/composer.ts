@@ -1,5 +1,6 @@
 /**
- * The input area: attach toggles (selection, current file, open editors), the message box, and
+ * The input area: attach toggles (selection, current file, open editors, workspace code found for
+ * the question), the message box, and
  * Send / Stop / Regenerate. Enter sends, Shift+Enter adds a line, Escape stops a running answer.
  * The draft and the toggles are kept in the webview state so hiding the view loses nothing.
  */
@@ -27,7 +28,8 @@ export interface ComposerEvents {
 const toggles: readonly {kind: AttachmentKind; icon: string; text: string; label: string}[] = [
     {kind: "selection", icon: "selection", text: "Selection", label: "Attach the current selection"},
     {kind: "file", icon: "file", text: "File", label: "Attach the current file"},
-    {kind: "editors", icon: "files", text: "Editors", label: "Attach the open editors"}
+    {kind: "editors", icon: "files", text: "Editors", label: "Attach the open editors"},
+    {kind: "workspace", icon: "search", text: "Workspace", label: "Attach workspace code relevant to the question (or type @workspace)"}
 ];
 
 export class Composer {

@@ -12,7 +12,11 @@ export class StreamedMarkdown {
     private renderedText: string | undefined;
     private readonly scheduler = new FrameScheduler(() => this.render());
 
-    constructor(readonly element: HTMLElement) {}
+    /** `decorate` runs on every rendering after the code blocks are (e.g. to link citations). */
+    constructor(
+        readonly element: HTMLElement,
+        private readonly decorate?: (fragment: DocumentFragment) => void
+    ) {}
 
     get value(): string {
         return this.text;
@@ -31,6 +35,13 @@ export class StreamedMarkdown {
         this.render();
     }
 
+    /** Renders again now, e.g. because what `decorate` does changed. */
+    refresh(): void {
+        this.renderedText = undefined;
+        this.scheduler.cancel();
+        this.render();
+    }
+
     /** Renders any pending text now, e.g. when the turn ends. */
     flush(): void {
         this.scheduler.flush();
@@ -41,6 +52,7 @@ export class StreamedMarkdown {
         const focus = this.focusedCodeAction();
         const fragment = renderMarkdown(this.text);
         decorateCodeBlocks(fragment);
+        this.decorate?.(fragment);
         this.element.replaceChildren(fragment);
         this.renderedText = this.text;
         if (focus) this.restoreFocus(focus);

@@ -1,10 +1,12 @@
 /**
  * One question and its answer in the transcript: the user's text and attachments (as text), a
- * compact thinking indicator (the thought itself is in the trace view), the streamed answer, and a
- * footer with the outcome.
+ * compact thinking indicator (the thought itself is in the trace view) that also shows what the turn
+ * waits for (the workspace index), a one-line notice, the streamed answer with its citations, the
+ * workspace code it was given ("Sources"), and a footer with the outcome.
  */
 import type {AnswerStats, Attachment, StopReason, TranscriptTurn} from "../../src/webview/protocol";
 import {el, formatCount, formatSeconds, icon} from "../shared/dom";
+import {linkCitations, SourceList, sourcesOf, type Source} from "./sources";
 import {StreamedMarkdown} from "./streamedMarkdown";
 
 const attachmentIcons: Record<Attachment["kind"], string> = {selection: "selection", file: "file", editors: "files", workspace: "search"};
@@ -17,35 +19,43 @@ export class TurnView {
     private readonly thinkingText = el("span");
     private readonly assistant: HTMLElement;
     private readonly footer: HTMLElement;
+    private readonly chips = el("ul", {class: "attachments", attrs: {"aria-label": "Attached context"}});
+    private readonly notice = el("div", {class: "turn-notice", attrs: {role: "status"}});
+    private readonly sourceList = new SourceList();
+    private sources: Source[] = [];
+    private waiting = false;
     private thoughtTokens = 0;
     private answering = false;
     private finished = false;
 
     constructor(readonly turnId: string, userText: string, attachments: readonly Attachment[]) {
-        const chips = attachments.map((attachment) =>
-            el("li", {class: "attachment-chip", attrs: {title: attachment.label}}, icon(attachmentIcons[attachment.kind]), el("span", {text: attachment.label}))
-        );
-        const user = el(
-            "div",
-            {class: "user-message"},
-            el("div", {class: "speaker", text: "You"}),
-            el("div", {class: "user-text", text: userText}),
-            chips.length > 0 && el("ul", {class: "attachments", attrs: {"aria-label": "Attached context"}}, ...chips)
-        );
+        const user = el("div", {class: "user-message"}, el("div", {class: "speaker", text: "You"}), el("div", {class: "user-text", text: userText}), this.chips);
         // Not a live region: a screen reader would read every token count. aria-busy marks the streaming.
         this.thinking = el("div", {class: "thinking"}, this.thinkingIcon, this.thinkingText);
         this.thinking.hidden = true;
-        this.answer = new StreamedMarkdown(el("div", {class: "answer markdown-body"}));
+        this.answer = new StreamedMarkdown(el("div", {class: "answer markdown-body"}), (fragment) => linkCitations(fragment, this.sources));
         this.footer = el("div", {class: "turn-footer"});
         this.footer.hidden = true;
-        this.assistant = el("div", {class: "assistant-message", attrs: {"aria-busy": "true"}}, el("div", {class: "speaker", text: "Enclave"}), this.thinking, this.answer.element, this.footer);
+        this.notice.hidden = true;
+        this.assistant = el(
+            "div",
+            {class: "assistant-message", attrs: {"aria-busy": "true"}},
+            el("div", {class: "speaker", text: "Enclave"}),
+            this.thinking,
+            this.notice,
+            this.answer.element,
+            this.sourceList.element,
+            this.footer
+        );
         this.element = el("article", {class: "turn", attrs: {"aria-label": "Question and answer"}}, user, this.assistant);
         this.element.dataset.turnId = turnId;
+        this.setAttachments(attachments);
     }
 
     /** A turn from a saved transcript; one with neither an outcome nor an error is still streaming. */
     static fromTranscript(turn: TranscriptTurn): TurnView {
         const view = new TurnView(turn.turnId, turn.userText, turn.attachments);
+        if (turn.notice !== undefined) view.showNotice(turn.notice);
         view.answer.set(turn.answer);
         view.answering = turn.answer !== "";
         if (turn.error !== undefined) view.fail(turn.error);
@@ -61,6 +71,43 @@ export class TurnView {
         return this.answer.value;
     }
 
+    /**
+     * The user's attachments as chips; workspace code as the Sources list under the answer, whose
+     * paths the answer's citations may name. Arrives again once the workspace was searched.
+     */
+    setAttachments(attachments: readonly Attachment[]): void {
+        const own = attachments.filter((attachment) => attachment.kind !== "workspace");
+        this.chips.replaceChildren(
+            ...own.map((attachment) => el("li", {class: "attachment-chip", attrs: {title: attachment.label}}, icon(attachmentIcons[attachment.kind]), el("span", {text: attachment.label})))
+        );
+        this.chips.hidden = own.length === 0;
+        this.sources = sourcesOf(attachments);
+        this.sourceList.update(this.sources);
+        this.answer.refresh();
+        this.stopWaiting();
+    }
+
+    /** Whether this is the conversation's last turn: only its sources can be dropped. */
+    setLast(last: boolean): void {
+        this.sourceList.setDroppable(last);
+    }
+
+    /** What the turn waits for before the model starts (the workspace index). */
+    showProgress(text: string): void {
+        if (this.finished || this.answering || this.thoughtTokens > 0) return;
+        this.waiting = true;
+        this.thinkingText.textContent = text;
+        this.thinkingIcon.className = "codicon codicon-loading codicon-modifier-spin";
+        this.thinking.classList.add("live");
+        this.thinking.hidden = false;
+    }
+
+    showNotice(text: string): void {
+        this.notice.replaceChildren(icon("info"), el("span", {text}));
+        this.notice.hidden = false;
+        this.stopWaiting();
+    }
+
     appendThought(text: string, thoughtTokens: number | undefined): void {
         if (this.finished) return;
         this.thoughtTokens = thoughtTokens ?? this.thoughtTokens + (text === "" ? 0 : 1);
@@ -72,6 +119,7 @@ export class TurnView {
         if (!this.answering && text.trim() !== "") {
             this.answering = true;
             if (this.thoughtTokens > 0) this.showThinking(false);
+            else this.stopWaiting();
         }
         this.answer.append(text);
     }
@@ -99,6 +147,12 @@ export class TurnView {
         this.footer.hidden = false;
     }
 
+    private stopWaiting(): void {
+        if (!this.waiting) return;
+        this.waiting = false;
+        if (this.thoughtTokens === 0) this.thinking.hidden = true;
+    }
+
     private finish(): void {
         this.answer.flush();
         this.finished = true;
@@ -107,6 +161,7 @@ export class TurnView {
 
     // Updates text and icon in place: rebuilding the spinner on every token would restart its animation.
     private showThinking(live: boolean, cutByBudget = false): void {
+        this.waiting = false;
         const count = `${this.thoughtTokens} ${this.thoughtTokens === 1 ? "token" : "tokens"}`;
         this.thinkingText.textContent = live ? `Thinking… (${count})` : `Thought for ${count}${cutByBudget ? ", cut short by the thinking budget" : ""}`;
         this.thinkingIcon.className = live ? "codicon codicon-loading codicon-modifier-spin" : "codicon codicon-lightbulb";

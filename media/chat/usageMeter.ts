@@ -1,6 +1,7 @@
 /**
- * How much of the model's context the conversation uses, and — never silently — how many of the
- * oldest turns were left out of the prompt to make it fit.
+ * How much of the model's context the conversation uses (workspace code included), and — never
+ * silently — how many of the oldest turns and of the least relevant workspace chunks were left out
+ * of the prompt to make it fit.
  */
 import {el, formatCount} from "../shared/dom";
 
@@ -23,16 +24,19 @@ export class UsageMeter {
         this.model.title = this.model.textContent;
     }
 
-    setUsage(used: number, contextSize: number, trimmedTurns: number): void {
+    setUsage(used: number, contextSize: number, trimmedTurns: number, workspace: {tokens: number; leftOut: number} = {tokens: 0, leftOut: 0}): void {
         const fraction = contextSize > 0 ? Math.min(1, used / contextSize) : 0;
         this.label.textContent = contextSize > 0 ? `${formatCount(used)} / ${formatCount(contextSize)} tokens` : `${formatCount(used)} tokens`;
-        this.label.title = `${used.toLocaleString()} of ${contextSize.toLocaleString()} context tokens used`;
+        this.label.title = `${used.toLocaleString()} of ${contextSize.toLocaleString()} context tokens used${workspace.tokens > 0 ? `, ${workspace.tokens.toLocaleString()} of them workspace code` : ""}`;
         this.label.setAttribute("aria-label", this.label.title);
         // The width goes through the CSSOM, which the CSP allows (inline style attributes it does not).
         this.bar.style.width = `${(fraction * 100).toFixed(1)}%`;
         this.bar.classList.toggle("high", fraction >= 0.85);
-        this.notice.hidden = trimmedTurns === 0;
-        this.notice.textContent =
-            trimmedTurns === 0 ? "" : `${trimmedTurns} older ${trimmedTurns === 1 ? "turn was" : "turns were"} left out so the conversation fits the model's context.`;
+        const notes = [
+            trimmedTurns > 0 && `${trimmedTurns} older ${trimmedTurns === 1 ? "turn was" : "turns were"} left out so the conversation fits the model's context.`,
+            workspace.leftOut > 0 && `${workspace.leftOut} less relevant workspace ${workspace.leftOut === 1 ? "chunk was" : "chunks were"} left out so the code fits the model's context.`
+        ].filter((note) => note !== false);
+        this.notice.hidden = notes.length === 0;
+        this.notice.textContent = notes.join(" ");
     }
 }

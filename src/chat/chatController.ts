@@ -10,8 +10,11 @@ import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/pro
 import type {HostToChat, HostToTrace, Transcript} from "../webview/protocol";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
 import {summarize} from "./historyStore";
-import {toMessages, trimToBudget, userContent} from "./promptAssembly";
+import {citationInstruction, formatAttachment, toMessages, trimToBudget, userContent} from "./promptAssembly";
 import type {Attachment, Chat, Turn} from "./types";
+import {chunksThatFit, maxRetrievedChunks, workspaceCodeRoom} from "./workspaceBudget";
+import {mentionsWorkspace, withoutWorkspaceMention} from "./workspaceMention";
+import type {RetrievedCode, WorkspaceRetriever} from "./workspaceRetriever";
 
 export interface ChatEnginePort {
     chat(params: ChatParams, options: {signal: AbortSignal; onEvent: (event: ChatEvent) => void}): Promise<ChatResult>;
@@ -38,9 +41,23 @@ export interface ChatControllerPorts {
     settings(): ChatSettings;
     /** Failures that are not a turn's (a history that could not be saved, corrupt files). */
     reportProblem(message: string, error?: unknown): void;
+    /** Finds workspace code for a question; without it a turn that asks for workspace code is answered without. */
+    workspace?: WorkspaceRetriever;
 }
 
+/** Where a workspace chunk of a turn is, for the view's "open" (see `source`). */
+export interface SourceLocation {
+    uri: string;
+    startLine: number;
+    endLine: number;
+}
+
+/** Why the turn's retrieval ended without an answer: Stop was pressed while the index worked. */
+class StoppedWhileRetrieving extends Error {}
+
 const titleLength = 60;
+/** How often the panel's "Indexing the workspace…" line may change. */
+const progressIntervalMs = 100;
 
 export class ChatController {
     private chats: Chat[] = [];
@@ -95,8 +112,11 @@ export class ChatController {
         });
     }
 
-    /** Asks the model; resolves when the answer is complete, stopped or failed. */
-    async send(text: string, attachments: Attachment[]): Promise<void> {
+    /**
+     * Asks the model; resolves when the answer is complete, stopped or failed. `workspace` (the
+     * composer's toggle) or `@workspace` in the text adds the workspace code relevant to the question.
+     */
+    async send(text: string, attachments: Attachment[], options: {workspace?: boolean} = {}): Promise<void> {
         await this.stopAndWait();
         const chat = this.current ?? this.newChatObject(text);
         if (!this.current) {
@@ -105,23 +125,36 @@ export class ChatController {
             this.chatViewReady();
             this.traceViewReady();
         }
-        const turn: Turn = {id: randomUUID(), userText: text, attachments, thought: "", answer: ""};
+        const wantsWorkspace = options.workspace === true || mentionsWorkspace(text);
+        const turn: Turn = {id: randomUUID(), userText: text, attachments, thought: "", answer: "", ...(wantsWorkspace ? {workspace: {searched: false}} : {})};
         chat.turns.push(turn);
         await this.run(chat, turn);
     }
 
-    /** Answers the last question again, replacing the last answer. */
+    /** Answers the last question again, replacing the last answer; workspace code found before is reused. */
     async regenerate(): Promise<void> {
         await this.stopAndWait();
-        const chat = this.current;
-        const last = chat?.turns.at(-1);
-        if (!chat || !last) return;
-        const turn: Turn = {id: randomUUID(), userText: last.userText, attachments: last.attachments, thought: "", answer: ""};
-        // The trace drops the replaced turn's thought: it is re-sent without it.
-        chat.turns.pop();
-        this.traceViewReady();
-        chat.turns.push(turn);
-        await this.run(chat, turn, last.id);
+        const last = this.current?.turns.at(-1);
+        if (last) await this.replaceLast(last.attachments);
+    }
+
+    /**
+     * Drops workspace chunk `index` from the last turn and answers it again without it. Only the last
+     * turn: an earlier answer cannot be redone without redoing everything after it.
+     */
+    async dropSource(turnId: string, index: number): Promise<boolean> {
+        await this.stopAndWait();
+        const last = this.current?.turns.at(-1);
+        if (last?.id !== turnId || last.attachments[index]?.kind !== "workspace") return false;
+        await this.replaceLast(last.attachments.filter((_, position) => position !== index));
+        return true;
+    }
+
+    /** The file and lines of workspace chunk `index` of a turn in the current chat, if it has one. */
+    source(turnId: string, index: number): SourceLocation | undefined {
+        const attachment = this.current?.turns.find((turn) => turn.id === turnId)?.attachments[index];
+        if (attachment?.uri === undefined || attachment.startLine === undefined || attachment.endLine === undefined) return undefined;
+        return {uri: attachment.uri, startLine: attachment.startLine, endLine: attachment.endLine};
     }
 
     /** Stops the answer being generated; what arrived so far is kept. */
@@ -167,6 +200,25 @@ export class ChatController {
         await running.done;
     }
 
+    private async replaceLast(attachments: Attachment[]): Promise<void> {
+        const chat = this.current;
+        const last = chat?.turns.at(-1);
+        if (!chat || !last) return;
+        const turn: Turn = {
+            id: randomUUID(),
+            userText: last.userText,
+            attachments,
+            thought: "",
+            answer: "",
+            ...(last.workspace ? {workspace: {...last.workspace}} : {})
+        };
+        // The trace drops the replaced turn's thought: it is re-sent without it.
+        chat.turns.pop();
+        this.traceViewReady();
+        chat.turns.push(turn);
+        await this.run(chat, turn, last.id);
+    }
+
     private async run(chat: Chat, turn: Turn, replaces?: string): Promise<void> {
         const controller = new AbortController();
         let finish!: () => void;
@@ -177,7 +229,7 @@ export class ChatController {
             type: "turnStarted",
             turnId: turn.id,
             userText: turn.userText,
-            attachments: turn.attachments.map((attachment) => ({kind: attachment.kind, label: attachment.label})),
+            attachments: turn.attachments.map(toViewAttachment),
             ...(replaces ? {replaces} : {})
         });
         this.ports.postToTrace({type: "turnStarted", turnId: turn.id, title});
@@ -185,7 +237,11 @@ export class ChatController {
         try {
             const settings = this.ports.settings();
             this.model = await this.ports.engine.model(controller.signal);
-            const messages = await this.fit(chat, settings);
+            const contextSize = this.model.contextSize;
+            // Room for the thought and the answer, but never less than half the context for the prompt.
+            const room = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
+            const code = turn.workspace ? await this.workspaceCode(turn, room, controller.signal) : {tokens: 0, leftOut: 0};
+            const messages = await this.fit(chat, contextSize, room, code);
             let thoughtChunks = 0;
             const result = await this.ports.engine.chat(
                 {messages, temperature: settings.temperature, maxTokens: settings.maxTokens, thoughtBudget: settings.thoughtBudget},
@@ -211,10 +267,16 @@ export class ChatController {
             this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: result.stopReason, stats: turn.stats});
             this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
         } catch (error) {
-            const message = error instanceof Error ? error.message : String(error);
-            turn.error = message;
             turn.stats = {thoughtTokens: 0, answerTokens: 0, elapsedMs: Date.now() - started, thoughtCutByBudget: false};
-            this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
+            if (error instanceof StoppedWhileRetrieving) {
+                // Stopped before the model started: a stopped turn, not a failed one.
+                turn.stopReason = "abort";
+                this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: "abort", stats: turn.stats});
+            } else {
+                const message = error instanceof Error ? error.message : String(error);
+                turn.error = message;
+                this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
+            }
             this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
         } finally {
             chat.updatedAt = Date.now();
@@ -224,18 +286,88 @@ export class ChatController {
         }
     }
 
+    /**
+     * The workspace code of the newest turn: searched for once (Regenerate reuses what was found),
+     * then cut to the room `workspaceCodeRoom` gives it, least relevant first. The turn's attachments
+     * become what the model will see, so its sources and its saved history say the same.
+     */
+    private async workspaceCode(turn: Turn, room: number, signal: AbortSignal): Promise<{tokens: number; leftOut: number}> {
+        if (!turn.workspace?.searched) {
+            const found = await this.retrieve(turn, signal);
+            if (found) {
+                turn.attachments = [...turn.attachments.filter((attachment) => attachment.kind !== "workspace"), ...found.map(toAttachment)];
+                turn.workspace = {searched: true};
+                if (found.length === 0) this.notice(turn, "The workspace search found no code for this question.");
+            }
+        }
+        const others = turn.attachments.filter((attachment) => attachment.kind !== "workspace");
+        const code = turn.attachments.filter((attachment) => attachment.kind === "workspace");
+        let fitted = {count: 0, tokens: 0};
+        if (code.length > 0) {
+            const rest = [userContent({userText: turn.userText, attachments: others}), citationInstruction(code[0] as Attachment)];
+            // +1: the line break that joins each file to the rest of the message.
+            const costs = (await this.countAll(code.map(formatAttachment))).map((tokens) => tokens + 1);
+            const restTokens = (await this.countAll(rest)).reduce((sum, tokens) => sum + tokens, 0);
+            fitted = chunksThatFit(costs, workspaceCodeRoom(room, restTokens));
+            turn.attachments = [...others, ...code.slice(0, fitted.count)];
+        }
+        this.ports.postToChat({type: "turnAttachments", turnId: turn.id, attachments: turn.attachments.map(toViewAttachment)});
+        return {tokens: fitted.tokens, leftOut: code.length - fitted.count};
+    }
+
+    /** Best-first chunks, or undefined (and a notice) when there is no workspace to search. */
+    private async retrieve(turn: Turn, signal: AbortSignal): Promise<RetrievedCode[] | undefined> {
+        const retriever = this.ports.workspace;
+        if (!retriever) {
+            this.notice(turn, "Answered without workspace code: workspace search is not available in this window.");
+            return undefined;
+        }
+        const post = (text: string): void => this.ports.postToChat({type: "turnProgress", turnId: turn.id, text: text.slice(0, 500)});
+        // An index may report every file: the view gets at most one line per interval (the first at once).
+        let lastPosted = -Infinity;
+        const progress = (text: string): void => {
+            const now = Date.now();
+            if (signal.aborted || now - lastPosted < progressIntervalMs) return;
+            lastPosted = now;
+            post(text);
+        };
+        post("Searching the workspace…");
+        try {
+            // Raced with the signal: Stop ends the wait at once, even for an index that is slow to notice.
+            return await untilAborted(retriever.retrieve(withoutWorkspaceMention(turn.userText), {signal, maxChunks: maxRetrievedChunks, onProgress: progress}), signal);
+        } catch (error) {
+            if (signal.aborted) throw new StoppedWhileRetrieving();
+            this.notice(turn, `Answered without workspace code: ${error instanceof Error ? error.message : String(error)}`);
+            return undefined;
+        }
+    }
+
+    private notice(turn: Turn, text: string): void {
+        turn.notice = text;
+        this.ports.postToChat({type: "turnNotice", turnId: turn.id, text});
+    }
+
     /** The messages that fit the context, with the usage shown in the panel. */
-    private async fit(chat: Chat, settings: ChatSettings): Promise<ChatMessage[]> {
-        const contextSize = this.model?.contextSize ?? 4096;
-        // Room for the thought and the answer, but never less than half the context for the prompt.
-        const budget = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
+    private async fit(chat: Chat, contextSize: number, budget: number, code: {tokens: number; leftOut: number}): Promise<ChatMessage[]> {
         const texts = chat.turns.flatMap((turn) => [userContent(turn), turn.answer]);
-        await Promise.all(texts.filter((text) => !this.tokenCounts.has(text)).map(async (text) => this.tokenCounts.set(text, await this.ports.engine.countTokens(text))));
+        await this.countAll(texts);
         const trimmed = trimToBudget(chat.turns, budget, (text) => this.tokenCounts.get(text) ?? 0);
-        this.usage = {type: "usage", usedTokens: trimmed.usedTokens, contextSize, trimmedTurns: trimmed.trimmedTurns};
+        this.usage = {
+            type: "usage",
+            usedTokens: trimmed.usedTokens,
+            contextSize,
+            trimmedTurns: trimmed.trimmedTurns,
+            ...(code.tokens > 0 || code.leftOut > 0 ? {workspaceTokens: code.tokens, workspaceChunksLeftOut: code.leftOut} : {})
+        };
         this.ports.postToChat(this.usage);
         if (this.tokenCounts.size > 5_000) this.tokenCounts.clear();
         return toMessages(trimmed.turns);
+    }
+
+    /** Token counts of `texts`, each counted by the engine once. */
+    private async countAll(texts: readonly string[]): Promise<number[]> {
+        await Promise.all([...new Set(texts)].filter((text) => !this.tokenCounts.has(text)).map(async (text) => this.tokenCounts.set(text, await this.ports.engine.countTokens(text))));
+        return texts.map((text) => this.tokenCounts.get(text) ?? 0);
     }
 
     private async save(chat: Chat): Promise<void> {
@@ -274,11 +406,57 @@ function toTranscript(chat: Chat): Transcript {
         turns: chat.turns.map((turn) => ({
             turnId: turn.id,
             userText: turn.userText,
-            attachments: turn.attachments.map((attachment) => ({kind: attachment.kind, label: attachment.label})),
+            attachments: turn.attachments.map(toViewAttachment),
             answer: turn.answer,
             ...(turn.stopReason ? {stopReason: turn.stopReason as NonNullable<Transcript["turns"][number]["stopReason"]>} : {}),
             ...(turn.stats ? {stats: turn.stats} : {}),
-            ...(turn.error ? {error: turn.error} : {})
+            ...(turn.error ? {error: turn.error} : {}),
+            ...(turn.notice ? {notice: turn.notice} : {})
         }))
     };
+}
+
+/** Host strings the view shows are bounded like the protocol's labels, so one odd path cannot make a message invalid. */
+const viewLabel = (text: string): string => (text.length > 1_000 ? `${text.slice(0, 999)}…` : text);
+
+/** What the view learns of an attachment: no content, no URI; a path and lines only when it can be opened. */
+function toViewAttachment(attachment: Attachment): Transcript["turns"][number]["attachments"][number] {
+    const openable = attachment.uri !== undefined && attachment.startLine !== undefined && attachment.endLine !== undefined;
+    return {
+        kind: attachment.kind,
+        label: viewLabel(attachment.label),
+        ...(openable ? {path: viewLabel(attachment.fileName), startLine: attachment.startLine, endLine: attachment.endLine} : {})
+    };
+}
+
+function toAttachment(code: RetrievedCode): Attachment {
+    return {
+        kind: "workspace",
+        label: `${code.fileName}:${code.startLine}-${code.endLine}`,
+        fileName: code.fileName,
+        ...(code.languageId ? {languageId: code.languageId} : {}),
+        startLine: code.startLine,
+        endLine: code.endLine,
+        content: code.content,
+        uri: code.uri
+    };
+}
+
+/** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+    if (signal.aborted) return Promise.reject(new Error("aborted"));
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = (): void => reject(new Error("aborted"));
+        signal.addEventListener("abort", onAbort, {once: true});
+        promise.then(
+            (value) => {
+                signal.removeEventListener("abort", onAbort);
+                resolve(value);
+            },
+            (error: unknown) => {
+                signal.removeEventListener("abort", onAbort);
+                reject(error instanceof Error ? error : new Error(String(error)));
+            }
+        );
+    });
 }

@@ -6,6 +6,7 @@
  */
 import type {ChatMessage} from "../engine/protocol";
 import type {Attachment, Turn} from "./types";
+import {withoutWorkspaceMention} from "./workspaceMention";
 
 /** DeepSeek's file template (from its official R1 prompts). */
 export function formatAttachment(attachment: Attachment): string {
@@ -13,8 +14,19 @@ export function formatAttachment(attachment: Attachment): string {
     return `[file name]: ${attachment.fileName}${lines}\n[file content begin]\n${attachment.content}\n[file content end]`;
 }
 
+/**
+ * R1 takes no system prompt, so the request to cite goes in the user turn: after the files (stable
+ * text first, for the prompt-prefix cache) and before the question (the changing line last). The
+ * example is a real chunk's reference, so a small model copies the format rather than invents one.
+ */
+export function citationInstruction(example: Pick<Attachment, "fileName" | "startLine" | "endLine">): string {
+    const lines = example.startLine != null && example.endLine != null ? `:${example.startLine}-${example.endLine}` : "";
+    return `The files above are from my workspace. Cite the files and lines you use as path:start-end (for example ${example.fileName}${lines}).`;
+}
+
 export function userContent(turn: Pick<Turn, "userText" | "attachments">): string {
-    return [...turn.attachments.map(formatAttachment), turn.userText].join("\n");
+    const code = turn.attachments.find((attachment) => attachment.kind === "workspace");
+    return [...turn.attachments.map(formatAttachment), ...(code ? [citationInstruction(code)] : []), withoutWorkspaceMention(turn.userText)].join("\n");
 }
 
 export function toMessages(turns: readonly Turn[]): ChatMessage[] {

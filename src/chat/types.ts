@@ -31,6 +31,14 @@ export interface Turn {
     stopReason?: string;
     stats?: TurnStats;
     error?: string;
+    /**
+     * Set when the turn asked for workspace code (the Workspace toggle or `@workspace`). `searched`:
+     * the index was asked, and its chunks (what fitted) are among `attachments`, so Regenerate
+     * reuses them instead of searching again.
+     */
+    workspace?: {searched: boolean};
+    /** One line for the user about the turn that is not a failure, e.g. why no workspace code was used. */
+    notice?: string;
 }
 
 export interface Chat {

@@ -31,7 +31,23 @@ const StopReason = z.enum(stopReasons);
 const sameStopReasons: [EngineStopReason] extends [StopReason] ? ([StopReason] extends [EngineStopReason] ? true : false) : false = true;
 void sameStopReasons;
 
-const Attachment = z.object({kind: AttachmentKind, label: Label});
+/** A 1-based line number in a file. */
+const Line = z.number().int().positive().max(100_000_000);
+const MAX_ATTACHMENTS = 100;
+/** An attachment's place in its turn's list: what the view sends back instead of a path. */
+const AttachmentIndex = z.number().int().nonnegative().max(MAX_ATTACHMENTS - 1);
+
+const Attachment = z.object({
+    kind: AttachmentKind,
+    label: Label,
+    /**
+     * Set when the host can open the attachment's file (workspace code): the path as the prompt
+     * gave it to the model, so the view can make the answer's `path:line` references clickable.
+     */
+    path: Label.optional(),
+    startLine: Line.optional(),
+    endLine: Line.optional()
+});
 export type Attachment = z.infer<typeof Attachment>;
 
 const ChatSummary = z.object({id: Id, title: Label, updatedAt: z.number()});
@@ -49,13 +65,15 @@ export type AnswerStats = z.infer<typeof AnswerStats>;
 const TranscriptTurn = z.object({
     turnId: Id,
     userText: Text,
-    attachments: z.array(Attachment).max(100),
+    attachments: z.array(Attachment).max(MAX_ATTACHMENTS),
     answer: Text,
     /** Absent together with `error` while the turn is still streaming (the view was re-created mid-answer). */
     stopReason: StopReason.optional(),
     stats: AnswerStats.optional(),
     /** Set when the turn failed; `answer` keeps whatever arrived before. */
-    error: Label.optional()
+    error: Label.optional(),
+    /** A line about the turn that is not a failure, e.g. why no workspace code was used. */
+    notice: Label.optional()
 });
 export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
 
@@ -84,11 +102,17 @@ const HostToChat = z.discriminatedUnion("type", [
         type: z.literal("turnStarted"),
         turnId: Id,
         userText: Text,
-        attachments: z.array(Attachment).max(100),
+        attachments: z.array(Attachment).max(MAX_ATTACHMENTS),
         /** For `regenerate`: the turn this one replaces, removed from the view. */
         replaces: Id.optional()
     }),
     z.object({type: z.literal("answerChunk"), turnId: Id, text: Text}),
+    /** What the turn waits for before the model starts, e.g. "Indexing the workspace: 1,200 of 5,000 files". */
+    z.object({type: z.literal("turnProgress"), turnId: Id, text: Label}),
+    /** The turn's attachments now (workspace code was found or fitted): the view replaces the list it had. */
+    z.object({type: z.literal("turnAttachments"), turnId: Id, attachments: z.array(Attachment).max(MAX_ATTACHMENTS)}),
+    /** See TranscriptTurn's `notice`. */
+    z.object({type: z.literal("turnNotice"), turnId: Id, text: Label}),
     /** The chat shows only a "Thinking… (n tokens)" indicator; the thought itself goes to the trace view. */
     z.object({
         type: z.literal("thoughtChunk"),
@@ -99,8 +123,19 @@ const HostToChat = z.discriminatedUnion("type", [
     }),
     z.object({type: z.literal("turnEnded"), turnId: Id, stopReason: StopReason, stats: AnswerStats}),
     z.object({type: z.literal("turnFailed"), turnId: Id, message: Label}),
-    /** How much of the model's context the conversation uses; `trimmedTurns` oldest turns were left out. */
-    z.object({type: z.literal("usage"), usedTokens: Count, contextSize: Count, trimmedTurns: Count}),
+    /**
+     * How much of the model's context the conversation uses; `trimmedTurns` oldest turns were left out.
+     * `workspaceTokens` of `usedTokens` are the newest turn's workspace code, and
+     * `workspaceChunksLeftOut` less relevant chunks did not fit.
+     */
+    z.object({
+        type: z.literal("usage"),
+        usedTokens: Count,
+        contextSize: Count,
+        trimmedTurns: Count,
+        workspaceTokens: Count.optional(),
+        workspaceChunksLeftOut: Count.optional()
+    }),
     z.object({type: z.literal("history"), chats: z.array(ChatSummary).max(10_000)}),
     /** The answer to a `copyCode`: whether the code is on the clipboard now. */
     z.object({type: z.literal("copied"), requestId: Id, ok: z.boolean()})
@@ -143,6 +178,19 @@ const ChatToHost = z.discriminatedUnion("type", [
     z.object({type: z.literal("insertCode"), code: Code}),
     /** `language` is the fence's info word ("ts", "python"), or "" when the block had none. */
     z.object({type: z.literal("applyCode"), code: Code, language: z.string().max(100)}),
+    /**
+     * Opens the file of attachment `index` of turn `turnId` — the host looks it up in that turn's own
+     * attachments, the view never names a file — at `lines` (a reference in the answer) or else at the
+     * attachment's own lines.
+     */
+    z.object({
+        type: z.literal("openSource"),
+        turnId: Id,
+        index: AttachmentIndex,
+        lines: z.object({start: Line, end: Line}).refine((lines) => lines.end >= lines.start, "end before start").optional()
+    }),
+    /** Drops workspace chunk `index` from the last turn and answers it again without it. */
+    z.object({type: z.literal("dropSource"), turnId: Id, index: AttachmentIndex}),
     /** Sent after a user click; the host opens it with vscode.env.openExternal. */
     z.object({type: z.literal("openLink"), href: z.string().refine(isSafeExternalHref, "only http(s) links")})
 ]);

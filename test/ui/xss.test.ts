@@ -186,6 +186,49 @@ describe("XSS: model output never executes (Chromium)", function () {
         });
     });
 
+    it("workspace sources: labels, paths, notices and progress are text, and citations of those paths stay inert", async () => {
+        const {strict, noCsp} = await openPair(getBrowser(), server, "chat");
+        try {
+            const texts = xssPayloads.map((payload) => payload.text);
+            const attachments = texts.map((text, index) => ({kind: "workspace" as const, label: `${text}:${index + 1}-${index + 2}`, path: text, startLine: index + 1, endLine: index + 2}));
+            // Each path cited in the answer as plain text, so a path that survives markdown becomes a citation button.
+            const answer = texts.map((text, index) => `${text}:${index + 1}`).join("\n\n");
+            for (const page of [strict, noCsp]) {
+                await page.send(initChat());
+                await page.send(turnStarted("ws", texts[0], {attachments}));
+                await page.send({type: "turnProgress", turnId: "ws", text: texts.join(" ")});
+                await page.send({type: "turnNotice", turnId: "ws", text: texts.join(" ")});
+                await page.send({type: "turnAttachments", turnId: "ws", attachments});
+                await page.sendAll(answerChunks("ws", answer, 5));
+                await page.send({type: "turnEnded", turnId: "ws", stopReason: "eos", stats: answerStats()});
+                await answerEnded(page, "ws");
+                await poke(page, ".transcript");
+                await assertInert(page, ".transcript", page === strict ? "with CSP" : "without CSP");
+                const selector = '[data-turn-id="ws"]';
+                assert.deepEqual(await page.page.locator(`${selector} .source-label`).evaluateAll((labels) => labels.map((label) => label.textContent)), attachments.map((attachment) => attachment.label));
+                assert.equal(await page.page.locator(`${selector} .turn-notice`).evaluate((element) => element.textContent), texts.join(" "));
+                // Citation buttons hold exactly the text they replaced, as text.
+                const citations = await page.page.locator(`${selector} .citation-link`).evaluateAll((buttons) => buttons.map((button) => ({text: button.textContent, elements: button.children.length})));
+                assert.ok(citations.length >= 10, `some hostile paths were cited (${citations.length})`);
+                for (const citation of citations) {
+                    assert.equal(citation.elements, 0);
+                    const cited = /^(?:\.\/)?([\s\S]*):\d+(?:\s?[-–]\s?\d+)?$/.exec(citation.text ?? "")?.[1];
+                    assert.ok(cited !== undefined && texts.includes(cited), `a citation of an attached path: ${String(citation.text)}`);
+                }
+                // What a click on a source or a citation sends: a turn, an index and lines, nothing from the page.
+                for (const message of await page.posted()) {
+                    const {type} = message as {type: string};
+                    if (type === "dropSource") assert.deepEqual(Object.keys(message as object).sort(), ["index", "turnId", "type"]);
+                    if (type === "openSource") assert.ok(["index,turnId,type", "index,lines,turnId,type"].includes(Object.keys(message as object).sort().join()), JSON.stringify(message));
+                }
+                assert.ok((await page.posted()).some((message) => (message as {type: string}).type === "openSource"), "the sources were clicked");
+            }
+            assert.deepEqual(await strict.cspViolations(), []);
+        } finally {
+            await Promise.all([strict.close(), noCsp.close()]);
+        }
+    });
+
     it("host strings (titles, labels, errors, model name) are text too", async () => {
         const {strict, noCsp} = await openPair(getBrowser(), server, "chat");
         try {

@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import {ChatController} from "../../chat/chatController";
 import {ChatHistoryStore} from "../../chat/historyStore";
+import type {WorkspaceRetriever} from "../../chat/workspaceRetriever";
 import type {EngineClient} from "../../engine/client";
 import {Disposable} from "../../engine/lifecycle";
 import type {ErrorReporter} from "../errorReporter";
@@ -27,7 +28,8 @@ export class ChatFeature extends Disposable {
     private readonly initialized: Promise<void>;
     private readonly formatNoted = new Set<string>();
 
-    constructor(context: vscode.ExtensionContext, engine: EngineClient, log: Log, errors: ErrorReporter) {
+    /** Without `workspace`, a turn that asks for workspace code is answered without it and says so. */
+    constructor(context: vscode.ExtensionContext, engine: EngineClient, log: Log, errors: ErrorReporter, workspace?: WorkspaceRetriever) {
         super();
         this.historyDir = vscode.Uri.joinPath(context.globalStorageUri, "chats").fsPath;
         const store = new ChatHistoryStore(this.historyDir);
@@ -49,7 +51,8 @@ export class ChatFeature extends Disposable {
             postToChat: (message) => this.chatView.post(message),
             postToTrace: (message) => this.traceView.post(message),
             settings: readChatSettings,
-            reportProblem: (message, error) => errors.report(error ?? new Error(message), message)
+            reportProblem: (message, error) => errors.report(error ?? new Error(message), message),
+            ...(workspace ? {workspace} : {})
         });
         this.register({dispose: () => this.controller.dispose()});
         const editors = this.register(new EditorTracker());

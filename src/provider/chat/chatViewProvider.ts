@@ -41,7 +41,7 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
             case "ready":
                 break;
             case "send":
-                await controller.send(message.text, collectAttachments(message.attach, this.editors.last));
+                await controller.send(message.text, collectAttachments(message.attach, this.editors.last), {workspace: message.attach.includes("workspace")});
                 break;
             case "stop":
                 controller.stop();
@@ -88,10 +88,42 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
                 await this.proposals.propose(editor, message.code);
                 break;
             }
+            case "openSource":
+                await this.openSource(message.turnId, message.index, message.lines);
+                break;
+            case "dropSource":
+                if (!(await controller.dropSource(message.turnId, message.index))) this.log.write("warn", "Ignored a dropSource for a chunk that is not in the last turn.");
+                break;
             case "openLink":
                 // Validated as http(s) by the protocol; opened only after the user's click.
                 await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
                 break;
         }
+    }
+
+    /**
+     * Opens a turn's workspace chunk at its lines, or at the lines the answer cited. The file is the
+     * one the turn's own attachment names (the page only says which attachment); lines past the end
+     * of the file are clamped by the document. Returns the editor, or undefined when there is no
+     * such file (said to the user when it was there but cannot be opened now).
+     */
+    async openSource(turnId: string, index: number, lines?: {start: number; end: number}): Promise<vscode.TextEditor | undefined> {
+        const source = this.controller().source(turnId, index);
+        if (!source) {
+            this.log.write("warn", `Ignored an openSource for attachment ${index} of a turn that has no such file.`);
+            return undefined;
+        }
+        let document: vscode.TextDocument;
+        try {
+            document = await vscode.workspace.openTextDocument(vscode.Uri.parse(source.uri, true));
+        } catch (error) {
+            const name = source.uri.split("/").at(-1) ?? source.uri;
+            void vscode.window.showWarningMessage(`Enclave: ${name} could not be opened (${error instanceof Error ? error.message : String(error)}). It may have been moved or deleted since the answer.`);
+            return undefined;
+        }
+        const start = (lines?.start ?? source.startLine) - 1;
+        const end = (lines?.end ?? source.endLine) - 1;
+        const selection = document.validateRange(new vscode.Range(start, 0, end, Number.MAX_SAFE_INTEGER));
+        return vscode.window.showTextDocument(document, {selection, preview: true});
     }
 }

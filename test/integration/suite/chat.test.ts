@@ -113,4 +113,37 @@ describe("chat and reasoning panels", () => {
         await vscode.commands.executeCommand("undo");
         assert.equal(document.getText(), original, "one undo restores the file");
     });
+
+    it("a workspace source opens its file at its lines, or at the lines the answer cited; nothing else opens", async () => {
+        const enclave = await api();
+        const controller = enclave.chat.controller;
+        const previous = controller.currentChat?.id;
+        const [uri] = await vscode.workspace.findFiles("sample.ts");
+        assert.ok(uri);
+        await controller.newChat();
+        try {
+            await controller.send("Where is greet?", [
+                {kind: "selection", label: "sample.ts:1-1", fileName: "sample.ts", startLine: 1, endLine: 1, content: "// A small file"},
+                {kind: "workspace", label: "sample.ts:2-4", fileName: "sample.ts", languageId: "typescript", startLine: 2, endLine: 4, content: "export function greet", uri: uri.toString()}
+            ]);
+            const turn = controller.currentChat?.turns.at(-1);
+            assert.ok(turn);
+            const lines = (editor: vscode.TextEditor | undefined) => [editor?.selection.start.line, editor?.selection.end.line];
+            const chunk = await enclave.chat.chatView.openSource(turn.id, 1);
+            assert.equal(chunk?.document.uri.toString(), uri.toString());
+            assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), uri.toString());
+            assert.deepEqual(lines(chunk), [1, 3], "the chunk's lines 2-4");
+            assert.deepEqual(lines(await enclave.chat.chatView.openSource(turn.id, 1, {start: 3, end: 3})), [2, 2], "the cited line 3");
+            const pastTheEnd = await enclave.chat.chatView.openSource(turn.id, 1, {start: 4, end: 9_999});
+            assert.deepEqual(lines(pastTheEnd), [3, pastTheEnd?.document.lineCount ? pastTheEnd.document.lineCount - 1 : -1], "clamped to the file");
+            assert.equal(await enclave.chat.chatView.openSource(turn.id, 0), undefined, "a selection has no file to open");
+            assert.equal(await enclave.chat.chatView.openSource(turn.id, 7), undefined);
+            assert.equal(await enclave.chat.chatView.openSource("no-such-turn", 1), undefined);
+        } finally {
+            // The reopened session expects the chat that was current before to be the newest.
+            const added = controller.currentChat?.id;
+            if (added !== undefined && added !== previous) await controller.deleteChat(added);
+            if (previous !== undefined) await controller.openChat(previous);
+        }
+    });
 });

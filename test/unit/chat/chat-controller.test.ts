@@ -2,44 +2,11 @@ import assert from "node:assert/strict";
 import {mkdtemp, rm} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {ChatController, type ChatEnginePort, type ChatSettings} from "../../../src/chat/chatController";
+import {ChatController, type ChatSettings} from "../../../src/chat/chatController";
 import {promptRoom} from "../../../src/engine/chatBudgets";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
-import type {ChatEvent, ChatParams, ChatResult} from "../../../src/engine/protocol";
 import type {HostToChat, HostToTrace} from "../../../src/webview/protocol";
-
-/** A stand-in engine: thinks "Hm.", then answers by streaming `answer` word by word, honouring aborts. */
-class FakeEngine implements ChatEnginePort {
-    readonly requests: ChatParams[] = [];
-    answer = "The answer is 42.";
-    delayMs = 1;
-    contextSize = 4096;
-
-    async model() {
-        return {name: "fake", contextSize: this.contextSize};
-    }
-
-    async countTokens(text: string) {
-        return text.split(/\s+/).filter(Boolean).length;
-    }
-
-    async chat(params: ChatParams, {signal, onEvent}: {signal: AbortSignal; onEvent: (event: ChatEvent) => void}): Promise<ChatResult> {
-        this.requests.push(params);
-        onEvent({kind: "thought", text: "Hm."});
-        let answer = "";
-        let stopReason: ChatResult["stopReason"] = "eos";
-        for (const word of this.answer.split(/(?<= )/)) {
-            if (signal.aborted) {
-                stopReason = "abort";
-                break;
-            }
-            answer += word;
-            onEvent({kind: "answer", text: word});
-            await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-        }
-        return {thought: "Hm.", answer, stopReason, thoughtCutByBudget: false, thoughtTokens: 1, answerTokens: answer.length, firstTokenMs: 1, totalMs: 1};
-    }
-}
+import {FakeEngine} from "./fakeChatEngine";
 
 describe("ChatController", () => {
     let dir: string;
