@@ -5,10 +5,15 @@
 //   dist/enclave-review.mjs — ESM, the offline review CLI (package "bin"); forks dist/worker.mjs.
 //   dist/download.mjs — ESM, the model download process the extension forks for each download
 //                       (node-llama-cpp's downloader; ending the process ends all its sockets).
+//   dist/indexWorker.cjs — CommonJS, the workspace index's worker thread in the extension host;
+//                       dist/grammars/ beside it holds the tree-sitter runtime and grammars it loads.
 //   dist/media/       — the chat and trace webviews for the browser: chat.js/.css, trace.js/.css and
 //                       the codicon font they reference (load them through asWebviewUri).
 // Flags: --watch rebuilds on change; --production minifies and drops source maps.
 import * as esbuild from "esbuild";
+import {copyFileSync, mkdirSync, readFileSync} from "node:fs";
+import {dirname, join} from "node:path";
+import {createRequire} from "node:module";
 
 const watch = process.argv.includes("--watch");
 const production = process.argv.includes("--production");
@@ -33,6 +38,13 @@ const builds = [
         outExtension: {".js": ".cjs"},
         format: "cjs",
         external: ["vscode"]
+    },
+    {
+        ...common,
+        entryPoints: {indexWorker: "src/workspaceIndex/indexWorker.ts"},
+        outdir: "dist",
+        outExtension: {".js": ".cjs"},
+        format: "cjs"
     },
     {
         ...common,
@@ -73,6 +85,13 @@ const builds = [
         assetNames: "[name]"
     }
 ];
+
+/** The tree-sitter runtime and the grammars the index ships (named once, in src/workspaceIndex/grammars.json). */
+const shipped = JSON.parse(readFileSync("src/workspaceIndex/grammars.json", "utf8"));
+const grammarFiles = new Set([shipped.runtime, ...Object.values(shipped.languages)]);
+const grammarSource = dirname(createRequire(import.meta.url).resolve("@vscode/tree-sitter-wasm"));
+mkdirSync("dist/grammars", {recursive: true});
+for (const file of grammarFiles) copyFileSync(join(grammarSource, file), join("dist/grammars", file));
 
 if (watch) {
     const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

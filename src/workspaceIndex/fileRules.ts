@@ -5,7 +5,8 @@
  */
 import {basename, extname} from "node:path";
 
-export type SkipReason = "tooLarge" | "binary" | "minified" | "generated";
+export const skipReasons = ["tooLarge", "binary", "minified", "generated"] as const;
+export type SkipReason = (typeof skipReasons)[number];
 
 /** Extensions of files that are never text worth indexing; their content is not even read. */
 const binaryExtensions = new Set(

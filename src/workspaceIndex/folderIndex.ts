@@ -18,6 +18,8 @@ export interface FileEntry {
     sizeBytes: number;
     mtimeMs: number;
     chunkIds: number[];
+    /** Set for a file read and left out by its content (binary, minified, generated): not read again until it changes. */
+    skipped?: SkipReason;
 }
 
 export interface ReconcileProgress {
@@ -72,8 +74,11 @@ export class FolderIndex {
         return {files: [...this.files], lexical: this.lexical.toData()};
     }
 
+    /** Files whose pieces are in the index. */
     get fileCount(): number {
-        return this.files.size;
+        let count = 0;
+        for (const entry of this.files.values()) if (entry.skipped === undefined) count++;
+        return count;
     }
 
     get chunkCount(): number {
@@ -81,7 +86,8 @@ export class FolderIndex {
     }
 
     has(path: string): boolean {
-        return this.files.has(path);
+        const entry = this.files.get(path);
+        return entry !== undefined && entry.skipped === undefined;
     }
 
     /** Reads what is new or changed on disk and drops what is gone. */
@@ -97,6 +103,7 @@ export class FolderIndex {
             }
         const changed = crawl.files.filter((file) => !this.isCurrent(file));
         this.contentSkips = {};
+        for (const entry of this.files.values()) if (entry.skipped) this.contentSkips[entry.skipped] = (this.contentSkips[entry.skipped] ?? 0) + 1;
         let done = 0;
         for (const file of changed) {
             signal.throwIfAborted();
@@ -109,7 +116,7 @@ export class FolderIndex {
             unreadableDirectories: crawl.unreadableDirectories,
             unreadableCount: crawl.unreadableCount,
             truncated: crawl.truncated,
-            files: this.files.size,
+            files: this.fileCount,
             chunks: this.lexical.chunkCount,
             indexed: changed.length,
             removed
@@ -196,6 +203,7 @@ export class FolderIndex {
         if (reason) {
             this.contentSkips[reason] = (this.contentSkips[reason] ?? 0) + 1;
             this.drop(file.path);
+            this.files.set(file.path, {sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, chunkIds: [], skipped: reason});
             return;
         }
         this.overlays.delete(file.path);

@@ -6,23 +6,17 @@
  */
 import {join} from "node:path";
 import * as treeSitterModule from "@vscode/tree-sitter-wasm";
+import shipped from "./grammars.json";
 
 // The package is a UMD bundle: CommonJS callers get it as the module, ESM callers (tsx) as its default.
 const treeSitter = (treeSitterModule as unknown as {default?: typeof treeSitterModule}).default ?? treeSitterModule;
 export type SyntaxNode = treeSitterModule.Node;
 
-/** VS Code language id → grammar file. The larger grammars (C++, C#: 5 MB each) are not shipped. */
-export const grammarFiles: Readonly<Record<string, string>> = {
-    typescript: "tree-sitter-typescript.wasm",
-    typescriptreact: "tree-sitter-tsx.wasm",
-    javascript: "tree-sitter-javascript.wasm",
-    javascriptreact: "tree-sitter-javascript.wasm",
-    python: "tree-sitter-python.wasm",
-    go: "tree-sitter-go.wasm",
-    rust: "tree-sitter-rust.wasm",
-    java: "tree-sitter-java.wasm"
-};
-export const runtimeFile = "tree-sitter.wasm";
+/**
+ * VS Code language id → grammar file, in grammars.json because the build copies the same files into
+ * dist/grammars. The larger grammars (C++, C#: 5 MB each) are not shipped.
+ */
+export const grammarFiles: Readonly<Record<string, string>> = shipped.languages;
 
 export class Grammars {
     private initialized: Promise<void> | undefined;

@@ -123,3 +123,40 @@ export class IpcTransport extends BaseTransport {
         this.closed();
     }
 }
+
+/** What a worker thread and its parent have in common: `parentPort` inside, the `Worker` outside. */
+interface ThreadPort {
+    postMessage(message: unknown): void;
+    on(event: "message", listener: (message: unknown) => void): unknown;
+    on(event: "close" | "exit", listener: () => void): unknown;
+    on(event: "error", listener: (error: Error) => void): unknown;
+}
+
+/**
+ * A worker thread's channel (the workspace index): `Worker` on the host's side, `parentPort`
+ * inside. Messages are structured clones; the thread's exit or error ends the transport.
+ */
+export class ThreadTransport extends BaseTransport {
+    constructor(private readonly port: ThreadPort, private readonly end: () => void) {
+        super();
+        port.on("message", (message: unknown) => this.deliver(message));
+        port.on("error", (error: Error) => this.closed(error));
+        port.on("exit", () => this.closed());
+        port.on("close", () => this.closed());
+    }
+
+    send(message: unknown): boolean {
+        if (!this.isOpen) return false;
+        try {
+            this.port.postMessage(message);
+            return true;
+        } catch {
+            return false;
+        }
+    }
+
+    close(): void {
+        this.end();
+        this.closed();
+    }
+}

@@ -1,0 +1,154 @@
+/**
+ * The index of every folder of a workspace: opened from the stored indexes, built and followed,
+ * searched as one (hits of all folders ranked together), and saved — after a build, and a few
+ * seconds after the last change so that a burst of saves (a branch switch) writes once. Runs in the
+ * index's worker thread (indexWorker.ts); plain Node, tested in-process.
+ */
+import {FolderIndex} from "./folderIndex";
+import {Grammars} from "./grammars";
+import type {BuildProgress, BuildReport, FolderState, IndexHit, IndexedFolder} from "./indexProtocol";
+import {loadIndex, saveIndex} from "./indexStore";
+
+interface OpenFolder {
+    config: IndexedFolder;
+    index: FolderIndex;
+    ready: boolean;
+    rebuiltBecause?: string;
+    dirty: boolean;
+}
+
+export interface WorkspaceIndexOptions {
+    /** How long after the last change the indexes are written. */
+    saveDelayMs?: number;
+    log?(message: string): void;
+}
+
+export class WorkspaceIndex {
+    private folders: OpenFolder[] = [];
+    private grammars: Grammars | undefined;
+    private saveTimer: NodeJS.Timeout | undefined;
+    private building: Promise<unknown> | undefined;
+
+    constructor(private readonly options: WorkspaceIndexOptions = {}) {}
+
+    async open(folders: readonly IndexedFolder[], grammarsFolder: string): Promise<FolderState[]> {
+        this.grammars?.dispose();
+        const grammars = new Grammars(grammarsFolder, (message) => this.options.log?.(message));
+        this.grammars = grammars;
+        this.folders = [];
+        for (const config of folders) {
+            const stored = await loadIndex(config.indexFile, config.rootPath, config.rules);
+            let index: FolderIndex | undefined;
+            let rebuiltBecause = stored.ok ? undefined : stored.reason;
+            if (stored.ok) {
+                try {
+                    index = FolderIndex.fromData(config.rootPath, config.rules, grammars, stored.data);
+                } catch {
+                    rebuiltBecause = "the index file was damaged";
+                }
+            }
+            this.folders.push({
+                config,
+                index: index ?? FolderIndex.empty(config.rootPath, config.rules, grammars),
+                ready: index !== undefined,
+                dirty: false,
+                ...(rebuiltBecause !== undefined && rebuiltBecause !== "no index yet" ? {rebuiltBecause} : {})
+            });
+        }
+        return this.status();
+    }
+
+    status(): FolderState[] {
+        return this.folders.map((folder) => ({
+            rootPath: folder.config.rootPath,
+            files: folder.index.fileCount,
+            chunks: folder.index.chunkCount,
+            ready: folder.ready,
+            ...(folder.rebuiltBecause ? {rebuiltBecause: folder.rebuiltBecause} : {})
+        }));
+    }
+
+    /** One build at a time: a second caller waits for the first and then builds what is left. */
+    async build(signal: AbortSignal, onProgress: (progress: BuildProgress) => void): Promise<BuildReport[]> {
+        while (this.building) await this.building.catch(() => undefined);
+        const run = this.buildAll(signal, onProgress);
+        this.building = run;
+        try {
+            return await run;
+        } finally {
+            this.building = undefined;
+        }
+    }
+
+    async update(rootPath: string, paths: readonly string[]): Promise<number> {
+        const folder = this.folder(rootPath);
+        const changed = await folder.index.update(paths);
+        if (changed > 0) this.changed(folder);
+        return changed;
+    }
+
+    async overlay(rootPath: string, path: string, text: string | null): Promise<void> {
+        const folder = this.folder(rootPath);
+        await folder.index.setOverlay(path, text ?? undefined);
+        this.changed(folder);
+    }
+
+    /** The best pieces over all folders. */
+    async search(query: string, limit: number): Promise<IndexHit[]> {
+        const hits: IndexHit[] = [];
+        for (const folder of this.folders)
+            for (const chunk of await folder.index.search(query, limit)) hits.push({rootPath: folder.config.rootPath, ...chunk});
+        return hits.sort((a, b) => b.score - a.score).slice(0, limit);
+    }
+
+    async save(): Promise<void> {
+        clearTimeout(this.saveTimer);
+        this.saveTimer = undefined;
+        for (const folder of this.folders) {
+            if (!folder.dirty) continue;
+            folder.dirty = false;
+            try {
+                await saveIndex(folder.config.indexFile, folder.config.rootPath, folder.config.rules, folder.index.toData());
+            } catch (error) {
+                folder.dirty = true;
+                this.options.log?.(`The index of ${folder.config.rootPath} could not be saved: ${String(error)}`);
+            }
+        }
+    }
+
+    dispose(): void {
+        clearTimeout(this.saveTimer);
+        this.grammars?.dispose();
+    }
+
+    private async buildAll(signal: AbortSignal, onProgress: (progress: BuildProgress) => void): Promise<BuildReport[]> {
+        const reports: BuildReport[] = [];
+        try {
+            for (const folder of this.folders) {
+                const rootPath = folder.config.rootPath;
+                const report = await folder.index.reconcile(signal, (progress) => onProgress({rootPath, ...progress}));
+                folder.ready = true;
+                folder.dirty ||= report.indexed > 0 || report.removed > 0;
+                reports.push({rootPath, ...report});
+            }
+        } finally {
+            // A cancelled build keeps what it read: the next one starts from there.
+            for (const folder of this.folders) if (folder.index.fileCount > 0) folder.dirty = true;
+            await this.save();
+        }
+        return reports;
+    }
+
+    private folder(rootPath: string): OpenFolder {
+        const folder = this.folders.find((candidate) => candidate.config.rootPath === rootPath);
+        if (!folder) throw new Error(`${rootPath} is not an indexed folder.`);
+        return folder;
+    }
+
+    private changed(folder: OpenFolder): void {
+        folder.dirty = true;
+        clearTimeout(this.saveTimer);
+        this.saveTimer = setTimeout(() => void this.save(), this.options.saveDelayMs ?? 5_000);
+        this.saveTimer.unref?.();
+    }
+}
