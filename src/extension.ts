@@ -14,6 +14,7 @@ import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
 import {EngineStatusBar} from "./provider/statusBar";
+import {WorkspaceIndexFeature} from "./provider/workspace/workspaceIndexFeature";
 
 /** What `activate` returns: for other extensions and for our integration tests. */
 export interface EnclaveApi {
@@ -22,6 +23,7 @@ export interface EnclaveApi {
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
     readonly models: ModelsFeature;
+    readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
     statusBarText(): string;
 }
@@ -39,7 +41,8 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     const errors = new ErrorReporter(log);
     const statusBar = new EngineStatusBar(engine);
-    const chat = new ChatFeature(context, engine, log, errors);
+    const workspaceIndex = new WorkspaceIndexFeature(context, log, errors);
+    const chat = new ChatFeature(context, engine, log, errors, workspaceIndex);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
     const models = new ModelsFeature({
@@ -51,6 +54,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     context.subscriptions.push(
         review,
         chat,
+        workspaceIndex,
         completion,
         log,
         statusBar,
@@ -61,7 +65,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, models, errors, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, models, workspaceIndex, errors, statusBarText: () => statusBar.text};
 }
 
 /** Leaves the shared model process: the other windows keep it; it exits by itself when idle. */

@@ -11,7 +11,7 @@ const Count = z.number().int().nonnegative();
 const Path = z.string().min(1).max(4_096);
 
 const Rules = z.object({
-    excludeGlobs: z.array(z.string().max(1_000)).max(1_000),
+    excludeGlobs: z.array(z.string().max(1_000)).max(1_000).readonly(),
     useGitignore: z.boolean(),
     maxFileBytes: Count,
     maxFiles: Count

@@ -1,0 +1,37 @@
+import * as vscode from "vscode";
+import {Disposable} from "../../engine/lifecycle";
+import type {BuildProgress} from "../../workspaceIndex/indexProtocol";
+
+export const cancelIndexingCommand = "enclave.cancelWorkspaceIndexing";
+
+/** While the workspace index builds: what it is doing, and a click cancels it. Hidden otherwise. */
+export class IndexStatusBar extends Disposable {
+    private readonly item = this.register(vscode.window.createStatusBarItem("enclave.workspaceIndex", vscode.StatusBarAlignment.Left, 0));
+
+    constructor() {
+        super();
+        this.item.name = "Enclave Workspace Index";
+        this.item.command = cancelIndexingCommand;
+    }
+
+    get text(): string | undefined {
+        return this.item.text === "" ? undefined : this.item.text;
+    }
+
+    show(progress: BuildProgress, folderCount: number): void {
+        const folder = folderCount > 1 ? ` ${vscode.workspace.asRelativePath(progress.rootPath, true).split(/[\\/]/)[0] ?? ""}` : "";
+        this.item.text = progress.phase === "listing" ? `$(sync~spin) Enclave: listing files${folder}…` : `$(sync~spin) Enclave: indexing${folder} ${describeProgress(progress)}`;
+        this.item.tooltip = "Enclave is indexing the workspace so that chat can find code you have not opened. Click to cancel (what is indexed so far is kept).";
+        this.item.show();
+    }
+
+    hide(): void {
+        this.item.hide();
+        this.item.text = "";
+    }
+}
+
+/** "1,200 of 5,000 files". */
+export function describeProgress(progress: BuildProgress): string {
+    return `${progress.done.toLocaleString("en-US")} of ${progress.total.toLocaleString("en-US")} files`;
+}
