@@ -63,6 +63,8 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         options.signal.throwIfAborted();
         if (folders.some((folder) => !folder.ready)) await this.waitForBuild(options);
         else if (!this.reconciled) void this.startBuild().promise;
+        // A thread that died during the build is replaced by one that must be told the folders first.
+        await this.open();
         const {hits} = await this.client.search(question, options.maxChunks, options.signal);
         return hits.map(toRetrievedCode);
     }
