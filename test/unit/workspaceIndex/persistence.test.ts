@@ -66,7 +66,15 @@ describe("workspace index: persistence", () => {
         ["a missing part", (text) => JSON.stringify({...JSON.parse(text), data: {files: []}}), /damaged/],
         ["another format version", (text) => JSON.stringify({...JSON.parse(text), formatVersion: 999}), /another version of Enclave/],
         ["another folder", (text) => JSON.stringify({...JSON.parse(text), rootPath: "/somewhere/else"}), /another folder/],
-        ["a broken ranking part", (text) => JSON.stringify({...JSON.parse(text), data: {...JSON.parse(text).data, lexical: {...JSON.parse(text).data.lexical, search: {nonsense: true}}}}), /damaged/]
+        [
+            "a broken ranking part",
+            (text) => {
+                const stored = JSON.parse(text) as {data: {lexical: {search: unknown}}};
+                stored.data.lexical.search = {nonsense: true};
+                return JSON.stringify(stored);
+            },
+            /damaged/
+        ]
     ];
 
     for (const [damage, apply, reason] of damages)

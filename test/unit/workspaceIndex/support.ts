@@ -9,9 +9,12 @@ export const repoRoot = resolve(import.meta.dirname, "..", "..", "..");
 /** The package's own folder of .wasm files, as the tests and benchmarks use it. */
 export const grammarsFolder = join(repoRoot, "node_modules", "@vscode", "tree-sitter-wasm", "wasm");
 
-export const defaultRules: CrawlRules = {excludeGlobs: [], useGitignore: true, maxFileBytes: 1_000_000, maxFiles: 50_000};
+/** Mutable globs: the same rules go into the protocol's IndexedFolder too. */
+type Rules = CrawlRules & {excludeGlobs: string[]};
 
-export function rules(overrides: Partial<CrawlRules> = {}): CrawlRules {
+export const defaultRules: Rules = {excludeGlobs: [], useGitignore: true, maxFileBytes: 1_000_000, maxFiles: 50_000};
+
+export function rules(overrides: Partial<Rules> = {}): Rules {
     return {...defaultRules, ...overrides};
 }
 
