@@ -18,9 +18,9 @@ export function rules(overrides: Partial<Rules> = {}): Rules {
     return {...defaultRules, ...overrides};
 }
 
-/** A fresh temporary folder, removed by `cleanup`. */
-export function tempFolder(prefix = "enclave-index-"): {path: string; cleanup(): void} {
-    const path = mkdtempSync(join(tmpdir(), prefix));
+/** A fresh temporary folder (in `parent`, the temporary folder by default), removed by `cleanup`. */
+export function tempFolder(prefix = "enclave-index-", parent = tmpdir()): {path: string; cleanup(): void} {
+    const path = mkdtempSync(join(parent, prefix));
     return {path, cleanup: () => rmSync(path, {recursive: true, force: true})};
 }
 
