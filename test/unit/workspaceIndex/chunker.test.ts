@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {chunkFile, chunkLimits, type ChunkSpan} from "../../../src/workspaceIndex/chunker";
+import {Grammars} from "../../../src/workspaceIndex/grammars";
 import {sharedGrammars} from "./support";
 
 const parser = (languageId: string) =>
@@ -190,5 +191,20 @@ describe("workspace index: chunking with real grammars", () => {
         const chunks = chunkFile(text, await parser("typescript"));
         assert.ok(chunks.length > 0);
         assertCovers(text, chunks);
+    });
+
+    it("a grammar folder without the grammars says so once per grammar and leaves the files to line windows", async () => {
+        const problems: string[] = [];
+        const missing = new Grammars("/nonexistent/grammars", (message) => problems.push(message));
+        try {
+            assert.equal(await missing.parserFor("typescript"), undefined);
+            assert.equal(await missing.parserFor("typescript"), undefined);
+            assert.equal(problems.length, 1);
+            assert.match(problems[0] ?? "", /tree-sitter-typescript\.wasm grammar could not be loaded .*line windows/);
+            assert.equal(await missing.parserFor("ruby"), undefined, "no grammar is no problem");
+            assert.equal(problems.length, 1);
+        } finally {
+            missing.dispose();
+        }
     });
 });
