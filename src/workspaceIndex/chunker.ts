@@ -100,10 +100,14 @@ function spansOf(node: SyntaxNode, lines: readonly string[]): Span[] {
             for (const window of lineWindows(lines, start, end)) addSpan(spans, plainSpan(window));
             continue;
         }
-        // The header of a split declaration ("class Parser {") joins its first part, named after it.
+        // The header of a split declaration ("class Parser {", its name, the doc comment of its first
+        // member) joins its first member, so that no piece is a bare header.
         const symbol = symbolOf(child);
+        const firstDeclaration = inner.findIndex((span) => span.isDeclaration);
+        const joined = firstDeclaration === -1 ? undefined : (inner[firstDeclaration] as Span);
         const first = inner[0] as Span;
-        if (first.start > start && fits(lines, start, first.end)) inner[0] = {...first, start, ...(symbol && !first.symbol ? {symbol} : {})};
+        if (joined && fits(lines, start, joined.end)) inner.splice(0, firstDeclaration + 1, {...joined, start});
+        else if (first.start > start && fits(lines, start, first.end)) inner[0] = {...first, start, ...(symbol && !first.symbol ? {symbol} : {})};
         else if (first.start > start) inner.unshift(...lineWindows(lines, start, first.start - 1).map(plainSpan));
         for (const span of inner) addSpan(spans, symbol && span.symbol && span.symbol !== symbol && !span.symbol.startsWith(`${symbol}.`) ? {...span, symbol: `${symbol}.${span.symbol}`} : span);
     }
@@ -120,19 +124,26 @@ function addSpan(spans: Span[], span: Span): void {
     if (last && span.start <= last.end) {
         last.end = Math.max(last.end, span.end);
         last.isComment &&= span.isComment;
+        // A declaration that starts on the line of its header (a class's name) keeps its name.
+        last.isDeclaration ||= span.isDeclaration;
+        if (span.symbol !== undefined) last.symbol ??= span.symbol;
         return;
     }
     spans.push(span);
 }
 
-/** A declaration's name: its `name` field, or that of a declaration it wraps (export, decorators, `const x = …`). */
+/** The body of a class, block or impl: it holds declarations but is not one, so it takes none of their names. */
+const bodyType = /body|block|declaration_list/;
+
+/** A declaration's name: its `name` field (a Rust impl's type), or that of a declaration it wraps (export, decorators, `const x = …`, Go's `type X struct`). */
 function symbolOf(node: SyntaxNode, depth = 0): string | undefined {
-    const name = node.childForFieldName("name");
+    if (bodyType.test(node.type)) return undefined;
+    const name = node.childForFieldName("name") ?? (node.type === "impl_item" ? node.childForFieldName("type") : null);
     if (name && name.text.length <= 100) return name.text;
     if (depth >= 2) return undefined;
     for (const child of node.namedChildren) {
         if (!child || child.type.includes("comment")) continue;
-        if (declarationType.test(child.type) || child.type.includes("declarator") || child.type === "decorated_definition") {
+        if (declarationType.test(child.type) || child.type.includes("declarator") || child.type.endsWith("_spec") || child.type === "decorated_definition") {
             const found = symbolOf(child, depth + 1);
             if (found) return found;
         }
@@ -143,7 +154,9 @@ function symbolOf(node: SyntaxNode, depth = 0): string | undefined {
 /** Declarations of real size stand alone with the comments just above them; the rest is grouped up to the limit. */
 function group(spans: readonly Span[], lines: readonly string[]): ChunkSpan[] {
     const chunks: ChunkSpan[] = [];
-    let current: {start: number; end: number; symbol?: string; commentsOnly: boolean} | undefined;
+    // `comments`: where the run of comments that ends the group starts (a declaration may take it as its
+    // documentation), and `codeEnd` where the group's code before that run ends.
+    let current: {start: number; end: number; symbol?: string; comments?: number; codeEnd?: number} | undefined;
     const push = (start: number, end: number, symbol: string | undefined) => chunks.push({startLine: start + 1, endLine: end + 1, ...(symbol ? {symbol} : {})});
     const flush = () => {
         if (current) push(current.start, current.end, current.symbol);
@@ -151,19 +164,26 @@ function group(spans: readonly Span[], lines: readonly string[]): ChunkSpan[] {
     };
     for (const span of spans) {
         if (span.isDeclaration && span.end - span.start + 1 >= chunkLimits.minDeclarationLines) {
-            // Comments directly above it (at most one blank line between) are its documentation.
-            const documented = current?.commentsOnly === true && span.start - current.end <= 2 && fits(lines, current.start, span.end);
-            const start = documented && current ? current.start : span.start;
-            if (documented) current = undefined;
-            else flush();
-            push(start, span.end, span.symbol);
+            // Comments directly above it (at most one blank line between) are its documentation, even when
+            // code (the imports) comes before them in the same group.
+            const comments = current?.comments;
+            const documented = current !== undefined && comments !== undefined && span.start - current.end <= 2 && fits(lines, comments, span.end);
+            if (documented && current) {
+                if (current.codeEnd !== undefined) push(current.start, current.codeEnd, current.symbol);
+                current = undefined;
+            } else flush();
+            push(documented && comments !== undefined ? comments : span.start, span.end, span.symbol);
         } else if (current && fits(lines, current.start, span.end)) {
+            if (span.isComment) current.comments ??= span.start;
+            else {
+                current.comments = undefined;
+                current.codeEnd = span.end;
+            }
             current.end = span.end;
-            current.commentsOnly &&= span.isComment;
             current.symbol ??= span.symbol;
         } else {
             flush();
-            current = {start: span.start, end: span.end, commentsOnly: span.isComment, ...(span.symbol ? {symbol: span.symbol} : {})};
+            current = {start: span.start, end: span.end, ...(span.isComment ? {comments: span.start} : {codeEnd: span.end}), ...(span.symbol ? {symbol: span.symbol} : {})};
         }
     }
     flush();

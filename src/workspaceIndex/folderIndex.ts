@@ -5,7 +5,7 @@
  * or after a reload only the files that changed while nobody watched — and `update` follows single
  * files as the editor reports them.
  */
-import {readFile, stat} from "node:fs/promises";
+import {lstat, open, readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {chunkFile} from "./chunker";
 import {crawlFolder, type CrawlReport, type CrawlRules, type FoundFile} from "./crawl";
@@ -131,13 +131,18 @@ export class FolderIndex {
         const rules = this.rules;
         let changed = 0;
         for (const path of paths) {
-            const stats = await stat(join(this.rootPath, path)).catch(() => undefined);
+            const stats = await lstat(join(this.rootPath, path)).catch(() => undefined);
             if (!stats) {
                 changed += this.dropUnder(path);
                 continue;
             }
             // A new folder (a branch switch, a paste) is read by the next reconcile; single files here.
-            if (!stats.isFile()) continue;
+            // A link is never followed (it may lead out of the folder), as in the crawl: lstat, and
+            // no linked folder on the way.
+            if (!stats.isFile() || (await this.throughLink(path))) {
+                if (stats.isSymbolicLink()) changed += this.dropUnder(path);
+                continue;
+            }
             if (!isIndexedLanguage(path) || (await isExcludedPath(this.rootPath, path, this.excludeGlobs, rules.useGitignore)) || skipBeforeReading(path, stats.size, rules.maxFileBytes) || (!this.files.has(path) && this.files.size >= rules.maxFiles)) {
                 if (this.files.has(path)) {
                     this.drop(path);
@@ -186,16 +191,38 @@ export class FolderIndex {
         return found;
     }
 
+    /** Whether a folder on the way to `path` is a symbolic link. */
+    private async throughLink(path: string): Promise<boolean> {
+        const parts = path.split("/");
+        for (let depth = 1; depth < parts.length; depth++) {
+            const stats = await lstat(join(this.rootPath, ...parts.slice(0, depth))).catch(() => undefined);
+            if (!stats || stats.isSymbolicLink()) return true;
+        }
+        return false;
+    }
+
+    /** Unchanged on disk since it was read (a file with an overlay keeps the disk's size and time, so it counts too). */
     private isCurrent(file: FoundFile): boolean {
         const entry = this.files.get(file.path);
-        return entry !== undefined && entry.mtimeMs === file.mtimeMs && entry.sizeBytes === file.sizeBytes && !this.overlays.has(file.path);
+        return entry !== undefined && entry.mtimeMs === file.mtimeMs && entry.sizeBytes === file.sizeBytes;
     }
 
     private async read(file: FoundFile): Promise<void> {
+        // The editor's unsaved text still stands for the file: the disk's new time and size are noted under it.
+        const overlay = this.overlays.get(file.path);
+        if (overlay !== undefined) {
+            await this.index(file.path, overlay, file.sizeBytes, file.mtimeMs);
+            return;
+        }
         let bytes: Buffer;
         try {
-            bytes = await readFile(join(this.rootPath, file.path));
+            bytes = await readBounded(join(this.rootPath, file.path), this.rules.maxFileBytes);
         } catch {
+            this.drop(file.path);
+            return;
+        }
+        if (bytes.length > this.rules.maxFileBytes) {
+            // It grew past the limit after it was listed.
             this.drop(file.path);
             return;
         }
@@ -206,7 +233,6 @@ export class FolderIndex {
             this.files.set(file.path, {sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, chunkIds: [], skipped: reason});
             return;
         }
-        this.overlays.delete(file.path);
         await this.index(file.path, bytes.toString("utf8"), file.sizeBytes, file.mtimeMs);
     }
 
@@ -238,5 +264,23 @@ export class FolderIndex {
             }
         this.overlays.delete(path);
         return dropped;
+    }
+}
+
+/** At most `limit` + 1 bytes of a file: one that grew past the size limit after it was listed is never read whole. */
+async function readBounded(path: string, limit: number): Promise<Buffer> {
+    const handle = await open(path, "r");
+    try {
+        const size = (await handle.stat()).size;
+        const buffer = Buffer.alloc(Math.min(size, limit) + 1);
+        let filled = 0;
+        while (filled < buffer.length) {
+            const {bytesRead} = await handle.read(buffer, filled, buffer.length - filled, filled);
+            if (bytesRead === 0) break;
+            filled += bytesRead;
+        }
+        return buffer.subarray(0, filled);
+    } finally {
+        await handle.close();
     }
 }
