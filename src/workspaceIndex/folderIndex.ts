@@ -130,15 +130,20 @@ export class FolderIndex {
     async update(paths: readonly string[]): Promise<number> {
         const rules = this.rules;
         let changed = 0;
+        let newFolders = false;
         for (const path of paths) {
             const stats = await lstat(join(this.rootPath, path)).catch(() => undefined);
             if (!stats) {
                 changed += this.dropUnder(path);
                 continue;
             }
-            // A new folder (a branch switch, a paste) is read by the next reconcile; single files here.
             // A link is never followed (it may lead out of the folder), as in the crawl: lstat, and
             // no linked folder on the way.
+            if (stats.isDirectory() && !(await this.throughLink(path))) {
+                // A folder that appeared (a branch switch, a paste, a move) may arrive as one event for all its files.
+                newFolders = true;
+                continue;
+            }
             if (!stats.isFile() || (await this.throughLink(path))) {
                 if (stats.isSymbolicLink()) changed += this.dropUnder(path);
                 continue;
@@ -154,6 +159,11 @@ export class FolderIndex {
             if (this.isCurrent(file)) continue;
             await this.read(file);
             changed++;
+        }
+        if (newFolders) {
+            // Lists the folder again but reads only what is new or changed.
+            const report = await this.reconcile(new AbortController().signal, () => undefined);
+            changed += report.indexed + report.removed;
         }
         return changed;
     }

@@ -34,7 +34,7 @@ const server: RpcServer<IndexMethods, IndexNotifications, IndexFailure> = new Rp
                 return {};
             }
         },
-        toErrorData: (error, aborted) => ({message: error instanceof Error ? error.message : String(error), cancelled: aborted}),
+        toErrorData: (error, aborted) => (aborted ? {message: "Cancelled.", cancelled: true} : {message: error instanceof Error ? error.message : String(error), cancelled: false}),
         invalidRequest: (method, detail) => ({message: `The workspace index was sent an invalid ${method} request: ${detail}`, cancelled: false})
     },
     (detail) => server.log("error", `The workspace index ignored a malformed message: ${detail}`)

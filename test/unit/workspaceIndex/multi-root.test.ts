@@ -86,6 +86,15 @@ describe("workspace index over several folders", () => {
             assert.equal((await index.search("colourOfTheSky", 3))[0]?.path, "src/unrelated.ts");
             assert.deepEqual(await index.search("paintTheFence", 3), []);
             await assert.rejects(index.update(join(dir, "elsewhere"), ["x.ts"]), /not an indexed folder/);
+
+            // A folder that appears is reported as one path; the files in it are read.
+            await mkdir(join(dir, "web", "src", "charts"));
+            await writeFile(join(dir, "web", "src", "charts", "bars.ts"), "export function drawRevenueBars(values: number[]): string {\n    const bars = values.map((value) => '#'.repeat(value));\n    return bars.join('\\n');\n}\n");
+            assert.equal(await index.update(join(dir, "web"), ["src/charts"]), 1);
+            assert.equal((await index.search("drawRevenueBars", 3))[0]?.path, "src/charts/bars.ts");
+            await rm(join(dir, "web", "src", "charts"), {recursive: true});
+            assert.equal(await index.update(join(dir, "web"), ["src/charts"]), 1);
+            assert.deepEqual(await index.search("drawRevenueBars", 3), []);
         } finally {
             index.dispose();
         }
