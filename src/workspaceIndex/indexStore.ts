@@ -5,7 +5,7 @@
  * renamed over the old one, so a crash mid-write leaves the previous index, never half of one.
  */
 import {createHash} from "node:crypto";
-import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
+import {mkdir, open, readFile, rename, rm} from "node:fs/promises";
 import {dirname, join} from "node:path";
 import {z} from "zod";
 import {chunkLimits} from "./chunker";
@@ -70,10 +70,65 @@ export async function saveIndex(file: string, rootPath: string, rules: CrawlRule
     await mkdir(dirname(file), {recursive: true});
     const temporary = `${file}.${process.pid}.tmp`;
     try {
-        await writeFile(temporary, JSON.stringify({formatVersion, rootPath, rulesKey: rulesKey(rules), data}));
+        await writeJson(temporary, {formatVersion, rootPath, rulesKey: rulesKey(rules), data});
         await rename(temporary, file);
     } finally {
         await rm(temporary, {force: true});
+    }
+}
+
+/** Arrays longer than this are written in slices of it. */
+const sliceLength = 2_000;
+
+/**
+ * JSON.stringify(value) written piece by piece: the long arrays (a term list of a large folder has
+ * a million entries) a slice at a time, so that the index file never exists as one string in
+ * memory — for a 50 MB corpus that string alone was ~100 MB more at the peak. Same text as
+ * JSON.stringify for the plain data the index holds (objects, arrays, strings, numbers, booleans;
+ * undefined properties left out).
+ */
+async function writeJson(file: string, value: unknown): Promise<void> {
+    const handle = await open(file, "w");
+    try {
+        let pending: string[] = [];
+        let pendingChars = 0;
+        const write = async (text: string): Promise<void> => {
+            pending.push(text);
+            pendingChars += text.length;
+            if (pendingChars >= 1 << 20) await flush();
+        };
+        const flush = async (): Promise<void> => {
+            if (pending.length === 0) return;
+            const text = pending.join("");
+            pending = [];
+            pendingChars = 0;
+            await handle.write(text);
+        };
+        const put = async (item: unknown): Promise<void> => {
+            if (Array.isArray(item) && item.length > sliceLength) {
+                await write("[");
+                for (let start = 0; start < item.length; start += sliceLength) {
+                    if (start > 0) await write(",");
+                    // Slices of elements, each as JSON.stringify writes it (null for undefined, as in an array).
+                    await write(JSON.stringify(item.slice(start, start + sliceLength)).slice(1, -1));
+                }
+                await write("]");
+            } else if (item !== null && typeof item === "object" && !Array.isArray(item) && Object.values(item).some((field) => Array.isArray(field) || (field !== null && typeof field === "object"))) {
+                await write("{");
+                let first = true;
+                for (const [key, field] of Object.entries(item)) {
+                    if (field === undefined || typeof field === "function") continue;
+                    await write(`${first ? "" : ","}${JSON.stringify(key)}:`);
+                    first = false;
+                    await put(field);
+                }
+                await write("}");
+            } else await write(JSON.stringify(item) ?? "null");
+        };
+        await put(value);
+        await flush();
+    } finally {
+        await handle.close();
     }
 }
 

@@ -1,0 +1,112 @@
+/**
+ * The process bench:index measures: it stands for the extension host, holding an IndexClient whose
+ * worker thread (dist/indexWorker.cjs) does the indexing, so that this process's resident memory is
+ * the index's (the benchmark's own corpus work stays in the parent) and its event loop is the one
+ * the extension host would have. Bundled by the benchmark (not run under tsx, whose loader would
+ * add its own memory). The parent sends one job, samples this process's memory while it runs, and
+ * is told each phase as it starts.
+ */
+import {readFile, writeFile} from "node:fs/promises";
+import {join} from "node:path";
+import {monitorEventLoopDelay} from "node:perf_hooks";
+import {IndexClient} from "../../src/workspaceIndex/indexClient";
+import type {IndexedFolder} from "../../src/workspaceIndex/indexProtocol";
+import type {ChildJob, ChildMessage, ChildResult, QueryTiming} from "./childProtocol";
+
+const send = (message: ChildMessage): void => {
+    process.send?.(message);
+};
+
+/** The event loop's longest delay while `work` runs, in ms (10 ms resolution: what a user would notice starts at 50). */
+async function withLoopDelay<T>(work: () => Promise<T>): Promise<{value: T; maxDelayMs: number}> {
+    const histogram = monitorEventLoopDelay({resolution: 10});
+    histogram.enable();
+    try {
+        const value = await work();
+        return {value, maxDelayMs: histogram.max / 1e6};
+    } finally {
+        histogram.disable();
+    }
+}
+
+async function run(job: ChildJob): Promise<ChildResult> {
+    const client = new IndexClient({
+        workerPath: job.workerPath,
+        log: (level, message) => console.error(`[bench:index child] ${level}: ${message}`),
+        requestTimeoutMs: 120_000
+    });
+    const folder: IndexedFolder = {rootPath: job.rootPath, indexFile: job.indexFile, rules: job.rules};
+    const result: ChildResult = {mode: job.mode, openMs: 0, buildMs: 0, indexingDoneMs: null, loopMaxMs: {}, queries: [], edits: [], editChecks: 0, build: null, rebuiltBecause: null};
+
+    send({type: "phase", phase: job.mode === "build" ? "build" : "reload"});
+    const started = performance.now();
+    const opened = await withLoopDelay(() => client.open([folder], job.grammarsFolder));
+    result.openMs = performance.now() - started;
+    result.rebuiltBecause = opened.value.folders[0]?.rebuiltBecause ?? null;
+    const built = await withLoopDelay(() =>
+        client.build(new AbortController().signal, (progress) => {
+            // The last file read: what is left of the build is the save.
+            if (progress.phase === "indexing" && progress.done === progress.total) result.indexingDoneMs = performance.now() - started;
+        })
+    );
+    result.buildMs = performance.now() - started - result.openMs;
+    result.build = built.value.folders[0] ?? null;
+    result.loopMaxMs[job.mode] = Math.max(opened.maxDelayMs, built.maxDelayMs);
+
+    if (job.queries.length > 0) {
+        send({type: "phase", phase: "query"});
+        const queried = await withLoopDelay(async () => {
+            const timings: QueryTiming[] = [];
+            for (const query of job.queries) {
+                const before = performance.now();
+                const {hits} = await client.search(query, 5);
+                timings.push({ms: performance.now() - before, paths: hits.map((hit) => hit.path)});
+            }
+            return timings;
+        });
+        result.queries = queried.value;
+        result.loopMaxMs.query = queried.maxDelayMs;
+    }
+
+    if (job.edits.length > 0) {
+        send({type: "phase", phase: "edit"});
+        const edited = await withLoopDelay(async () => {
+            const times: number[] = [];
+            let checked = 0;
+            for (const [position, path] of job.edits.entries()) {
+                const marker = `benchEditMarker${position}x${job.edits.length}`;
+                const file = join(job.rootPath, path);
+                const text = await readFile(file, "utf8");
+                await writeFile(file, `${text}\n/** Added by bench:index. */\nfunction ${marker}() {\n    return ${position};\n}\n`);
+                const before = performance.now();
+                const {changed} = await client.update(job.rootPath, [path]);
+                times.push(performance.now() - before);
+                if (changed !== 1) throw new Error(`Editing ${path} changed ${changed} files in the index, not 1.`);
+                // Not timed: the edit must be findable, or the update measured nothing.
+                const {hits} = await client.search(marker, 5);
+                if (hits[0]?.path !== path) throw new Error(`After editing ${path}, a search for ${marker} found ${hits[0]?.path ?? "nothing"}.`);
+                checked++;
+            }
+            return {times, checked};
+        });
+        result.edits = edited.value.times;
+        result.editChecks = edited.value.checked;
+        result.loopMaxMs.edit = edited.maxDelayMs;
+    }
+
+    send({type: "phase", phase: "stop"});
+    await client.stop();
+    return result;
+}
+
+send({type: "ready"});
+process.once("message", (job: ChildJob) => {
+    run(job).then(
+        (result) => send({type: "result", result}),
+        (error: unknown) => send({type: "failed", message: error instanceof Error ? (error.stack ?? error.message) : String(error)})
+    );
+    // The parent reads this process's peak memory, then lets it go.
+    process.on("message", (message: unknown) => {
+        if (message === "exit") process.exit(0);
+    });
+});
