@@ -123,17 +123,20 @@ export class WorkspaceIndex {
 
     private async buildAll(signal: AbortSignal, onProgress: (progress: BuildProgress) => void): Promise<BuildReport[]> {
         const reports: BuildReport[] = [];
+        const finished = new Set<OpenFolder>();
         try {
             for (const folder of this.folders) {
                 const rootPath = folder.config.rootPath;
                 const report = await folder.index.reconcile(signal, (progress) => onProgress({rootPath, ...progress}));
                 folder.ready = true;
+                // A reload that found nothing changed writes nothing: the stored index is already this one.
                 folder.dirty ||= report.indexed > 0 || report.removed > 0;
+                finished.add(folder);
                 reports.push({rootPath, ...report});
             }
         } finally {
             // A cancelled build keeps what it read: the next one starts from there.
-            for (const folder of this.folders) if (folder.index.fileCount > 0) folder.dirty = true;
+            for (const folder of this.folders) if (!finished.has(folder) && folder.index.fileCount > 0) folder.dirty = true;
             await this.save();
         }
         return reports;

@@ -1,7 +1,7 @@
 // The index of a multi-root workspace: each folder has its own stored index, a search ranks the
 // pieces of all folders together, and following a file or unsaved text touches only its folder.
 import assert from "node:assert/strict";
-import {mkdir, mkdtemp, readdir, rm, writeFile} from "node:fs/promises";
+import {mkdir, mkdtemp, readdir, rm, stat, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import type {IndexedFolder} from "../../../src/workspaceIndex/indexProtocol";
@@ -57,6 +57,7 @@ describe("workspace index over several folders", () => {
         first.dispose();
         assert.equal((await readdir(join(dir, "storage"))).filter((name) => name.endsWith(".json")).length, 2);
 
+        const written = await Promise.all(folders.map(async (folder) => (await stat(folder.indexFile)).mtimeMs));
         const second = new WorkspaceIndex();
         try {
             const states = await second.open(folders, grammars);
@@ -64,6 +65,8 @@ describe("workspace index over several folders", () => {
             const [api, web] = await second.build(new AbortController().signal, () => undefined);
             assert.equal(api?.indexed, 0);
             assert.equal(web?.indexed, 0);
+            // Nothing changed, so nothing is written again (a large index costs seconds and memory to write).
+            assert.deepEqual(await Promise.all(folders.map(async (folder) => (await stat(folder.indexFile)).mtimeMs)), written);
             assert.equal((await second.search("renderInvoiceTable", 1))[0]?.path, "src/render.ts");
         } finally {
             second.dispose();
