@@ -7,6 +7,7 @@
 //   - desktop VS Code, downloaded by test-electron, with ENCLAVE_VSCODE=desktop or off Linux.
 // Env: ENCLAVE_VSCODE=desktop, ENCLAVE_VSCODE_TIMEOUT_SECONDS (launcher, default 600),
 // ENCLAVE_VSCODE_VERBOSE=1, ENCLAVE_TEST_GREP=<regexp> (only matching tests),
+// (the model process's prompt log, ENCLAVE_TEST_PROMPT_LOG, is set here for the tests),
 // ENCLAVE_NETWORK_GUARD_LOG (default test-artifacts/network-violations.log).
 // Exit code: the tests'; 1 also when the network guard recorded a new violation.
 import {spawnSync} from "node:child_process";
@@ -17,6 +18,7 @@ import {runTests, TestRunFailedError} from "@vscode/test-electron";
 import * as esbuild from "esbuild";
 import {stopModelProcesses} from "../support/modelProcesses";
 import {testUserSettings} from "./settings";
+import {writeWorkspaceFiles} from "./workspaceFixture";
 
 const root = resolve(import.meta.dirname, "..", "..");
 const artifacts = join(root, "test-artifacts");
@@ -55,7 +57,7 @@ async function bundleTests(): Promise<string> {
     return join(outdir, "index.cjs");
 }
 
-/** A throwaway workspace with a sample file, a user-data dir with settings, an extensions dir. */
+/** A throwaway workspace with a sample file and a small project to index (workspaceFixture.ts), a user-data dir with settings, an extensions dir. */
 async function makeProfile(): Promise<{dir: string; workspace: string; userDataDir: string; extensionsDir: string}> {
     const dir = mkdtempSync(join(tmpdir(), "enclave-it-"));
     const workspace = join(dir, "workspace");
@@ -63,6 +65,7 @@ async function makeProfile(): Promise<{dir: string; workspace: string; userDataD
     const extensionsDir = join(dir, "extensions");
     for (const path of [workspace, join(userDataDir, "User"), extensionsDir]) mkdirSync(path, {recursive: true});
     writeFileSync(join(workspace, "sample.ts"), SAMPLE);
+    writeWorkspaceFiles(workspace);
     writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify(await testUserSettings(root), null, 2));
     return {dir, workspace, userDataDir, extensionsDir};
 }
@@ -144,6 +147,9 @@ async function main(): Promise<number> {
                     ENCLAVE_NETWORK_GUARD_LOG: guardLog,
                     // Both sessions (and the second window) share one model process, in a folder this run removes.
                     ENCLAVE_RUNTIME_DIR: runtimeDir,
+                    // The model process (started from the first session's extension host, so it
+                    // inherits this) logs every chat prompt it renders there (src/engine/worker/promptLog.ts).
+                    ENCLAVE_TEST_PROMPT_LOG: join(profile.dir, "model-prompts.jsonl"),
                     NODE_OPTIONS: withoutGuard(process.env.NODE_OPTIONS),
                     ...(desktop ? {} : {ENCLAVE_SCREENSHOT_DIR: screenshots}),
                     ...env

@@ -19,6 +19,7 @@ import {LlamaChat, type ChatHistoryItem, type ChatModelResponse, type ChatModelS
 import {chatLimits, defaultAnswerTokens, thoughtBudgets, defaultThinking, wordEndAllowance} from "../chatBudgets";
 import type {ChatEvent, ChatParams, ChatResult} from "../protocol";
 import {LeadingTagStripper} from "./leadingTagStripper";
+import {recordPrompt} from "./promptLog";
 import {backgroundPriority} from "./batchPriority";
 import type {LoadedModel} from "./runtime";
 import {toStopReason} from "./stopReason";
@@ -34,7 +35,9 @@ export async function runChat(loaded: LoadedModel, params: ChatParams, signal: A
         const thinks = loaded.info.thinks;
         const history = toHistory(params);
         const budget = thinks ? (params.thoughtBudget ?? thoughtBudgets[defaultThinking]) : 0;
-        const limits = chatLimits(budget, params.maxTokens ?? defaultAnswerTokens, loaded.context.contextSize, promptTokens(loaded, [...history, {type: "model", response: openThought()}]));
+        const prompt: ChatHistoryItem[] = [...history, {type: "model", response: openThought()}];
+        recordPrompt(sequence, () => loaded.chatWrapper.generateContextState({chatHistory: prompt}).contextText.toString());
+        const limits = chatLimits(budget, params.maxTokens ?? defaultAnswerTokens, loaded.context.contextSize, promptTokens(loaded, prompt));
         const thoughtLimit = limits.thoughtTokens;
         const started = performance.now();
         const stripper = new LeadingTagStripper("<think>");

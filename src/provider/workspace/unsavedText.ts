@@ -5,7 +5,7 @@ import {relativePath} from "./fileEvents";
 /**
  * Edits that are not saved yet: the index should answer about the code the user sees, not the
  * copy on disk. A file's unsaved text is handed on a moment after typing stops, and withdrawn
- * (null) when the file is saved or closed, so the disk copy counts again.
+ * (null) when the file is saved, reverted or closed, so the disk copy counts again.
  */
 export class UnsavedText extends Disposable {
     private readonly timers = new Map<string, NodeJS.Timeout>();
@@ -31,7 +31,12 @@ export class UnsavedText extends Disposable {
             key,
             setTimeout(() => {
                 this.timers.delete(key);
-                if (document.isClosed || !document.isDirty) return;
+                if (document.isClosed) return;
+                // Reverted, or undone back to the saved text: no save event comes, the disk copy counts again.
+                if (!document.isDirty) {
+                    this.withdraw(document);
+                    return;
+                }
                 this.overlaid.add(key);
                 this.send(target.rootPath, target.path, document.getText());
             }, this.delayMs)

@@ -61,8 +61,11 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         if (this.folders().length === 0) throw new Error("Open a folder to let Enclave search the workspace.");
         const folders = await this.open();
         options.signal.throwIfAborted();
-        if (folders.some((folder) => !folder.ready)) await this.waitForBuild(options);
-        else if (!this.reconciled) void this.startBuild().promise;
+        // `folders` is what opening found: once this window's build is through, it is out of date.
+        if (!this.reconciled) {
+            if (folders.some((folder) => !folder.ready)) await this.waitForBuild(options);
+            else void this.startBuild().promise;
+        }
         // A thread that died during the build is replaced by one that must be told the folders first.
         await this.open();
         const {hits} = await this.client.search(question, options.maxChunks, options.signal);
