@@ -4,7 +4,7 @@
  * folder, or damaged, is not used: the caller rebuilds and says why. Writes go to a temporary file
  * renamed over the old one, so a crash mid-write leaves the previous index, never half of one.
  */
-import {createHash} from "node:crypto";
+import {createHash, randomUUID} from "node:crypto";
 import {mkdir, open, readFile, rename, rm} from "node:fs/promises";
 import {dirname, join} from "node:path";
 import {z} from "zod";
@@ -68,7 +68,8 @@ export async function loadIndex(file: string, rootPath: string, rules: CrawlRule
 
 export async function saveIndex(file: string, rootPath: string, rules: CrawlRules, data: FolderIndexData): Promise<void> {
     await mkdir(dirname(file), {recursive: true});
-    const temporary = `${file}.${process.pid}.tmp`;
+    // Its own temporary file per write: threads of two windows on one workspace may save at once.
+    const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
     try {
         await writeJson(temporary, {formatVersion, rootPath, rulesKey: rulesKey(rules), data});
         await rename(temporary, file);

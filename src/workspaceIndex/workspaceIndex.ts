@@ -28,6 +28,7 @@ export class WorkspaceIndex {
     private grammars: Grammars | undefined;
     private saveTimer: NodeJS.Timeout | undefined;
     private building: Promise<unknown> | undefined;
+    private saving: Promise<void> = Promise.resolve();
 
     constructor(private readonly options: WorkspaceIndexOptions = {}) {}
 
@@ -101,9 +102,16 @@ export class WorkspaceIndex {
         return hits.sort((a, b) => b.score - a.score).slice(0, limit);
     }
 
-    async save(): Promise<void> {
+    /** One save at a time: a save asked for while one writes runs after it (two writers would mix their bytes). */
+    save(): Promise<void> {
         clearTimeout(this.saveTimer);
         this.saveTimer = undefined;
+        const run = this.saving.then(() => this.saveDirty());
+        this.saving = run.catch(() => undefined);
+        return run;
+    }
+
+    private async saveDirty(): Promise<void> {
         for (const folder of this.folders) {
             if (!folder.dirty) continue;
             folder.dirty = false;
