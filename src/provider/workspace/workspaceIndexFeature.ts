@@ -78,6 +78,13 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         return (await this.client.status()).folders;
     }
 
+    /** Where each folder's index is kept (in the workspace's storage), whether or not it exists yet. */
+    indexFiles(): string[] {
+        const storage = this.context.storageUri;
+        if (!storage) return [];
+        return this.folders().map((folder) => indexFileFor(join(storage.fsPath, "workspace-index"), folder.uri.fsPath));
+    }
+
     /** Resolves when no build is running. */
     async idle(): Promise<void> {
         while (this.build) await this.build.promise;
@@ -96,10 +103,10 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
     private async openNow(): Promise<FolderState[]> {
         const storage = this.context.storageUri;
         if (!storage) throw new Error("Open a folder to let Enclave search the workspace.");
-        const indexFolder = join(storage.fsPath, "workspace-index");
-        const folders: IndexedFolder[] = this.folders().map((folder) => ({
+        const indexFiles = this.indexFiles();
+        const folders: IndexedFolder[] = this.folders().map((folder, position) => ({
             rootPath: folder.uri.fsPath,
-            indexFile: indexFileFor(indexFolder, folder.uri.fsPath),
+            indexFile: indexFiles[position] as string,
             rules: readIndexRules(folder)
         }));
         const result = await this.client.open(folders, vscode.Uri.joinPath(this.context.extensionUri, "dist", "grammars").fsPath);
@@ -208,7 +215,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
             void vscode.window.showInformationMessage("Enclave: open a folder to index it.");
             return;
         }
-        for (const folder of this.folders()) await deleteIndex(indexFileFor(join(storage.fsPath, "workspace-index"), folder.uri.fsPath));
+        for (const file of this.indexFiles()) await deleteIndex(file);
         this.opened = undefined;
         await this.client.stop();
         await this.open();

@@ -108,7 +108,7 @@ describe("first run", function () {
         assert.ok(offer.startsWith(`Set up Enclave: download ${chat.label} (${formatBytes(chat.sizeBytes)}) for chat and review and ${coder.label} (${formatBytes(coder.sizeBytes)}) for inline completions, ${total} in all? `), offer);
         // The speed comes from the memory speed the model process measured, and says so.
         assert.ok(overview.machine.memoryBytesPerSecond !== undefined && overview.machine.memoryBytesPerSecond > 1e8, "the model process measured its memory speed");
-        const figure = String.raw`(?:about [\d.,]+ tokens/s|under 1 token/s)`;
+        const figure = String.raw`(?:about [\d.,]+ tokens?/s|under 1 token/s)`;
         assert.match(offer, new RegExp(String.raw`Expect ${figure} in chat and ${figure} in completions at best — an estimate: memory copies at [\d.]+ [MG]B/s here \(measured on one core\)`));
         // Each figure is the stated memory speed ÷ the model's size (both rounded for display).
         const [, chatFigure, coderFigure, copies, unit] = /Expect (.*?) in chat and (.*?) in completions.* memory copies at ([\d.]+) ([MG])B\/s/.exec(offer) ?? [];

@@ -122,6 +122,8 @@ describe("chat with the workspace index", () => {
         assert.ok(state?.ready, "the index is built");
         assert.ok(state.files >= workspaceFiles().length, `the index holds the workspace's files (${state.files})`);
         assert.equal(state.rebuiltBecause, undefined);
+        const [indexFile] = enclave.workspaceIndex.indexFiles();
+        assert.ok(indexFile !== undefined && existsSync(indexFile), `the index is stored in the workspace's storage: ${indexFile}`);
         assert.ok(progressOf(turn.id).some((text) => text.startsWith("Indexing the workspace")), `the turn waited for the build: ${progressOf(turn.id).join(" | ")}`);
 
         const attachment = covering(turn, invoiceFile, lines);
