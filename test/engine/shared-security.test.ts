@@ -5,31 +5,20 @@
  * client could read itself.
  */
 import assert from "node:assert/strict";
-import {execFileSync, spawn, spawnSync} from "node:child_process";
+import {spawnSync} from "node:child_process";
 import {existsSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync, chmodSync} from "node:fs";
 import {join} from "node:path";
 import {EngineError} from "../../src/engine/errors";
 import type {LoadParams} from "../../src/engine/protocol";
 import {readOrCreateSecret} from "../../src/engine/server/runtimeDir";
 import {scriptedModel} from "../models/scripted";
+import {ensureOtherUser, otherUserName as otherUser, runJsonAs, type OsUser} from "../support/otherUser";
 import {rejection} from "./harness";
 import {RawConnection, SharedRuntime, eventually} from "./sharedProcess";
 
 const ask = (content: string) => ({messages: [{role: "user" as const, content}]});
-const otherUser = "enclave-other";
 const isRoot = process.getuid?.() === 0;
 
-/** A second OS user for the test (created once; `--no-create-home`, so it leaves nothing behind but its passwd entry). */
-function ensureOtherUser(): {uid: number; gid: number} {
-    try {
-        execFileSync("id", ["-u", otherUser], {stdio: "ignore"});
-    } catch {
-        execFileSync("useradd", ["--no-create-home", "--shell", "/usr/sbin/nologin", otherUser], {stdio: "ignore"});
-    }
-    const uid = Number(execFileSync("id", ["-u", otherUser], {encoding: "utf8"}).trim());
-    const gid = Number(execFileSync("id", ["-g", otherUser], {encoding: "utf8"}).trim());
-    return {uid, gid};
-}
 
 /** Run as the other user: tries to connect to the socket and to read the secret, and prints what each gave. */
 const intruderScript = `
@@ -43,22 +32,8 @@ socket.once("connect", () => { console.log(JSON.stringify({socket: "connected", 
 socket.once("error", (error) => console.log(JSON.stringify({socket: error.code, secret})));
 `;
 
-function runAs(user: {uid: number; gid: number}, env: Record<string, string>): Promise<{socket: string; secret: string}> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-e", intruderScript], {uid: user.uid, gid: user.gid, cwd: "/", env: {PATH: process.env.PATH ?? "", ...env}, stdio: ["ignore", "pipe", "pipe"]});
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-        child.once("error", reject);
-        child.once("exit", (code) => {
-            try {
-                resolve(JSON.parse(out) as {socket: string; secret: string});
-            } catch {
-                reject(new Error(`the other user's script exited ${code}: ${out} ${err}`));
-            }
-        });
-    });
+function runAs(user: OsUser, env: Record<string, string>): Promise<{socket: string; secret: string}> {
+    return runJsonAs(user, ["-e", intruderScript], {cwd: "/", env});
 }
 
 describe("shared model process: security", function () {

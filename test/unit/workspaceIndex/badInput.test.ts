@@ -4,15 +4,15 @@
  * test/engine/workspace-index-many-files.test.ts, as writing them takes long). Each ends in bounded time and memory with a report that says what was left out, and never hangs.
  */
 import assert from "node:assert/strict";
-import {execFileSync, spawn} from "node:child_process";
+import {execFileSync} from "node:child_process";
 import {chmodSync, symlinkSync, truncateSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {crawlFolder} from "../../../src/workspaceIndex/crawl";
 import {FolderIndex} from "../../../src/workspaceIndex/folderIndex";
+import {ensureOtherUser, otherUserName as otherUser, runJsonAs, type OsUser} from "../../support/otherUser";
 import {repoRoot, rules, sharedGrammars, tempFolder, writeTree} from "./support";
 
 const never = new AbortController().signal;
-const otherUser = "enclave-other";
 const isRoot = process.getuid?.() === 0;
 
 async function build(root: string, overrides: Parameters<typeof rules>[0] = {}) {
@@ -20,39 +20,9 @@ async function build(root: string, overrides: Parameters<typeof rules>[0] = {}) 
     return {index, report: await index.reconcile(never, () => undefined)};
 }
 
-/** A second OS user (root does not obey directory modes); created when missing, without a home, as in shared-security.test.ts. */
-function ensureOtherUser(): {uid: number; gid: number} {
-    try {
-        execFileSync("id", ["-u", otherUser], {stdio: "ignore"});
-    } catch {
-        execFileSync("useradd", ["--no-create-home", "--shell", "/usr/sbin/nologin", otherUser], {stdio: "ignore"});
-    }
-    return {uid: Number(execFileSync("id", ["-u", otherUser], {encoding: "utf8"}).trim()), gid: Number(execFileSync("id", ["-g", otherUser], {encoding: "utf8"}).trim())};
-}
-
 /** The crawl of `root` as `user`, in a child process (crawlAsUser.ts). */
-function crawlAs(user: {uid: number; gid: number}, root: string): Promise<{files: string[]; unreadableDirectories: string[]; unreadableCount: number}> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "crawlAsUser.ts"), root], {
-            uid: user.uid,
-            gid: user.gid,
-            cwd: repoRoot,
-            env: {PATH: process.env.PATH ?? "", HOME: "/tmp"},
-            stdio: ["ignore", "pipe", "pipe"]
-        });
-        let out = "";
-        let err = "";
-        child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-        child.stderr.on("data", (chunk: Buffer) => (err += chunk.toString()));
-        child.once("error", reject);
-        child.once("exit", (code) => {
-            try {
-                resolve(JSON.parse(out) as {files: string[]; unreadableDirectories: string[]; unreadableCount: number});
-            } catch {
-                reject(new Error(`the crawl as ${otherUser} exited ${code}: ${out} ${err}`));
-            }
-        });
-    });
+function crawlAs(user: OsUser, root: string): Promise<{files: string[]; unreadableDirectories: string[]; unreadableCount: number}> {
+    return runJsonAs(user, ["--import", "tsx", join(import.meta.dirname, "crawlAsUser.ts"), root], {cwd: repoRoot, env: {HOME: "/tmp"}});
 }
 
 describe("workspace index: bad input", function () {
