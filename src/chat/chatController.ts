@@ -5,6 +5,7 @@
  * the extension, in tests and in the benchmark.
  */
 import {randomUUID} from "node:crypto";
+import {untilAborted} from "../engine/untilAborted";
 import {promptRoom} from "../engine/chatBudgets";
 import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/protocol";
 import type {HostToChat, HostToTrace, Transcript} from "../webview/protocol";
@@ -442,21 +443,3 @@ function toAttachment(code: RetrievedCode): Attachment {
     };
 }
 
-/** `promise`, or a rejection as soon as `signal` aborts, whichever comes first. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-    if (signal.aborted) return Promise.reject(new Error("aborted"));
-    return new Promise<T>((resolve, reject) => {
-        const onAbort = (): void => reject(new Error("aborted"));
-        signal.addEventListener("abort", onAbort, {once: true});
-        promise.then(
-            (value) => {
-                signal.removeEventListener("abort", onAbort);
-                resolve(value);
-            },
-            (error: unknown) => {
-                signal.removeEventListener("abort", onAbort);
-                reject(error instanceof Error ? error : new Error(String(error)));
-            }
-        );
-    });
-}

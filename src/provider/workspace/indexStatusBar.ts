@@ -19,7 +19,7 @@ export class IndexStatusBar extends Disposable {
     }
 
     show(progress: BuildProgress, folderCount: number): void {
-        const folder = folderCount > 1 ? ` ${vscode.workspace.asRelativePath(progress.rootPath, true).split(/[\\/]/)[0] ?? ""}` : "";
+        const folder = folderCount > 1 ? ` ${folderName(progress.rootPath)}` : "";
         this.item.text = progress.phase === "listing" ? `$(sync~spin) Enclave: listing files${folder}…` : `$(sync~spin) Enclave: indexing${folder} ${describeProgress(progress)}`;
         this.item.tooltip = "Enclave is indexing the workspace so that chat can find code you have not opened. Click to cancel (what is indexed so far is kept).";
         this.item.show();
@@ -34,4 +34,9 @@ export class IndexStatusBar extends Disposable {
 /** "1,200 of 5,000 files". */
 export function describeProgress(progress: BuildProgress): string {
     return `${progress.done.toLocaleString("en-US")} of ${progress.total.toLocaleString("en-US")} files`;
+}
+
+/** The name VS Code shows for the workspace folder at `rootPath`. */
+export function folderName(rootPath: string): string {
+    return vscode.workspace.asRelativePath(rootPath, true).split(/[\\/]/)[0] ?? rootPath;
 }

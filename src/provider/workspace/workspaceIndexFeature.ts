@@ -8,6 +8,7 @@ import {join} from "node:path";
 import * as vscode from "vscode";
 import type {RetrieveOptions, RetrievedCode, WorkspaceRetriever} from "../../chat/workspaceRetriever";
 import {Disposable} from "../../engine/lifecycle";
+import {untilAborted} from "../../engine/untilAborted";
 import {IndexClient} from "../../workspaceIndex/indexClient";
 import type {BuildProgress, BuildReport, FolderState, IndexHit, IndexedFolder} from "../../workspaceIndex/indexProtocol";
 import {deleteIndex, indexFileFor} from "../../workspaceIndex/indexStore";
@@ -15,7 +16,7 @@ import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {FileEvents} from "./fileEvents";
 import {indexSettingSections, readIndexRules} from "./indexSettings";
-import {IndexStatusBar, cancelIndexingCommand, describeProgress} from "./indexStatusBar";
+import {IndexStatusBar, cancelIndexingCommand, describeProgress, folderName} from "./indexStatusBar";
 import {UnsavedText} from "./unsavedText";
 
 interface Build {
@@ -124,14 +125,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         build.listeners.add(listener);
         options.onProgress?.("Indexing the workspace…");
         try {
-            await new Promise<void>((resolve, reject) => {
-                const onAbort = () => reject(options.signal.reason instanceof Error ? options.signal.reason : new Error("Stopped."));
-                options.signal.addEventListener("abort", onAbort, {once: true});
-                void build.promise.then(() => {
-                    options.signal.removeEventListener("abort", onAbort);
-                    resolve();
-                });
-            });
+            await untilAborted(build.promise, options.signal);
         } finally {
             build.listeners.delete(listener);
         }
@@ -172,7 +166,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         const files = reports.reduce((sum, report) => sum + report.files, 0);
         void vscode.window.setStatusBarMessage(`Enclave: workspace indexed (${files.toLocaleString("en-US")} files)`, 5_000);
         for (const report of reports) {
-            const name = vscode.workspace.asRelativePath(report.rootPath, true).split(/[\\/]/)[0] ?? report.rootPath;
+            const name = folderName(report.rootPath);
             this.log.write("info", `Workspace index of ${report.rootPath}: ${report.files} files, ${report.chunks} pieces; read ${report.indexed}, removed ${report.removed}; left out ${JSON.stringify(report.skipped)}.`);
             if (report.truncated)
                 this.warnOnce(`truncated:${report.rootPath}`, `Enclave indexed only the first ${report.files.toLocaleString("en-US")} files of ${name}: it has more than the limit (enclave.workspace.maxFiles).`);
