@@ -6,7 +6,8 @@
 //   dist/download.mjs — ESM, the model download process the extension forks for each download
 //                       (node-llama-cpp's downloader; ending the process ends all its sockets).
 //   dist/indexWorker.cjs — CommonJS, the workspace index's worker thread in the extension host;
-//                       dist/grammars/ beside it holds the tree-sitter runtime and grammars it loads.
+//                       dist/grammars/ beside it holds the tree-sitter runtime and grammars it loads,
+//                       dist/sqlite3.wasm the SQLite its ranking runs on.
 //   dist/media/       — the chat and trace webviews for the browser: chat.js/.css, trace.js/.css and
 //                       the codicon font they reference (load them through asWebviewUri).
 // Flags: --watch rebuilds on change; --production minifies and drops source maps.
@@ -44,7 +45,11 @@ const builds = [
         entryPoints: {indexWorker: "src/workspaceIndex/indexWorker.ts"},
         outdir: "dist",
         outExtension: {".js": ".cjs"},
-        format: "cjs"
+        format: "cjs",
+        // SQLite's WebAssembly build is an ES module that finds sqlite3.wasm beside itself through
+        // import.meta.url, which a CommonJS bundle lacks: it is this bundle's own URL (sqlite3.wasm is copied beside it).
+        banner: {js: 'const __enclaveBundleUrl = require("node:url").pathToFileURL(__filename).href;'},
+        define: {"import.meta.url": "__enclaveBundleUrl"}
     },
     {
         ...common,
@@ -92,6 +97,8 @@ const grammarFiles = new Set([shipped.runtime, ...Object.values(shipped.language
 const grammarSource = dirname(createRequire(import.meta.url).resolve("@vscode/tree-sitter-wasm"));
 mkdirSync("dist/grammars", {recursive: true});
 for (const file of grammarFiles) copyFileSync(join(grammarSource, file), join("dist/grammars", file));
+/** SQLite's WebAssembly, for the index's ranking (src/workspaceIndex/lexicalIndex.ts), beside dist/indexWorker.cjs. */
+copyFileSync(createRequire(import.meta.url).resolve("@sqlite.org/sqlite-wasm/sqlite3.wasm"), "dist/sqlite3.wasm");
 
 if (watch) {
     const contexts = await Promise.all(builds.map((options) => esbuild.context(options)));

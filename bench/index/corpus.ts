@@ -15,7 +15,7 @@ export const corpusPackages = [
     "zod", "typescript", "highlight.js", "@azure/msal-browser", "eslint", "@azure/msal-node", "node-llama-cpp", "@azure/msal-common",
     "@types/node", "azure-devops-node-api", "@typescript-eslint/eslint-plugin", "undici", "@azure/identity", "mocha", "path-scurry",
     "@typespec/ts-http-runtime", "markdown-it", "@vscode/vsce", "parse5", "@eslint/eslintrc", "lodash", "ajv", "cheerio",
-    "@typescript-eslint/typescript-estree", "pako", "minisearch", "jszip", "underscore", "@azure/core-client", "@microsoft/jest-sarif",
+    "@typescript-eslint/typescript-estree", "pako", "@sqlite.org/sqlite-wasm", "jszip", "underscore", "@azure/core-client", "@microsoft/jest-sarif",
     "diff", "@azure/core-rest-pipeline", "tar", "esquery", "dompurify", "type-fest", "htmlparser2", "simple-git", "node-addon-api",
     "@eslint/config-array"
 ] as const;

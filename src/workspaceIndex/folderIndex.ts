@@ -12,7 +12,8 @@ import {crawlFolder, type CrawlReport, type CrawlRules, type FoundFile} from "./
 import {isIndexedLanguage, languageOf, skipBeforeReading, skipByContent, type SkipReason} from "./fileRules";
 import type {Grammars} from "./grammars";
 import {ExcludeGlobs, isExcludedPath} from "./ignoreRules";
-import {LexicalIndex, type LexicalIndexData, type RankedChunk} from "./lexicalIndex";
+import {createHash} from "node:crypto";
+import {DamagedIndexError, LexicalIndex, type IndexedChunk, type RankedChunk} from "./lexicalIndex";
 
 export interface FileEntry {
     sizeBytes: number;
@@ -41,9 +42,38 @@ export interface FoundChunk extends RankedChunk {
     content: string;
 }
 
-export interface FolderIndexData {
-    files: Array<[string, FileEntry]>;
-    lexical: LexicalIndexData;
+/**
+ * One piece of a folder's index file: its files and the places of its pieces in slices, then the
+ * ranking database's size, checksum and next piece id, then its bytes in slices.
+ */
+export type FolderIndexPart =
+    | {kind: "files"; items: Array<[string, FileEntry]>}
+    | {kind: "chunks"; items: Array<[number, IndexedChunk]>}
+    | {kind: "ranking"; bytes: number; sha256: string; nextId: number}
+    | {kind: "rankingData"; data: Uint8Array};
+
+/** Entries per files/chunks part. */
+const partEntries = 2_000;
+/** Bytes per rankingData part. */
+const partBytes = 1 << 20;
+
+function* slices<T>(entries: Iterable<T>): Generator<T[]> {
+    let items: T[] = [];
+    for (const entry of entries) {
+        items.push(entry);
+        if (items.length === partEntries) {
+            yield items;
+            items = [];
+        }
+    }
+    if (items.length > 0) yield items;
+}
+
+export interface FolderIndexLoader {
+    /** Throws DamagedIndexError for a part that cannot be of a stored index. */
+    add(part: FolderIndexPart): void;
+    /** Rejects with DamagedIndexError when the parts do not make one index. */
+    finish(): Promise<FolderIndex>;
 }
 
 export class FolderIndex {
@@ -62,16 +92,53 @@ export class FolderIndex {
         this.excludeGlobs = new ExcludeGlobs(rules.excludeGlobs);
     }
 
-    static empty(rootPath: string, rules: CrawlRules, grammars: Grammars): FolderIndex {
-        return new FolderIndex(rootPath, rules, grammars, new Map(), LexicalIndex.empty());
+    static async empty(rootPath: string, rules: CrawlRules, grammars: Grammars): Promise<FolderIndex> {
+        return new FolderIndex(rootPath, rules, grammars, new Map(), await LexicalIndex.empty());
     }
 
-    static fromData(rootPath: string, rules: CrawlRules, grammars: Grammars, data: FolderIndexData): FolderIndex {
-        return new FolderIndex(rootPath, rules, grammars, new Map(data.files), LexicalIndex.fromData(data.lexical));
+    /** Takes the parts of a stored index one by one (FolderIndexLoader.add) and then opens it. */
+    static loader(rootPath: string, rules: CrawlRules, grammars: Grammars): FolderIndexLoader {
+        const files = new Map<string, FileEntry>();
+        const chunks: Array<[number, IndexedChunk]> = [];
+        let ranking: {bytes: Buffer; filled: number; sha256: string; nextId: number} | undefined;
+        return {
+            add: (part) => {
+                if (part.kind === "files") for (const [path, entry] of part.items) files.set(path, entry);
+                else if (part.kind === "chunks") for (const entry of part.items) chunks.push(entry);
+                else if (part.kind === "ranking") {
+                    if (ranking) throw new DamagedIndexError("two ranking parts");
+                    ranking = {bytes: Buffer.alloc(part.bytes), filled: 0, sha256: part.sha256, nextId: part.nextId};
+                } else {
+                    if (!ranking || ranking.filled + part.data.length > ranking.bytes.length) throw new DamagedIndexError("ranking bytes out of place");
+                    ranking.bytes.set(part.data, ranking.filled);
+                    ranking.filled += part.data.length;
+                }
+            },
+            finish: async () => {
+                if (!ranking || ranking.filled !== ranking.bytes.length) throw new DamagedIndexError("the ranking is incomplete");
+                if (createHash("sha256").update(ranking.bytes).digest("hex") !== ranking.sha256) throw new DamagedIndexError("the ranking's checksum differs");
+                return new FolderIndex(rootPath, rules, grammars, files, await LexicalIndex.open(ranking.bytes, chunks, ranking.nextId));
+            }
+        };
     }
 
-    toData(): FolderIndexData {
-        return {files: [...this.files], lexical: this.lexical.toData()};
+    /**
+     * The index in parts for its file. Synchronous, and the caller writes each part before asking
+     * for the next: every part is of one state of the index, and nothing but the ranking's bytes
+     * (one copy of the database, a fraction of the index's memory) is copied.
+     */
+    *parts(): Generator<FolderIndexPart> {
+        for (const items of slices(this.files)) yield {kind: "files", items};
+        const {chunks, nextId} = this.lexical.pieces;
+        for (const items of slices(chunks)) yield {kind: "chunks", items};
+        const bytes = this.lexical.serialize();
+        yield {kind: "ranking", bytes: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), nextId};
+        for (let start = 0; start < bytes.length; start += partBytes) yield {kind: "rankingData", data: bytes.subarray(start, start + partBytes)};
+    }
+
+    /** Frees the ranking database; the index is not used after. */
+    close(): void {
+        this.lexical.close();
     }
 
     /** Files whose pieces are in the index. */

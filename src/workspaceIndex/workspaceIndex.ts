@@ -23,6 +23,18 @@ export interface WorkspaceIndexOptions {
     log?(message: string): void;
 }
 
+/** The stored index of a folder, opened; or why it cannot be used. */
+export async function openStoredIndex(config: IndexedFolder, grammars: Grammars): Promise<{ok: true; index: FolderIndex} | {ok: false; reason: string}> {
+    const loader = FolderIndex.loader(config.rootPath, config.rules, grammars);
+    const stored = await loadIndex(config.indexFile, config.rootPath, config.rules, (part) => loader.add(part));
+    if (!stored.ok) return stored;
+    try {
+        return {ok: true, index: await loader.finish()};
+    } catch {
+        return {ok: false, reason: "the index file was damaged"};
+    }
+}
+
 export class WorkspaceIndex {
     private folders: OpenFolder[] = [];
     private grammars: Grammars | undefined;
@@ -36,21 +48,14 @@ export class WorkspaceIndex {
         this.grammars?.dispose();
         const grammars = new Grammars(grammarsFolder, (message) => this.options.log?.(message));
         this.grammars = grammars;
-        this.folders = [];
+        this.closeFolders();
         for (const config of folders) {
-            const stored = await loadIndex(config.indexFile, config.rootPath, config.rules);
-            let index: FolderIndex | undefined;
-            let rebuiltBecause = stored.ok ? undefined : stored.reason;
-            if (stored.ok) {
-                try {
-                    index = FolderIndex.fromData(config.rootPath, config.rules, grammars, stored.data);
-                } catch {
-                    rebuiltBecause = "the index file was damaged";
-                }
-            }
+            const stored = await openStoredIndex(config, grammars);
+            const index = stored.ok ? stored.index : undefined;
+            const rebuiltBecause = stored.ok ? undefined : stored.reason;
             this.folders.push({
                 config,
-                index: index ?? FolderIndex.empty(config.rootPath, config.rules, grammars),
+                index: index ?? (await FolderIndex.empty(config.rootPath, config.rules, grammars)),
                 ready: index !== undefined,
                 dirty: false,
                 ...(rebuiltBecause !== undefined && rebuiltBecause !== "no index yet" ? {rebuiltBecause} : {})
@@ -116,7 +121,7 @@ export class WorkspaceIndex {
             if (!folder.dirty) continue;
             folder.dirty = false;
             try {
-                await saveIndex(folder.config.indexFile, folder.config.rootPath, folder.config.rules, folder.index.toData());
+                await saveIndex(folder.config.indexFile, folder.config.rootPath, folder.config.rules, folder.index.parts());
             } catch (error) {
                 folder.dirty = true;
                 this.options.log?.(`The index of ${folder.config.rootPath} could not be saved: ${String(error)}`);
@@ -127,6 +132,12 @@ export class WorkspaceIndex {
     dispose(): void {
         clearTimeout(this.saveTimer);
         this.grammars?.dispose();
+        this.closeFolders();
+    }
+
+    private closeFolders(): void {
+        for (const folder of this.folders) folder.index.close();
+        this.folders = [];
     }
 
     private async buildAll(signal: AbortSignal, onProgress: (progress: BuildProgress) => void): Promise<BuildReport[]> {

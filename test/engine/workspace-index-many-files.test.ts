@@ -37,7 +37,7 @@ describe("workspace index: 100,000 tiny files", function () {
     });
 
     it("a build under a file limit indexes that many and reports the cut; an update past the limit adds nothing", async () => {
-        const index = FolderIndex.empty(many.path, rules({maxFiles: 2_000}), sharedGrammars());
+        const index = await FolderIndex.empty(many.path, rules({maxFiles: 2_000}), sharedGrammars());
         const report = await index.reconcile(never, () => undefined);
         assert.equal(report.files, 2_000);
         assert.equal(report.truncated, true);

@@ -16,7 +16,7 @@ const never = new AbortController().signal;
 const isRoot = process.getuid?.() === 0;
 
 async function build(root: string, overrides: Parameters<typeof rules>[0] = {}) {
-    const index = FolderIndex.empty(root, rules(overrides), sharedGrammars());
+    const index = await FolderIndex.empty(root, rules(overrides), sharedGrammars());
     return {index, report: await index.reconcile(never, () => undefined)};
 }
 

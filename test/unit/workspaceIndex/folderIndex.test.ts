@@ -33,7 +33,10 @@ describe("workspace index: FolderIndex", () => {
     });
     afterEach(() => folder.cleanup());
 
-    const build = async (index = FolderIndex.empty(folder.path, rules(), sharedGrammars())) => ({index, report: await index.reconcile(never, noProgress)});
+    const build = async (given?: FolderIndex) => {
+        const index = given ?? (await FolderIndex.empty(folder.path, rules(), sharedGrammars()));
+        return {index, report: await index.reconcile(never, noProgress)};
+    };
     /** The files of the hits, each once; a query of whole lower-case identifiers matches only them (not their parts, not a path). */
     /** The symbols of the hits: they come from the index, not from the disk (for identifiers whose parts other code shares). */
     const symbols = async (index: FolderIndex, query: string) => (await index.search(query, 50)).map((hit) => hit.symbol);
@@ -41,7 +44,7 @@ describe("workspace index: FolderIndex", () => {
 
     it("reconcile builds the index of the folder, with what it skipped and why", async () => {
         const progress: ReconcileProgress[] = [];
-        const index = FolderIndex.empty(folder.path, rules(), sharedGrammars());
+        const index = await FolderIndex.empty(folder.path, rules(), sharedGrammars());
         const report = await index.reconcile(never, (step) => progress.push(step));
         assert.equal(report.files, 4);
         assert.equal(report.indexed, 6, "four indexed and two read and left out by their content");
@@ -163,7 +166,7 @@ describe("workspace index: FolderIndex", () => {
 
     it("a cancelled reconcile keeps what it read and the next one continues from there", async () => {
         for (let i = 0; i < 60; i++) writeAt(folder.path, `many/file${i}.ts`, `export function helperNumber${i}(): number {\n    return ${i};\n}\n`, 1_000_000_000);
-        const index = FolderIndex.empty(folder.path, rules(), sharedGrammars());
+        const index = await FolderIndex.empty(folder.path, rules(), sharedGrammars());
         const controller = new AbortController();
         await assert.rejects(
             index.reconcile(controller.signal, (progress) => {

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
+import {createHash} from "node:crypto";
 import {readdirSync, readFileSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {FolderIndex} from "../../../src/workspaceIndex/folderIndex";
 import type {IndexedFolder} from "../../../src/workspaceIndex/indexProtocol";
-import {indexFileFor, loadIndex, saveIndex} from "../../../src/workspaceIndex/indexStore";
-import {WorkspaceIndex} from "../../../src/workspaceIndex/workspaceIndex";
+import {indexFileFor, saveIndex} from "../../../src/workspaceIndex/indexStore";
+import {openStoredIndex, WorkspaceIndex} from "../../../src/workspaceIndex/workspaceIndex";
 import {grammarsFolder, rules, sharedGrammars, tempFolder, writeTree} from "./support";
 
 const never = new AbortController().signal;
@@ -31,17 +32,17 @@ describe("workspace index: persistence", () => {
     const config = (overrides: Partial<IndexedFolder> = {}): IndexedFolder => ({rootPath: folder.path, indexFile, rules: rules(), ...overrides});
 
     async function builtAndSaved(): Promise<FolderIndex> {
-        const index = FolderIndex.empty(folder.path, rules(), sharedGrammars());
+        const index = await FolderIndex.empty(folder.path, rules(), sharedGrammars());
         await index.reconcile(never, () => undefined);
-        await saveIndex(indexFile, folder.path, rules(), index.toData());
+        await saveIndex(indexFile, folder.path, rules(), index.parts());
         return index;
     }
 
     it("save → load gives the same results, and a reconcile after the load reads nothing", async () => {
         const built = await builtAndSaved();
-        const loaded = await loadIndex(indexFile, folder.path, rules());
+        const loaded = await openStoredIndex(config(), sharedGrammars());
         assert.ok(loaded.ok, loaded.ok ? "" : loaded.reason);
-        const reloaded = FolderIndex.fromData(folder.path, rules(), sharedGrammars(), loaded.data);
+        const reloaded = loaded.index;
         for (const query of ["checksum of block 7", "checksumOfBlock12", "data length"]) assert.deepEqual(await reloaded.search(query, 10), await built.search(query, 10), query);
         assert.equal(reloaded.fileCount, 30);
         assert.equal((await reloaded.reconcile(never, () => undefined)).indexed, 0);
@@ -58,21 +59,57 @@ describe("workspace index: persistence", () => {
         assert.deepEqual(readdirSync(storage.path), [indexFile.slice(storage.path.length + 1)]);
     });
 
+    /** The index file's lines (header, parts, end) with `change` applied to each parsed one. */
+    const eachLine = (change: (line: unknown, index: number) => unknown) => (text: string): string =>
+        text
+            .trimEnd()
+            .split("\n")
+            .map((line, index) => change(JSON.parse(line), index))
+            .filter((line) => line !== undefined)
+            .map((line) => `${JSON.stringify(line)}\n`)
+            .join("");
+    const ofKind = (kind: string, change: (body: unknown) => unknown) => eachLine((line) => (Array.isArray(line) && line[0] === kind ? change(line[1]) : line));
+
     const damages: Array<[string, (text: string) => string, RegExp]> = [
         ["truncated JSON", (text) => text.slice(0, Math.floor(text.length / 2)), /damaged/],
+        ["no end line (cut at a line)", (text) => text.trimEnd().split("\n").slice(0, -1).join("\n"), /damaged/],
         ["not JSON at all", () => "\u0000\u0001garbage", /damaged/],
-        ["JSON null", () => "null", /another version/],
+        ["JSON null", () => "null", /damaged/],
         ["wrong types", (text) => text.replace(/"sizeBytes":\d+/, '"sizeBytes":"big"'), /damaged/],
-        ["a missing part", (text) => JSON.stringify({...JSON.parse(text), data: {files: []}}), /damaged/],
-        ["another format version", (text) => JSON.stringify({...JSON.parse(text), formatVersion: 999}), /another version of Enclave/],
-        ["another folder", (text) => JSON.stringify({...JSON.parse(text), rootPath: "/somewhere/else"}), /another folder/],
+        ["a missing part", ofKind("chunks", () => undefined), /damaged/],
+        ["a part of an unknown kind", ofKind("chunks", (body) => ["chunkz", body]), /damaged/],
+        ["another format version", eachLine((line, index) => (index === 0 ? {...(line as object), formatVersion: 999} : line)), /another version of Enclave/],
+        ["the one-line format of earlier versions", () => JSON.stringify({formatVersion: 1, rootPath: folder.path, rulesKey: "x", data: {files: []}}), /another version of Enclave/],
+        ["another folder", eachLine((line, index) => (index === 0 ? {...(line as object), rootPath: "/somewhere/else"} : line)), /another folder/],
+        ["a broken ranking part", ofKind("ranking", () => ["ranking", {nonsense: true}]), /damaged/],
+        ["ranking bytes changed (the checksum differs)", ofKind("rankingData", (body) => ["rankingData", Buffer.from(Buffer.from(body as string, "base64").map((byte, i) => (i === 100 ? byte ^ 0xff : byte))).toString("base64")]), /damaged/],
         [
-            "a broken ranking part",
+            "ranking bytes that are no database, with a matching checksum",
             (text) => {
-                const stored = JSON.parse(text) as {data: {lexical: {search: unknown}}};
-                stored.data.lexical.search = {nonsense: true};
-                return JSON.stringify(stored);
+                const garbage = Buffer.alloc(8_192, 7);
+                const sha256 = createHash("sha256").update(garbage).digest("hex");
+                const [header, ...parts] = text.trimEnd().split("\n").map((line) => JSON.parse(line) as unknown);
+                const lines = parts as Array<[string, Record<string, unknown>]>;
+                const kept = lines.filter(([kind]) => kind !== "rankingData" && kind !== "end");
+                const ranking = kept.find(([kind]) => kind === "ranking");
+                assert.ok(ranking);
+                ranking[1] = {...ranking[1], bytes: garbage.length, sha256};
+                const end = lines.at(-1) as [string, Record<string, unknown>];
+                return [header, ...kept, ["rankingData", garbage.toString("base64")], ["end", {...end[1], rankingBytes: garbage.length}]].map((line) => JSON.stringify(line)).join("\n");
             },
+            /damaged/
+        ],
+        ["a piece id beyond the next id", ofKind("ranking", (body) => ["ranking", {...(body as object), nextId: 1}]), /damaged/],
+        [
+            "fewer pieces than the ranking holds",
+            (text) =>
+                eachLine((line, index) => {
+                    if (index === 0) return line;
+                    const [kind, body] = line as [string, unknown];
+                    if (kind === "chunks") return ["chunks", (body as unknown[]).slice(1)];
+                    if (kind === "end") return ["end", {...(body as {chunks: number}), chunks: (body as {chunks: number}).chunks - 1}];
+                    return line;
+                })(text),
             /damaged/
         ]
     ];
@@ -90,7 +127,7 @@ describe("workspace index: persistence", () => {
                 assert.equal(report?.indexed, 30);
                 assert.equal((await workspace.search("checksumofblock9", 5))[0]?.path, "src/module9.ts");
                 // The rebuilt index was saved and is good again.
-                assert.ok((await loadIndex(indexFile, folder.path, rules())).ok);
+                assert.ok((await openStoredIndex(config(), sharedGrammars())).ok);
             } finally {
                 workspace.dispose();
             }
@@ -98,7 +135,7 @@ describe("workspace index: persistence", () => {
 
     it("changed rules (another size limit, other globs) → 'the index settings changed', rebuilt", async () => {
         await builtAndSaved();
-        assert.deepEqual(await loadIndex(indexFile, folder.path, rules({maxFileBytes: 5})), {ok: false, reason: "the index settings changed"});
+        assert.deepEqual(await openStoredIndex(config({rules: rules({maxFileBytes: 5})}), sharedGrammars()), {ok: false, reason: "the index settings changed"});
         const workspace = new WorkspaceIndex({saveDelayMs: 60_000});
         try {
             const [state] = await workspace.open([config({rules: rules({excludeGlobs: ["**/module1*.ts"]})})], grammarsFolder);
