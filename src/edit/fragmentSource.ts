@@ -10,7 +10,7 @@ export interface AnswerCodeBlock {
     readonly code: string;
     /** The fence's whole info string ("" for an indented block). */
     readonly info: string;
-    /** The nearest non-blank line above the block, if any. */
+    /** The nearest non-blank line above the block when it is prose, else "". */
     readonly lineBefore: string;
 }
 
@@ -23,7 +23,10 @@ export function codeBlockAt(markdown: string, index: number): AnswerCodeBlock | 
     if (!token) return undefined;
     const lines = markdown.split(/\r?\n/);
     const firstLine = token.map?.[0] ?? 0;
-    const lineBefore = lines.slice(0, firstLine).reverse().find((line) => line.trim() !== "") ?? "";
+    const above = lines.slice(0, firstLine).findLastIndex((line) => line.trim() !== "");
+    // Prose only: the last line of an earlier code block names nothing about this one.
+    const inCode = blocks.some((other) => other.map !== null && above >= other.map[0] && above < other.map[1]);
+    const lineBefore = above < 0 || inCode ? "" : (lines[above] ?? "");
     const code = token.content.endsWith("\n") ? token.content.slice(0, -1) : token.content;
     return {code, info: token.info.trim(), lineBefore: lineBefore.trim()};
 }
