@@ -12,4 +12,4 @@ export const applyFragment = "export function step17(value: number): number {\n 
 export const applyAnswer = `Triple it instead. In \`${applyFile}\`:\n\n\`\`\`ts\n${applyFragment}\n\`\`\`\n`;
 
 /** The file after the fragment went where it belongs: only step17's body changed, CRLF kept. */
-export const appliedFileText = applyFileText.replace("step17(value: number): number {\r\n    const next = value + 17;\r\n    return next * 2;\r\n}", applyFragment.replace(/\n/g, "\r\n"));
+export const appliedFileText = applyFileText.replace("export function step17(value: number): number {\r\n    const next = value + 17;\r\n    return next * 2;\r\n}", applyFragment.replace(/\n/g, "\r\n"));

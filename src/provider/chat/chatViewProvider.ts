@@ -120,7 +120,7 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
         if ("cancelled" in target) return undefined;
         const outcome = await this.proposals.propose(target, message.code);
         if (!outcome.shown) {
-            const name = vscode.workspace.asRelativePath(target.uri, true);
+            const name = vscode.workspace.asRelativePath(target.uri);
             void vscode.window.showInformationMessage(`Enclave found no place for this code in ${name}: ${outcome.reason}.`, "Insert at Cursor").then(async (choice) => {
                 if (choice === "Insert at Cursor") await this.insertCode(message.code, this.editorOf(target.uri) ?? this.editors.last);
             });

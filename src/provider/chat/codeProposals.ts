@@ -158,9 +158,9 @@ export function placementIn(document: vscode.TextDocument, target: ProposalTarge
     return placeFragment({text: document.getText(), fragment: code, languageId: document.languageId, ...(selection ? {selection} : {})});
 }
 
-/** The path a user knows the file by: workspace-relative, or the untitled name. */
+/** The path a user knows the file by: workspace-relative (with its folder in a multi-root workspace), or the untitled name. */
 export function targetName(document: vscode.TextDocument): string {
-    return document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, true);
+    return document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri);
 }
 
 /** Puts `code` at the editor's cursor (over its selection), as the Insert button does. */

@@ -32,7 +32,7 @@ export async function findProposalTarget(question: TargetQuestion): Promise<Targ
         const placed: ProposalTarget[] = [];
         for (const candidate of attached) if (await hasPlace(candidate, question.code)) placed.push(candidate);
         if (placed.length === 1 && placed[0]) return placed[0];
-        const choices = (placed.length > 0 ? placed : attached).map((target) => ({label: vscode.workspace.asRelativePath(target.uri, true), target}));
+        const choices = (placed.length > 0 ? placed : attached).map((target) => ({label: vscode.workspace.asRelativePath(target.uri), target}));
         const picked = await vscode.window.showQuickPick(choices, {title: "Enclave: apply the code to which file?", placeHolder: "The answer is about several files"});
         return picked ? picked.target : {cancelled: true};
     }

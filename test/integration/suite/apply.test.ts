@@ -6,13 +6,22 @@ import assert from "node:assert/strict";
 import * as vscode from "vscode";
 import {codeBlockAt} from "../../../src/edit/fragmentSource";
 import type {EnclaveApi} from "../../../src/extension";
+import {findProposalTarget} from "../../../src/provider/chat/proposalTarget";
 import {applyFile, applyFileText, appliedFileText, applyFragment} from "../applyFixture";
-import {enclaveApi, waitFor} from "../enclave";
-import {notificationText, screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
+import {enclaveApi, sleep, waitFor} from "../enclave";
+import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
 const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders?.[0] ?? assert.fail("a workspace folder is open");
 const fileUri = (): vscode.Uri => vscode.Uri.joinPath(folder().uri, applyFile);
 const bytes = async (uri: vscode.Uri): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+
+async function waitForBytes(uri: vscode.Uri, expected: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while ((await bytes(uri)) !== expected) {
+        if (Date.now() > deadline) assert.equal(await bytes(uri), expected, "the exact bytes on disk");
+        await sleep(100);
+    }
+}
 
 function diffTab(proposal: vscode.Uri): vscode.Tab | undefined {
     return vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposal.toString());
@@ -37,6 +46,17 @@ describe("Apply to File", () => {
         for (const id of addedChats) await controller.deleteChat(id);
         if (previousChat !== undefined) await controller.openChat(previousChat);
         await vscode.workspace.getConfiguration("enclave").update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
+    });
+
+    // Each test starts from the file as written, saved, whatever the one before left.
+    beforeEach(async () => {
+        const document = await vscode.workspace.openTextDocument(fileUri());
+        if (document.getText() !== applyFileText) {
+            const edit = new vscode.WorkspaceEdit();
+            edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), applyFileText);
+            assert.ok(await vscode.workspace.applyEdit(edit));
+        }
+        if (document.isDirty) await document.save();
     });
 
     /** Asks the apply model in a new chat; the turn and its first code block as the view would click it. */
@@ -78,7 +98,7 @@ describe("Apply to File", () => {
         const tab = diffTab(outcome.proposal);
         assert.ok(tab?.input instanceof vscode.TabInputTextDiff);
         assert.equal(tab.input.original.toString(), fileUri().toString(), "the diff is against the named file");
-        assert.match(tab.label, /apply\/steps\.ts ↔ Enclave's change \(lines 86–89\)/, "the title names the file and the lines");
+        assert.equal(tab.label, "apply/steps.ts ↔ Enclave's change (lines 86–89)", "the title names the file and the lines");
         const proposed = await vscode.workspace.openTextDocument(outcome.proposal);
         assert.equal(proposed.getText(), appliedFileText, "the proposal changes step17 only");
         await waitFor(() => vscode.window.activeTextEditor?.document.uri.toString() === outcome.proposal.toString(), "the diff's proposal side focused");
@@ -97,8 +117,10 @@ describe("Apply to File", () => {
         await vscode.window.showTextDocument(document);
         await vscode.commands.executeCommand("undo");
         assert.equal(document.getText(), applyFileText, "one undo restores the exact text");
+        // This profile auto-saves after a delay, so the accepted text may reach the disk and the undone
+        // one follow it: the bytes on disk are the original once the saves settle.
         await document.save();
-        assert.equal(await bytes(fileUri()), applyFileText, "and the exact bytes on disk");
+        await waitForBytes(fileUri(), applyFileText);
     });
 
     it("shows the prompt, naming the file, while the diff is open, and takes it away after Accept", async function () {
@@ -106,11 +128,15 @@ describe("Apply to File", () => {
         const {turnId, code} = await askForChange();
         const outcome = await enclave.chat.chatView.applyCode({type: "applyCode", code, language: "ts", turnId, block: 0});
         assert.ok(outcome?.shown);
-        await notificationText("apply-prompt-open", "Enclave's change to apply/steps.ts, lines 86–89");
+        // The workbench also keeps the screen reader's announcement ("Info: …") in the page, which
+        // stays after the notification itself is gone: only the notification's own line counts.
+        const prompts = (text: string): string[] => text.split("\n").filter((line) => line.includes("Enclave's change to") && !line.startsWith("Info: "));
+        await vscode.commands.executeCommand("notifications.showList");
+        const open = await waitForScreenText("apply-prompt-open", (text) => prompts(text).length > 0, "the prompt on screen");
+        assert.match(prompts(open)[0] ?? "", /^Enclave's change to apply\/steps\.ts, lines 86–89: Accept/);
         assert.equal(await vscode.commands.executeCommand("enclave.acceptProposal", outcome.proposal), true);
         await vscode.commands.executeCommand("notifications.showList");
-        await waitForScreenText("apply-prompt-gone", (text) => !text.includes("Enclave's change to"), "the prompt gone");
-        await vscode.commands.executeCommand("undo");
+        await waitForScreenText("apply-prompt-gone", (text) => prompts(text).length === 0, "the prompt gone");
     });
 
     it("closing the diff ends the proposal; a file edited after the diff was shown is refused", async () => {
@@ -137,6 +163,22 @@ describe("Apply to File", () => {
         await vscode.window.showTextDocument(document);
         await vscode.commands.executeCommand("undo");
         assert.equal(document.getText(), applyFileText);
+    });
+
+    it("without a path in the answer, takes the turn's attached file (where the code has a place), with its selection", async () => {
+        const sample = await openSample();
+        const selection = {kind: "selection" as const, label: `${applyFile}:86-89`, fileName: applyFile, languageId: "typescript", startLine: 86, endLine: 89, content: ""};
+        const sampleFile = {kind: "file" as const, label: "sample.ts", fileName: "sample.ts", languageId: "typescript", content: ""};
+        const target = await findProposalTarget({code: applyFragment, attachments: [sampleFile, selection], lastEditor: sample});
+        assert.ok("uri" in target, JSON.stringify(target));
+        assert.equal(target.uri.toString(), fileUri().toString(), "the attached file where step17 has a place, not sample.ts");
+        assert.deepEqual([target.selection?.start.line, target.selection?.end.line], [85, 89], "the attached lines 86–89");
+        const named = await findProposalTarget({code: applyFragment, block: {info: "ts", lineBefore: "Change `sample.ts`:"}, attachments: [selection], lastEditor: sample});
+        assert.ok("uri" in named);
+        assert.equal(named.uri.toString(), sample.document.uri.toString(), "a path the answer names comes first");
+        const last = await findProposalTarget({code: applyFragment, block: {info: "ts no/such/file.ts", lineBefore: ""}, attachments: [], lastEditor: sample});
+        assert.ok("uri" in last);
+        assert.equal(last.uri.toString(), sample.document.uri.toString(), "a named path that does not exist is passed over; the last editor is the fallback");
     });
 
     it("says when the code has no place in the file, and Insert at Cursor puts it at the cursor instead", async () => {
