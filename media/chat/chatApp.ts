@@ -55,7 +55,7 @@ export class ChatApp {
         root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element);
         followScrollEnd(this.scroller, this.transcript);
         interceptLinks(root, (href) => post({type: "openLink", href}));
-        onCodeAction(this.transcript, (action, code, language, button) => {
+        onCodeAction(this.transcript, (action, {code, language, turnId, block}, button) => {
             if (action === "copy") {
                 // "Copied" only once the host has put it on the clipboard.
                 const requestId = `copy-${++this.copyRequests}`;
@@ -63,7 +63,7 @@ export class ChatApp {
                 post({type: "copyCode", code, requestId});
             }
             else if (action === "insert") post({type: "insertCode", code});
-            else post({type: "applyCode", code, language});
+            else post({type: "applyCode", code, language, turnId, block});
         });
         onSourceAction(this.transcript, {
             open: (turnId, index, lines) => post({type: "openSource", turnId, index, ...(lines ? {lines} : {})}),

@@ -44,15 +44,26 @@ function blockCode(block: Element): string {
     return text.endsWith("\n") ? text.slice(0, -1) : text;
 }
 
+/** A clicked block: its code as shown, its language, and where it is (its turn, its place in the answer). */
+export interface CodeBlockClick {
+    readonly code: string;
+    readonly language: string;
+    readonly turnId: string;
+    readonly block: number;
+}
+
 /** `button` is the one clicked: copy feedback waits for the host (see `flash`). */
-export function onCodeAction(root: HTMLElement, handle: (action: CodeAction, code: string, language: string, button: HTMLButtonElement) => void): void {
+export function onCodeAction(root: HTMLElement, handle: (action: CodeAction, click: CodeBlockClick, button: HTMLButtonElement) => void): void {
     root.addEventListener("click", (event) => {
         if (!(event.target instanceof Element)) return;
         const button = event.target.closest<HTMLButtonElement>("button.code-action");
         const block = button?.closest<HTMLElement>(".code-block");
+        const turn = block?.closest<HTMLElement>("[data-turn-id]");
         const action = button?.dataset.action;
-        if (!button || !block || !isCodeAction(action)) return;
-        handle(action, blockCode(block), block.dataset.language ?? "", button);
+        if (!button || !block || !turn?.dataset.turnId || !isCodeAction(action)) return;
+        // Counted like the host's markdown parser counts the answer's code blocks (only answers have them).
+        const index = [...turn.querySelectorAll(".code-block")].indexOf(block);
+        handle(action, {code: blockCode(block), language: block.dataset.language ?? "", turnId: turn.dataset.turnId, block: index}, button);
     });
 }
 

@@ -176,8 +176,13 @@ const ChatToHost = z.discriminatedUnion("type", [
     /** `requestId` comes back in the host's `copied`, which is when the button says "Copied". */
     z.object({type: z.literal("copyCode"), code: Code, requestId: Id}),
     z.object({type: z.literal("insertCode"), code: Code}),
-    /** `language` is the fence's info word ("ts", "python"), or "" when the block had none. */
-    z.object({type: z.literal("applyCode"), code: Code, language: z.string().max(100)}),
+    /**
+     * `language` is the fence's info word ("ts", "python"), or "" when the block had none. `turnId`
+     * and `block` (the block's place among the answer's code blocks) let the host read the fence's
+     * info string and the line before it in the turn's own answer, and the turn's attachments, to
+     * find the file the code is for: the view names no file.
+     */
+    z.object({type: z.literal("applyCode"), code: Code, language: z.string().max(100), turnId: Id, block: z.number().int().nonnegative().max(100_000)}),
     /**
      * Opens the file of attachment `index` of turn `turnId` — the host looks it up in that turn's own
      * attachments, the view never names a file — at `lines` (a reference in the answer) or else at the

@@ -28,11 +28,14 @@ const BASE: Record<string, unknown> = {
 export async function testUserSettings(_root: string): Promise<Record<string, unknown>> {
     const {coderScriptedModel, scriptedModel} = await import("../models/scripted");
     const {scriptedReviewModel} = await import("../cli/reviewModel");
+    const {applyAnswer} = await import("./applyFixture");
     return {
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
         // Not an Enclave setting: where tests find a model whose answer never ends (to stop it).
         "enclaveTest.endlessModel": await scriptedModel({answerLoop: true}),
+        // A model whose answer changes one function of suite/apply.test.ts's 200-line file, naming the file before the fence.
+        "enclaveTest.applyModel": await scriptedModel({answer: applyAnswer}),
         // A model whose review of test/cli/reviewModel.ts's exampleFile finds one real bug (with a fix).
         "enclaveTest.reviewModel": await scriptedReviewModel(),
         // A completion model shaped like Qwen2.5-Coder (FIM, repository tokens, ChatML), whose infill is "return a - b;".

@@ -84,7 +84,7 @@ describe("chat webview (Chromium)", function () {
         await eventually(async () => assert.equal(await view.page.locator(".composer [aria-label^='Send']").isVisible(), true));
     });
 
-    it("code-block buttons post copy, insert and apply with the exact code and language", async () => {
+    it("code-block buttons post copy, insert and apply with the exact code, the language and the block's place in its turn", async () => {
         await view.send(turnStarted("t1"));
         await view.sendAll(answerChunks("t1", sampleAnswer, 7));
         await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
@@ -99,8 +99,8 @@ describe("chat webview (Chromium)", function () {
         await eventually(async () => assert.deepEqual(await view.posted(), [
             {type: "copyCode", code: sampleCode, requestId: "copy-1"},
             {type: "insertCode", code: sampleCode},
-            {type: "applyCode", code: sampleCode, language: "ts"},
-            {type: "applyCode", code: "print('hi')", language: "python"}
+            {type: "applyCode", code: sampleCode, language: "ts", turnId: "t1", block: 0},
+            {type: "applyCode", code: "print('hi')", language: "python", turnId: "t1", block: 1}
         ]));
     });
 

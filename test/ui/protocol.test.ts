@@ -60,7 +60,7 @@ describe("webview protocol", () => {
             {type: "deleteChat", chatId: "c"},
             {type: "copyCode", code: "x", requestId: "copy-1"},
             {type: "insertCode", code: ""},
-            {type: "applyCode", code: "x", language: "ts"},
+            {type: "applyCode", code: "x", language: "ts", turnId: "t1", block: 0},
             {type: "openLink", href: "https://example.com/a?b#c"},
             {type: "openLink", href: "http://localhost:8080/"}
         ];
@@ -70,6 +70,8 @@ describe("webview protocol", () => {
             {type: "send", text: "hi", attach: ["clipboard"]},
             {type: "openChat"},
             {type: "applyCode", code: "x"},
+            {type: "applyCode", code: "x", language: "ts"},
+            {type: "applyCode", code: "x", language: "ts", turnId: "t1", block: -1},
             {type: "openLink", href: "javascript:alert(1)"},
             {type: "openLink", href: "JAVASCRIPT:alert(1)"},
             {type: "openLink", href: "data:text/html,<script>alert(1)</script>"},

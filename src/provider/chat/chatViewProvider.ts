@@ -1,10 +1,12 @@
 import * as vscode from "vscode";
 import type {ChatController} from "../../chat/chatController";
-import {parseChatToHost, type ChatToHost, type HostToChat} from "../../webview/protocol";
+import {codeBlockAt} from "../../edit/fragmentSource";
+import {parseChatToHost, type ChatToHost, type ChatToHostOf, type HostToChat} from "../../webview/protocol";
 import type {Log} from "../log";
 import {collectAttachments} from "./attachments";
-import type {CodeProposals} from "./codeProposals";
+import {insertAtCursor, type CodeProposals, type ProposalOutcome} from "./codeProposals";
 import type {EditorTracker} from "./editorTracker";
+import {findProposalTarget} from "./proposalTarget";
 import {WebviewViewHost} from "./webviewViewHost";
 
 /** The chat panel: renders the conversation (webview) and turns its messages into actions. */
@@ -70,24 +72,12 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
                 if (ok) void vscode.window.setStatusBarMessage("Enclave: code copied", 2_000);
                 break;
             }
-            case "insertCode": {
-                const editor = this.editors.last;
-                if (!editor) {
-                    void vscode.window.showInformationMessage("Enclave: open a file to insert the code into.");
-                    return;
-                }
-                await editor.edit((builder) => builder.replace(editor.selection, message.code));
+            case "insertCode":
+                await this.insertCode(message.code);
                 break;
-            }
-            case "applyCode": {
-                const editor = this.editors.last;
-                if (!editor) {
-                    void vscode.window.showInformationMessage("Enclave: open the file to apply the code to, then click Apply again.");
-                    return;
-                }
-                await this.proposals.propose(editor, message.code);
+            case "applyCode":
+                await this.applyCode(message);
                 break;
-            }
             case "openSource":
                 await this.openSource(message.turnId, message.index, message.lines);
                 break;
@@ -99,6 +89,50 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
                 await vscode.env.openExternal(vscode.Uri.parse(message.href, true));
                 break;
         }
+    }
+
+    private async insertCode(code: string, editor = this.editors.last): Promise<boolean> {
+        if (!editor) {
+            void vscode.window.showInformationMessage("Enclave: open a file to insert the code into.");
+            return false;
+        }
+        return insertAtCursor(editor, code);
+    }
+
+    /**
+     * Apply to File: the target is the file the answer is about (see findProposalTarget); when the
+     * code has no place there, the message says why and offers Insert at Cursor instead.
+     */
+    async applyCode(message: ChatToHostOf<"applyCode">): Promise<ProposalOutcome | undefined> {
+        const turn = this.controller().currentChat?.turns.find((candidate) => candidate.id === message.turnId);
+        const block = turn ? codeBlockAt(turn.answer, message.block) : undefined;
+        const target = await findProposalTarget({
+            code: message.code,
+            // The fence is trusted to name the file only when it holds the code the user clicked.
+            ...(block && block.code === message.code ? {block} : {}),
+            attachments: turn?.attachments ?? [],
+            ...(this.editors.last ? {lastEditor: this.editors.last} : {})
+        });
+        if ("problem" in target) {
+            void vscode.window.showInformationMessage(`Enclave: ${target.problem}`);
+            return undefined;
+        }
+        if ("cancelled" in target) return undefined;
+        const outcome = await this.proposals.propose(target, message.code);
+        if (!outcome.shown) {
+            const name = vscode.workspace.asRelativePath(target.uri);
+            void vscode.window.showInformationMessage(`Enclave found no place for this code in ${name}: ${outcome.reason}.`, "Insert at Cursor").then(async (choice) => {
+                if (choice === "Insert at Cursor") await this.insertCode(message.code, this.editorOf(target.uri) ?? this.editors.last);
+            });
+        }
+        return outcome;
+    }
+
+    /** A visible editor of the file, so that Insert at Cursor goes into the file the message named. */
+    private editorOf(uri: vscode.Uri): vscode.TextEditor | undefined {
+        const last = this.editors.last;
+        if (last?.document.uri.toString() === uri.toString()) return last;
+        return vscode.window.visibleTextEditors.find((editor) => editor.document.uri.toString() === uri.toString());
     }
 
     /**
