@@ -25,7 +25,7 @@ export function selectionAttachment(editor: vscode.TextEditor): Attachment {
     const {document, selection} = editor;
     const startLine = selection.start.line + 1;
     const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
-    const name = displayName(document);
+    const name = attachmentName(document);
     return {
         kind: "selection",
         label: `${name}:${startLine}-${endLine}`,
@@ -38,11 +38,12 @@ export function selectionAttachment(editor: vscode.TextEditor): Attachment {
 }
 
 function fileAttachment(document: vscode.TextDocument, kind: "file" | "editors"): Attachment {
-    const name = displayName(document);
+    const name = attachmentName(document);
     return {kind, label: name, fileName: name, languageId: document.languageId, content: bound(document.getText())};
 }
 
-function displayName(document: vscode.TextDocument): string {
+/** The name a document is attached by (and found again by, see proposalTarget.ts): workspace-relative, or an untitled editor's name. */
+export function attachmentName(document: vscode.TextDocument): string {
     return document.isUntitled ? document.fileName : vscode.workspace.asRelativePath(document.uri, false);
 }
 

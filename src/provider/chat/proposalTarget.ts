@@ -1,6 +1,7 @@
 import * as vscode from "vscode";
 import type {Attachment} from "../../chat/types";
 import {namedPaths, type AnswerCodeBlock} from "../../edit/fragmentSource";
+import {attachmentName} from "./attachments";
 import {placementIn, type ProposalTarget} from "./codeProposals";
 
 export interface TargetQuestion {
@@ -72,7 +73,7 @@ async function hasPlace(target: ProposalTarget, code: string): Promise<boolean> 
 
 /** An attachment's file name is the workspace-relative path (or an untitled editor's name) it was attached as. */
 async function resolveAttachmentName(fileName: string): Promise<vscode.Uri | undefined> {
-    const open = vscode.workspace.textDocuments.find((document) => (document.isUntitled ? document.fileName === fileName : vscode.workspace.asRelativePath(document.uri, false) === fileName));
+    const open = vscode.workspace.textDocuments.find((document) => attachmentName(document) === fileName);
     return open?.uri ?? resolvePath(fileName);
 }
 
