@@ -5,6 +5,7 @@
  * or after a reload only the files that changed while nobody watched — and `update` follows single
  * files as the editor reports them.
  */
+import {createHash} from "node:crypto";
 import {lstat, open, readFile} from "node:fs/promises";
 import {join} from "node:path";
 import {chunkFile} from "./chunker";
@@ -12,7 +13,6 @@ import {crawlFolder, type CrawlReport, type CrawlRules, type FoundFile} from "./
 import {isIndexedLanguage, languageOf, skipBeforeReading, skipByContent, type SkipReason} from "./fileRules";
 import type {Grammars} from "./grammars";
 import {ExcludeGlobs, isExcludedPath} from "./ignoreRules";
-import {createHash} from "node:crypto";
 import {DamagedIndexError, LexicalIndex, type IndexedChunk, type RankedChunk} from "./lexicalIndex";
 
 export interface FileEntry {

@@ -45,6 +45,8 @@ export class WorkspaceIndex {
     constructor(private readonly options: WorkspaceIndexOptions = {}) {}
 
     async open(folders: readonly IndexedFolder[], grammarsFolder: string): Promise<FolderState[]> {
+        // A save under way finishes first: it writes from the indexes about to be closed.
+        await this.saving;
         this.grammars?.dispose();
         const grammars = new Grammars(grammarsFolder, (message) => this.options.log?.(message));
         this.grammars = grammars;
