@@ -114,11 +114,17 @@ describe("Apply to File", () => {
         await waitFor(() => diffTab(outcome.proposal) === undefined, "the diff to close");
         assert.equal(sample.document.getText(), sampleText, "the last editor's file is untouched");
 
+        // The accepted text is saved first, so that the undo below is an unsaved change whatever the
+        // profile's auto-save does (code-server saves after a delay: an undo racing that save was
+        // seen to leave the accepted bytes on disk).
+        await document.save();
+        await waitForBytes(fileUri(), appliedFileText);
+        await waitFor(() => !document.isDirty, "the accepted text saved");
+
         await vscode.window.showTextDocument(document);
         await vscode.commands.executeCommand("undo");
         assert.equal(document.getText(), applyFileText, "one undo restores the exact text");
-        // This profile auto-saves after a delay, so the accepted text may reach the disk and the undone
-        // one follow it: the bytes on disk are the original once the saves settle.
+        await waitFor(() => document.isDirty, "the undo is a change to save");
         await document.save();
         await waitForBytes(fileUri(), applyFileText);
     });
