@@ -78,6 +78,7 @@ export interface FolderIndexLoader {
 
 export class FolderIndex {
     private readonly overlays = new Map<string, string>();
+    private changes = 0;
     private contentSkips: Partial<Record<SkipReason, number>> = {};
 
     private readonly excludeGlobs: ExcludeGlobs;
@@ -139,6 +140,11 @@ export class FolderIndex {
     /** Frees the ranking database; the index is not used after. */
     close(): void {
         this.lexical.close();
+    }
+
+    /** Goes up with every change to what the index holds (a caller that must save can tell). */
+    get revision(): number {
+        return this.changes;
     }
 
     /** Files whose pieces are in the index. */
@@ -323,6 +329,7 @@ export class FolderIndex {
             chunkIds.push(this.lexical.add({path, startLine: span.startLine, endLine: span.endLine, ...(span.symbol ? {symbol: span.symbol} : {})}, content));
         }
         this.files.set(path, {sizeBytes, mtimeMs, chunkIds});
+        this.changes++;
     }
 
     private drop(path: string): void {
@@ -330,6 +337,7 @@ export class FolderIndex {
         if (!entry) return;
         this.lexical.discard(entry.chunkIds);
         this.files.delete(path);
+        this.changes++;
     }
 
     private dropUnder(path: string): number {

@@ -104,8 +104,13 @@ export class WorkspaceIndex {
     /** The best pieces over all folders. */
     async search(query: string, limit: number): Promise<IndexHit[]> {
         const hits: IndexHit[] = [];
-        for (const folder of this.folders)
+        for (const folder of this.folders) {
+            const revision = folder.index.revision;
             for (const chunk of await folder.index.search(query, limit)) hits.push({rootPath: folder.config.rootPath, ...chunk});
+            // A search drops the pieces of a file that has gone (its delete event may come later, or
+            // never): that is a change to save like any other.
+            if (folder.index.revision !== revision) this.changed(folder);
+        }
         return hits.sort((a, b) => b.score - a.score).slice(0, limit);
     }
 

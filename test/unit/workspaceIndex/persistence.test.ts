@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import {createHash} from "node:crypto";
-import {readdirSync, readFileSync, writeFileSync} from "node:fs";
+import {readdirSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {join} from "node:path";
 import {FolderIndex} from "../../../src/workspaceIndex/folderIndex";
 import type {IndexedFolder} from "../../../src/workspaceIndex/indexProtocol";
@@ -51,6 +51,22 @@ describe("workspace index: persistence", () => {
         await reloaded.update(["src/module3.ts"]);
         assert.equal((await reloaded.search("replacedafterload", 5))[0]?.path, "src/module3.ts");
         assert.equal((await reloaded.search("checksumofblock4", 5))[0]?.path, "src/module4.ts");
+    });
+
+    it("a file that a search found gone is saved as gone, though no delete event came", async () => {
+        const index = new WorkspaceIndex({saveDelayMs: 60_000});
+        try {
+            await index.open([config()], grammarsFolder);
+            await index.build(never, () => undefined);
+            rmSync(join(folder.path, "src/module7.ts"));
+            assert.deepEqual((await index.search("checksumOfBlock7", 5)).filter((hit) => hit.path === "src/module7.ts"), [], "the search leaves out the file that has gone");
+            await index.save();
+        } finally {
+            index.dispose();
+        }
+        const stored = readFileSync(indexFile, "utf8");
+        assert.ok(stored.includes('"src/module6.ts"'), "the index was saved");
+        assert.ok(!stored.includes('"src/module7.ts"'), "the stored index no longer holds the file that has gone");
     });
 
     it("the index file is one per folder, and a save leaves no temporary file", async () => {
