@@ -29,6 +29,7 @@ export interface EnclaveApi {
 }
 
 let engine: EngineClient | undefined;
+let workspaceIndex: WorkspaceIndexFeature | undefined;
 
 export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const log = new Log();
@@ -41,8 +42,9 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     const errors = new ErrorReporter(log);
     const statusBar = new EngineStatusBar(engine);
-    const workspaceIndex = new WorkspaceIndexFeature(context, log, errors);
-    const chat = new ChatFeature(context, engine, log, errors, workspaceIndex);
+    const index = new WorkspaceIndexFeature(context, log, errors);
+    workspaceIndex = index;
+    const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
     const models = new ModelsFeature({
@@ -54,7 +56,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     context.subscriptions.push(
         review,
         chat,
-        workspaceIndex,
+        index,
         completion,
         log,
         statusBar,
@@ -65,12 +67,16 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, models, workspaceIndex, errors, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text};
 }
 
-/** Leaves the shared model process: the other windows keep it; it exits by itself when idle. */
-export function deactivate(): Promise<void> | undefined {
-    const shutdown = engine?.shutdown();
+/**
+ * Leaves the shared model process (the other windows keep it; it exits by itself when idle) and
+ * saves the workspace index: its changes of the last seconds are written only a few seconds late.
+ */
+export async function deactivate(): Promise<void> {
+    const stopping = [engine?.shutdown() ?? Promise.resolve(), workspaceIndex?.stop() ?? Promise.resolve()];
     engine = undefined;
-    return shutdown;
+    workspaceIndex = undefined;
+    await Promise.all(stopping);
 }

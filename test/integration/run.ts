@@ -12,6 +12,7 @@
 // Exit code: the tests'; 1 also when the network guard recorded a new violation.
 import {spawnSync} from "node:child_process";
 import {existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync} from "node:fs";
+import {createServer} from "node:net";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
 import {runTests, TestRunFailedError} from "@vscode/test-electron";
@@ -83,6 +84,16 @@ async function vscodeExecutable(): Promise<string | undefined> {
     return join(root, "test", "vscode", "launcher");
 }
 
+/** A loopback port free now, for code-server to listen on in both sessions. */
+async function freePort(): Promise<number> {
+    const server = createServer();
+    await new Promise<void>((resolveListen) => server.listen(0, "127.0.0.1", resolveListen));
+    const address = server.address();
+    await new Promise((resolveClose) => server.close(resolveClose));
+    if (address === null || typeof address === "string") throw new Error("no loopback port");
+    return address.port;
+}
+
 /** NODE_OPTIONS without the network guard: VS Code itself must not run guarded (the test entry
  * installs the guard inside the extension host). */
 function withoutGuard(options: string | undefined): string {
@@ -125,6 +136,9 @@ async function main(): Promise<number> {
     const started = Date.now();
     const extensionTestsPath = await bundleTests();
     const vscodeExecutablePath = await vscodeExecutable();
+    // code-server keys a workspace's storage by its URI, which holds code-server's host:port: the
+    // second session listens where the first did, as a reloaded window talks to the same server.
+    if (!desktop) process.env.ENCLAVE_VSCODE_BIND_ADDR ??= `127.0.0.1:${await freePort()}`;
     const profile = await makeProfile();
     const guardLogBefore = size(guardLog);
     const handoff = join(profile.dir, "session-handoff.json");

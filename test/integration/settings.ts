@@ -17,7 +17,9 @@ const BASE: Record<string, unknown> = {
     "extensions.autoCheckUpdates": false,
     "extensions.autoUpdate": false,
     "git.enabled": false,
-    "chat.disableAIFeatures": true
+    "chat.disableAIFeatures": true,
+    // Unsaved edits stay unsaved until a test saves them (code-server was seen saving on its own).
+    "files.autoSave": "off"
 };
 
 /**

@@ -8,6 +8,9 @@
 //   ENCLAVE_VSCODE_TIMEOUT_SECONDS  whole run, default 600; a hang fails instead of hanging CI
 //   ENCLAVE_SCREENSHOT_DIR          serve screenshot and second-window requests there (screenshots.mjs, secondWindow.mjs)
 //   ENCLAVE_VSCODE_LOG_DIR          workbench.log and code-server.log, default <repo>/test-artifacts/vscode-logs
+//   ENCLAVE_VSCODE_BIND_ADDR        where code-server listens, default 127.0.0.1:0 (a free port); the
+//                                   workspace's storage is keyed by its URI, host:port included, so
+//                                   two sessions that should see one storage use one address
 //   ENCLAVE_VSCODE_VERBOSE=1        also print those logs and the browser console (stderr)
 // Only the test entry's marked output reaches stdout (see output.mjs).
 // Everything it creates (HOME, TMPDIR, XDG dirs, browser profile) is removed at exit; code-server
@@ -125,7 +128,7 @@ async function main() {
     const server = await startCodeServer({
         node: installed.node,
         entry: installed.codeServer,
-        bindAddr: "127.0.0.1:0",
+        bindAddr: process.env.ENCLAVE_VSCODE_BIND_ADDR ?? "127.0.0.1:0",
         userDataDir: options.userDataDir ?? sandbox.sub("user-data"),
         extensionsDir: options.extensionsDir ?? sandbox.sub("extensions"),
         env,

@@ -7,6 +7,9 @@ export const cancelIndexingCommand = "enclave.cancelWorkspaceIndexing";
 /** While the workspace index builds: what it is doing, and a click cancels it. Hidden otherwise. */
 export class IndexStatusBar extends Disposable {
     private readonly item = this.register(vscode.window.createStatusBarItem("enclave.workspaceIndex", vscode.StatusBarAlignment.Left, 0));
+    private readonly changes = this.register(new vscode.EventEmitter<string | undefined>());
+    /** The item's text each time it changes (undefined: hidden). */
+    readonly onDidChange = this.changes.event;
 
     constructor() {
         super();
@@ -23,11 +26,13 @@ export class IndexStatusBar extends Disposable {
         this.item.text = progress.phase === "listing" ? `$(sync~spin) Enclave: listing files${folder}…` : `$(sync~spin) Enclave: indexing${folder} ${describeProgress(progress)}`;
         this.item.tooltip = "Enclave is indexing the workspace so that chat can find code you have not opened. Click to cancel (what is indexed so far is kept).";
         this.item.show();
+        this.changes.fire(this.item.text);
     }
 
     hide(): void {
         this.item.hide();
         this.item.text = "";
+        this.changes.fire(undefined);
     }
 }
 

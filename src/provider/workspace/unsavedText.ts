@@ -22,6 +22,20 @@ export class UnsavedText extends Disposable {
         this.register({dispose: () => this.timers.forEach((timer) => clearTimeout(timer))});
     }
 
+    /**
+     * Hands on every unsaved file again: a new index thread (a rebuild, a reopen after a setting
+     * change, a restart after a crash) starts from the disk copies and knows none of them.
+     */
+    resendAll(): void {
+        for (const document of vscode.workspace.textDocuments) {
+            if (!document.isDirty) continue;
+            const target = locate(document);
+            if (!target) continue;
+            this.overlaid.add(document.uri.toString());
+            this.send(target.rootPath, target.path, document.getText());
+        }
+    }
+
     private changed(document: vscode.TextDocument): void {
         const target = locate(document);
         if (!target) return;

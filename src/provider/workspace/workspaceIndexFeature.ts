@@ -28,6 +28,9 @@ interface Build {
 export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetriever {
     private readonly client: IndexClient;
     private readonly statusBar = this.register(new IndexStatusBar());
+    /** The status bar item's text each time it changes while indexing (undefined: hidden). */
+    readonly onDidChangeStatusBar = this.statusBar.onDidChange;
+    private readonly unsaved: UnsavedText;
     /** The thread generation the folders were opened in, and what opening found. */
     private opened: {generation: number; folders: FolderState[]} | undefined;
     private opening: Promise<FolderState[]> | undefined;
@@ -48,7 +51,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         });
         this.register({dispose: () => void this.client.stop()});
         this.register(new FileEvents((rootPath, paths) => this.whenOpen((client) => client.update(rootPath, paths), "Following file changes")));
-        this.register(new UnsavedText((rootPath, path, text) => this.whenOpen((client) => client.overlay(rootPath, path, text), "Following unsaved edits")));
+        this.unsaved = this.register(new UnsavedText((rootPath, path, text) => this.whenOpen((client) => client.overlay(rootPath, path, text), "Following unsaved edits")));
         this.register(vscode.workspace.onDidChangeWorkspaceFolders(() => this.reopen()));
         this.register(vscode.workspace.onDidChangeConfiguration((event) => {
             if (indexSettingSections.some((section) => event.affectsConfiguration(section))) this.reopen();
@@ -77,6 +80,16 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
     async status(): Promise<FolderState[]> {
         if (!this.opened) return [];
         return (await this.client.status()).folders;
+    }
+
+    /** What opening the folders' stored indexes found in this window (undefined: not opened yet): `ready` where a stored index was used. */
+    openedState(): readonly FolderState[] | undefined {
+        return this.opened?.folders;
+    }
+
+    /** Saves the index (within a bound) and ends its thread: when the window closes. */
+    stop(): Promise<void> {
+        return this.client.stop();
     }
 
     /** Where each folder's index is kept (in the workspace's storage), whether or not it exists yet. */
@@ -115,6 +128,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
             if (folder.rebuiltBecause) this.log.write("info", `Workspace index of ${folder.rootPath} is rebuilt: ${folder.rebuiltBecause}.`);
         this.opened = {generation: this.client.threadGeneration, folders: result.folders};
         this.reconciled = false;
+        this.unsaved.resendAll();
         return result.folders;
     }
 

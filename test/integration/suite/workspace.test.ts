@@ -45,6 +45,8 @@ describe("chat with the workspace index", () => {
     const addedChats = new Set<string>();
     /** Everything the host sent the chat view while this suite ran. */
     const posted: HostToChat[] = [];
+    /** The index's status bar item text each time it changed (undefined: hidden). */
+    const statusBar: (string | undefined)[] = [];
     let restorePost: (() => void) | undefined;
 
     before(async () => {
@@ -57,8 +59,10 @@ describe("chat with the workspace index", () => {
             posted.push(message);
             post(message);
         };
+        const watching = enclave.workspaceIndex.onDidChangeStatusBar((text) => statusBar.push(text));
         restorePost = () => {
             view.post = post;
+            watching.dispose();
         };
     });
 
@@ -68,6 +72,10 @@ describe("chat with the workspace index", () => {
         const controller = enclave.chat.controller;
         for (const id of addedChats) await controller.deleteChat(id);
         if (previousChat !== undefined) await controller.openChat(previousChat);
+        // What deactivate does when a window closes (the harness ends the session without it): the
+        // index saves its last changes, so the reopened session (reopened/workspaceIndex.test.ts)
+        // finds it as this one left it.
+        await enclave.workspaceIndex.stop();
     });
 
     const search = (question: string): Promise<RetrievedCode[]> => enclave.workspaceIndex.retrieve(question, {signal: new AbortController().signal, maxChunks: 10});
@@ -125,6 +133,12 @@ describe("chat with the workspace index", () => {
         const [indexFile] = enclave.workspaceIndex.indexFiles();
         assert.ok(indexFile !== undefined && existsSync(indexFile), `the index is stored in the workspace's storage: ${indexFile}`);
         assert.ok(progressOf(turn.id).some((text) => text.startsWith("Indexing the workspace")), `the turn waited for the build: ${progressOf(turn.id).join(" | ")}`);
+        assert.ok(statusBar.includes("$(sync~spin) Enclave: listing files…"), `the status bar showed the listing: ${JSON.stringify(statusBar)}`);
+        assert.ok(
+            statusBar.some((text) => /^\$\(sync~spin\) Enclave: indexing ([1-9]\d*) of \1 files$/.test(text ?? "")),
+            `the status bar showed the build's progress up to all its files: ${JSON.stringify(statusBar)}`
+        );
+        assert.equal(statusBar.at(-1), undefined, "the status bar item is hidden once the build is through");
 
         const attachment = covering(turn, invoiceFile, lines);
         assert.ok(attachment, `a workspace attachment covers ${invoiceFile}:${lines.start}-${lines.end}; got ${workspaceCode(turn).map((code) => code.label).join(", ")}`);
@@ -209,6 +223,11 @@ describe("chat with the workspace index", () => {
         const attachment = workspaceCode(turn).find((code) => code.fileName === ratesFile && code.content.includes("def customs_duty_estimate"));
         assert.ok(attachment, `the unsaved function is attached; got ${workspaceCode(turn).map((code) => code.label).join(", ")}`);
         assertInPrompt(prompts, attachment, 'def customs_duty_estimate(declared_value_cents, zone):\n    """Customs duty for parcels leaving the EU');
+
+        // A rebuild starts a new index thread from the disk: the unsaved text is handed on again.
+        await vscode.commands.executeCommand("enclave.rebuildWorkspaceIndex");
+        assert.ok(editor.document.isDirty, "still unsaved");
+        await eventually(found, () => "the rebuilt index to find the unsaved customs_duty_estimate");
 
         // Not left dirty for the reopened session (hot exit would bring it back). That the index then
         // drops the reverted text is not asserted: in one of three runs it was still found after 20 s
