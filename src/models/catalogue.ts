@@ -164,6 +164,13 @@ export function embeddingPresetById(id: string): EmbeddingPreset | undefined {
     return embeddingPresets.find((preset) => preset.id === id);
 }
 
+/** The file `enclave.workspace.embeddingModel` names: a preset's id means its file in the models folder, anything else is a path. */
+export function embeddingModelPath(setting: string, modelsDir: string): string {
+    const preset = embeddingPresetById(setting);
+    const fileName = preset === undefined ? undefined : presetFileNames(preset)[0];
+    return fileName === undefined ? setting : `${modelsDir.replace(/[\\/]+$/, "")}/${fileName}`;
+}
+
 export function presetById(id: string, presets: readonly ModelPreset[] = catalogue): ModelPreset | undefined {
     return presets.find((preset) => preset.id === id);
 }

@@ -1,4 +1,8 @@
 import assert from "node:assert/strict";
+import {copyFile, mkdtemp, rm} from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import {listInstalledModels} from "../../src/models/library";
 import type {EngineClient} from "../../src/engine/client";
 import {EngineError} from "../../src/engine/errors";
 import {badModels} from "../models/bad";
@@ -97,6 +101,17 @@ describe("worker: embeddings through the model process", function () {
         const [vector] = await client.embed(["loaded again"], "query");
         assert.equal(vector?.length, RANDOM_EMBEDDING_SHAPE.embedding);
         assert.ok(logs.filter((line) => line.includes("Loaded embedding model")).length >= 2);
+    });
+
+    it("the models folder lists a decoder that declares its pooling as an embedding model only (never offered for chat)", async () => {
+        const modelsDir = await mkdtemp(path.join(os.tmpdir(), "enclave-embedding-library-"));
+        try {
+            await copyFile(modelPath, path.join(modelsDir, "random-embedding.gguf"));
+            const [listed] = await listInstalledModels(modelsDir);
+            assert.deepEqual(listed?.roles, ["embedding"]);
+        } finally {
+            await rm(modelsDir, {recursive: true, force: true});
+        }
     });
 
     it("says when no embedding model is set", async () => {

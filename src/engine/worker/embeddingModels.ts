@@ -26,7 +26,7 @@ import type {LoadedMemory} from "./memoryNow";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseEmbeddingThreads} from "./threads";
-import {VectorCache} from "./vectorCache";
+import {VectorCache} from "../vectorCache";
 
 interface EmbeddingModel {
     readonly key: string;
