@@ -36,6 +36,8 @@ export interface ChildResult {
     queries: QueryTiming[];
     /** The same queries, lexical top 30 re-ranked by embeddings (empty without `embeddings`). */
     queriesEmbeddings: QueryTiming[];
+    /** The first 100 of them once more (every chunk's vector cached): ms each. */
+    queriesEmbeddingsAgain: number[];
     /** The embedding model's load in the model process (its first request), not part of any query's time. */
     embeddingLoadMs: number | null;
     edits: number[];
