@@ -14,6 +14,7 @@ import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
 import {EngineStatusBar} from "./provider/statusBar";
+import {EmbeddingModelSync} from "./provider/workspace/embeddingModelSync";
 import {WorkspaceIndexFeature} from "./provider/workspace/workspaceIndexFeature";
 
 /** What `activate` returns: for other extensions and for our integration tests. */
@@ -42,7 +43,8 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     const errors = new ErrorReporter(log);
     const statusBar = new EngineStatusBar(engine);
-    const index = new WorkspaceIndexFeature(context, log, errors);
+    const embeddingModel = new EmbeddingModelSync(engine);
+    const index = new WorkspaceIndexFeature(context, log, errors, () => embeddingModel.embedder());
     workspaceIndex = index;
     const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
@@ -56,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     context.subscriptions.push(
         review,
         chat,
+        embeddingModel,
         index,
         completion,
         log,

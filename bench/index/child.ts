@@ -9,7 +9,9 @@
 import {readFile, writeFile} from "node:fs/promises";
 import {join} from "node:path";
 import {monitorEventLoopDelay} from "node:perf_hooks";
+import {EngineClient} from "../../src/engine/client";
 import {IndexClient} from "../../src/workspaceIndex/indexClient";
+import {Reranker, rerankDefaults, type Embedder} from "../../src/workspaceIndex/rerank";
 import type {IndexedFolder} from "../../src/workspaceIndex/indexProtocol";
 import type {ChildJob, ChildMessage, ChildResult, QueryTiming} from "./childProtocol";
 
@@ -29,6 +31,17 @@ async function withLoopDelay<T>(work: () => Promise<T>): Promise<{value: T; maxD
     }
 }
 
+/** Each query's time (search, RPC and reading the hits included) and the files of the chunks it found, best first. */
+async function timeQueries(queries: readonly string[], search: (query: string) => Promise<ReadonlyArray<{path: string}>>): Promise<QueryTiming[]> {
+    const timings: QueryTiming[] = [];
+    for (const query of queries) {
+        const before = performance.now();
+        const hits = await search(query);
+        timings.push({ms: performance.now() - before, paths: hits.map((hit) => hit.path)});
+    }
+    return timings;
+}
+
 async function run(job: ChildJob): Promise<ChildResult> {
     const client = new IndexClient({
         workerPath: job.workerPath,
@@ -36,7 +49,9 @@ async function run(job: ChildJob): Promise<ChildResult> {
         requestTimeoutMs: 120_000
     });
     const folder: IndexedFolder = {rootPath: job.rootPath, indexFile: job.indexFile, rules: job.rules};
-    const result: ChildResult = {mode: job.mode, openMs: 0, buildMs: 0, indexingDoneMs: null, loopMaxMs: {}, queries: [], edits: [], editChecks: 0, build: null, rebuiltBecause: null};
+    const result: ChildResult = {
+        mode: job.mode, openMs: 0, buildMs: 0, indexingDoneMs: null, loopMaxMs: {}, queries: [], queriesEmbeddings: [], queriesEmbeddingsAgain: [], embeddingLoadMs: null, edits: [], editChecks: 0, build: null, rebuiltBecause: null
+    };
 
     send({type: "phase", phase: job.mode === "build" ? "build" : "reload"});
     const started = performance.now();
@@ -55,17 +70,37 @@ async function run(job: ChildJob): Promise<ChildResult> {
 
     if (job.queries.length > 0) {
         send({type: "phase", phase: "query"});
-        const queried = await withLoopDelay(async () => {
-            const timings: QueryTiming[] = [];
-            for (const query of job.queries) {
-                const before = performance.now();
-                const {hits} = await client.search(query, 5);
-                timings.push({ms: performance.now() - before, paths: hits.map((hit) => hit.path)});
-            }
-            return timings;
-        });
+        const queried = await withLoopDelay(() => timeQueries(job.queries, async (query) => (await client.search(query, 5)).hits));
         result.queries = queried.value;
         result.loopMaxMs.query = queried.maxDelayMs;
+    }
+
+    if (job.queries.length > 0 && job.embeddings) {
+        send({type: "phase", phase: "queryEmbeddings"});
+        // The extension's path: the lexical top 30 from the index thread, re-ranked here with vectors from the model process.
+        const engine = new EngineClient({workerPath: job.embeddings.engineWorkerPath, processScope: "private", requestTimeoutMs: 600_000});
+        try {
+            engine.configureEmbedding(job.embeddings.modelPath);
+            const embedder: Embedder = {modelId: job.embeddings.modelPath, embed: (texts, kind, signal) => engine.embed(texts, kind, {signal})};
+            const loadStarted = performance.now();
+            await engine.embed(["load the embedding model"], "query");
+            result.embeddingLoadMs = performance.now() - loadStarted;
+            const reranker = new Reranker();
+            const signal = new AbortController().signal;
+            const reranked = async (query: string) => {
+                const {hits} = await client.search(query, rerankDefaults.candidates);
+                const ranked = await reranker.rank(query, hits, 5, embedder, signal);
+                if (!ranked.reranked) throw new Error(`The query "${query.slice(0, 60)}" was not re-ranked.`);
+                return ranked.hits;
+            };
+            const queried = await withLoopDelay(() => timeQueries(job.queries, reranked));
+            result.queriesEmbeddings = queried.value;
+            result.loopMaxMs.queryEmbeddings = queried.maxDelayMs;
+            // Asked again, every chunk's vector is kept: only the question is embedded (the plumbing's own cost).
+            result.queriesEmbeddingsAgain = (await timeQueries(job.queries.slice(0, 100), reranked)).map((timing) => timing.ms);
+        } finally {
+            await engine.shutdown();
+        }
     }
 
     if (job.edits.length > 0) {

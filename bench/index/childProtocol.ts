@@ -12,9 +12,11 @@ export interface ChildJob {
     queries: string[];
     /** Folder-relative files to edit, one update each. */
     edits: string[];
+    /** The queries again, re-ranked by this embedding model through the real model process (dist/worker.mjs). */
+    embeddings?: {engineWorkerPath: string; modelPath: string};
 }
 
-export type Phase = "build" | "reload" | "query" | "edit" | "stop";
+export type Phase = "build" | "reload" | "query" | "queryEmbeddings" | "edit" | "stop";
 
 export interface QueryTiming {
     ms: number;
@@ -32,6 +34,12 @@ export interface ChildResult {
     /** The longest event-loop delay per phase, ms. */
     loopMaxMs: Partial<Record<Phase, number>>;
     queries: QueryTiming[];
+    /** The same queries, lexical top 30 re-ranked by embeddings (empty without `embeddings`). */
+    queriesEmbeddings: QueryTiming[];
+    /** The first 100 of them once more (every chunk's vector cached): ms each. */
+    queriesEmbeddingsAgain: number[];
+    /** The embedding model's load in the model process (its first request), not part of any query's time. */
+    embeddingLoadMs: number | null;
     edits: number[];
     editChecks: number;
     build: BuildReport | null;

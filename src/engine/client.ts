@@ -12,10 +12,11 @@
 import {basename} from "node:path";
 import {Backoff, sleep, type BackoffOptions} from "./backoff";
 import {CrashedFiles, isCrashSignal} from "./crashedFiles";
+import {decodeVectors} from "./embeddingVectors";
 import {EngineError, type EngineErrorData} from "./errors";
 import {Disposable, Emitter, type Event} from "./lifecycle";
 import {ModelSlots} from "./modelSlots";
-import type {EventOf, LoadParams, LogLevel, Method, ModelInfo, ModelRole, ParamsOf, ProcessStatus, ResultOf} from "./protocol";
+import {embedLimits, type EmbedParams, type EventOf, type LoadParams, type LogLevel, type Method, type ModelInfo, type ModelRole, type ParamsOf, type ProcessStatus, type ResultOf} from "./protocol";
 import {EngineSupervisor, endError, type ConnectionEnd, type EngineConnection, type SupervisorOptions} from "./supervisor";
 
 export type EngineState =
@@ -103,6 +104,34 @@ export class EngineClient extends Disposable {
     configureCompletion(params: LoadParams | undefined): void {
         this.assertUsable();
         this.slots.configure("completion", params);
+    }
+
+    /** Sets the embedding model (a GGUF path) that re-ranks workspace search, or none. */
+    configureEmbedding(modelPath: string | undefined): void {
+        this.assertUsable();
+        this.slots.embeddingModel = modelPath;
+    }
+
+    get configuredEmbeddingModel(): string | undefined {
+        return this.slots.embeddingModel;
+    }
+
+    /**
+     * Unit-length embedding vectors of `texts`, in order, from the configured embedding model
+     * (loaded in the model process on first use). Any number of texts: they go in requests of
+     * `embedLimits.maxTexts`, one after another, so a cancel stops between (and within) them.
+     */
+    async embed(texts: readonly string[], kind: EmbedParams["kind"], options: {signal?: AbortSignal} = {}): Promise<Float32Array[]> {
+        this.assertUsable();
+        const model = this.slots.embedParams();
+        if (!model) throw new EngineError("NoModelConfigured", "No embedding model is set (enclave.workspace.embeddingModel).");
+        const vectors: Float32Array[] = [];
+        for (let start = 0; start < texts.length; start += embedLimits.maxTexts) {
+            const batch = texts.slice(start, start + embedLimits.maxTexts);
+            const result = await this.request("embed", {...model, texts: batch, kind}, {signal: options.signal});
+            vectors.push(...decodeVectors(result.vectors, batch.length, result.dimensions));
+        }
+        return vectors;
     }
 
     get configuredModel(): LoadParams | undefined {

@@ -20,6 +20,8 @@ const Failure = z.object({code: z.string(), message: z.string(), problems: z.arr
 export type ModelFailureData = z.infer<typeof Failure>;
 
 const Role = z.enum(["chat", "completion"]);
+/** What an installed file serves: an embedding model only re-ranks the workspace search. */
+const InstalledRole = z.enum(["chat", "completion", "embedding"]);
 
 const MachineSummary = z.object({
     /** "23 GB RAM, no GPU" */
@@ -78,7 +80,7 @@ const Installed = z.object({
     architecture: z.string().optional(),
     quantization: z.string().optional(),
     parameters: z.number().optional(),
-    roles: z.array(Role),
+    roles: z.array(InstalledRole),
     presetId: z.string().optional(),
     problems: z.array(Problem),
     /** Its load planned now for each role it can serve (absent when it can't be used, or its header can't be read). */

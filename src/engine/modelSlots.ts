@@ -11,10 +11,22 @@ export class ModelSlots {
     private readonly loading = new Map<ModelRole, {params: LoadParams; promise: Promise<ModelInfo>}>();
     /** Roles whose last load the plan refused for memory ("Load Anyway" loads them past it). */
     private readonly refused = new Set<ModelRole>();
+    /**
+     * The embedding model's file, if one is set. Not a load slot: the model process loads it on the
+     * first `embed` that names it and frees it when unused, so there is nothing to track here.
+     */
+    embeddingModel: string | undefined;
 
     configure(role: ModelRole, params: LoadParams | undefined): void {
         if (params) this.desired.set(role, {...params, role});
         else this.desired.delete(role);
+    }
+
+    /** What an `embed` sends beyond its texts: the embedding model, and the chat model's GPU setting (threads are the model process's choice). */
+    embedParams(): {modelPath: string; gpu?: "auto" | "off"} | undefined {
+        if (this.embeddingModel === undefined) return undefined;
+        const gpu = this.desired.get("chat")?.gpu;
+        return {modelPath: this.embeddingModel, ...(gpu !== undefined ? {gpu} : {})};
     }
 
     desiredFor(role: ModelRole): LoadParams | undefined {

@@ -221,6 +221,39 @@ const ProcessStatus = z.object({
 });
 export type ProcessStatus = z.infer<typeof ProcessStatus>;
 
+/** Limits of one `embed` request: callers split longer lists (EngineClient.embed does). */
+export const embedLimits = {maxTexts: 64, maxChars: 8_000} as const;
+
+const EmbedParams = z.object({
+    /** The embedding model's file; loaded on first use beside the other models, freed when unused for a while. */
+    modelPath: z.string().min(1, "The embedding model's path is empty."),
+    texts: z
+        .array(
+            z.string()
+                .min(1, "A text to embed is empty.")
+                .max(embedLimits.maxChars, `A text to embed is longer than ${embedLimits.maxChars.toLocaleString("en")} characters.`)
+        )
+        .min(1, "There are no texts to embed.")
+        .max(embedLimits.maxTexts, `At most ${embedLimits.maxTexts} texts can be embedded in one request.`),
+    /** A question or a text searched: models trained with task prefixes (nomic-embed-text) get theirs. */
+    kind: z.enum(["query", "document"]),
+    /** 0 or absent: the machine's math cores. */
+    threads: z.number().int().nonnegative().optional(),
+    gpu: z.enum(["auto", "off"]).optional()
+}).strict();
+export type EmbedParams = z.infer<typeof EmbedParams>;
+
+const EmbedResult = z.object({
+    /** Every vector's length; `vectors` holds texts.length × dimensions float32s (embeddingVectors.ts). */
+    dimensions: z.number().int().positive(),
+    vectors: z.string(),
+    /** Texts answered from the model process's vector cache, and texts cut to fit the model's context. */
+    cached: z.number().int().nonnegative(),
+    truncated: z.number().int().nonnegative(),
+    totalMs: z.number().nonnegative()
+});
+export type EmbedResult = z.infer<typeof EmbedResult>;
+
 const TokenizeParams = z.object({text: z.string(), specialTokens: z.boolean().optional(), model: ModelRoleSchema.optional()});
 const RoleParams = z.object({model: ModelRoleSchema.optional()}).strict();
 const NoEvent = z.never();
@@ -235,6 +268,8 @@ export const methods = {
     structured: {params: StructuredParams, event: NoEvent, result: StructuredResult},
     tokenize: {params: TokenizeParams, event: NoEvent, result: z.object({tokens: z.array(z.number().int())})},
     countTokens: {params: TokenizeParams, event: NoEvent, result: z.object({count: z.number().int()})},
+    /** Embedding vectors of texts (workspace re-ranking), unit length, in the order given. */
+    embed: {params: EmbedParams, event: NoEvent, result: EmbedResult},
     /** The shared process: who uses it and which models it holds (the status bar, "Unload Model"). */
     status: {params: z.object({}).strict(), event: NoEvent, result: ProcessStatus},
     /** Unloads a model for every window that uses it ("unload the other window's idle model"). */
@@ -276,7 +311,7 @@ declare const ENCLAVE_PROTOCOL_VERSION_OVERRIDE: string | undefined;
  * processes of different versions never talk (runtimeDir.ts names the socket after it). A test
  * builds an "older" model process by defining ENCLAVE_PROTOCOL_VERSION_OVERRIDE in esbuild.
  */
-export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "15";
+export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "16";
 
 type Part = "params" | "event" | "result";
 

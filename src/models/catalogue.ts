@@ -11,6 +11,8 @@
 import {baseName, splitPartNames} from "./hfUri";
 
 export type ModelRole = "chat" | "completion";
+/** What an installed file can serve: a language model's roles, or embeddings for the workspace search. */
+export type InstalledRole = ModelRole | "embedding";
 
 export type ModelFamily = "deepseek-r1-distill" | "qwen2.5-coder" | "deepseek-r1" | "deepseek-v3";
 
@@ -128,11 +130,52 @@ export const catalogue: readonly ModelPreset[] = [
     }
 ];
 
+/**
+ * A small embedding model for re-ranking the workspace index's hits (role "embedding": it never
+ * chats or completes). It is not planned like a chat model: it is ~146 MB and its context is
+ * small (see src/engine/worker/embeddingModels.ts).
+ */
+export interface EmbeddingPreset {
+    readonly id: string;
+    readonly label: string;
+    readonly role: "embedding";
+    /** An encoder architecture (embeddingArchitectures.ts). */
+    readonly architecture: string;
+    readonly quantization: string;
+    /**
+     * Nominal size (the repository lists the Q8_0 file as 146 MB). The exact byte count is not known
+     * here: the download checks the file against the size and SHA-256 the server publishes
+     * (X-Linked-Size / X-Linked-ETag, download.ts), then its GGUF header.
+     */
+    readonly sizeBytes: number;
+    readonly files: readonly string[];
+    /** Length of its vectors. */
+    readonly dimensions: number;
+}
+
+export const embeddingPresets: readonly EmbeddingPreset[] = [
+    {
+        id: "nomic-embed-text-v1.5", label: "nomic-embed-text v1.5", role: "embedding", architecture: "nomic-bert", quantization: "Q8_0",
+        sizeBytes: 146_000_000, files: ["hf:nomic-ai/nomic-embed-text-v1.5-GGUF/nomic-embed-text-v1.5.Q8_0.gguf"], dimensions: 768
+    }
+];
+
+export function embeddingPresetById(id: string): EmbeddingPreset | undefined {
+    return embeddingPresets.find((preset) => preset.id === id);
+}
+
+/** The file `enclave.workspace.embeddingModel` names: a preset's id means its file in the models folder, anything else is a path. */
+export function embeddingModelPath(setting: string, modelsDir: string): string {
+    const preset = embeddingPresetById(setting);
+    const fileName = preset === undefined ? undefined : presetFileNames(preset)[0];
+    return fileName === undefined ? setting : `${modelsDir.replace(/[\\/]+$/, "")}/${fileName}`;
+}
+
 export function presetById(id: string, presets: readonly ModelPreset[] = catalogue): ModelPreset | undefined {
     return presets.find((preset) => preset.id === id);
 }
 
 /** The file name each of the preset's files gets in the models folder. */
-export function presetFileNames(preset: ModelPreset): string[] {
+export function presetFileNames(preset: Pick<ModelPreset, "files">): string[] {
     return preset.files.map(baseName);
 }

@@ -5,10 +5,12 @@
  * Roles from metadata: a model with a chat template can chat; one whose vocabulary has
  * fill-in-the-middle tokens can complete code — unless it is a reasoning model (its template or
  * vocabulary has `<think>`): R1 distills inherit Qwen's FIM tokens without being trained for FIM.
+ * An embedding model (embeddingArchitectures.ts) serves only the workspace search.
  */
 import {lstat, readdir, rm, stat} from "node:fs/promises";
 import path from "node:path";
-import {catalogue, presetFileNames, type ModelPreset, type ModelRole} from "./catalogue";
+import {catalogue, embeddingPresets, presetFileNames, type InstalledRole, type ModelPreset} from "./catalogue";
+import {isEmbeddingModel} from "./embeddingArchitectures";
 import {partialDownloadsFolder, stagingDir} from "./modelsFolder";
 import {ModelError, type ModelProblem} from "./errors";
 import {checkGgufFile} from "./ggufCheck";
@@ -30,7 +32,7 @@ export interface InstalledModel {
     readonly parameters?: number;
     readonly contextLength?: number;
     /** What it can serve, best first; empty when it can't be used (see problems). */
-    readonly roles: readonly ModelRole[];
+    readonly roles: readonly InstalledRole[];
     /** The catalogue preset this file is, if any. */
     readonly presetId?: string;
     /** Why it can't be loaded, if it can't. */
@@ -75,6 +77,7 @@ async function describeInstalled(filePath: string, presets: readonly ModelPreset
     const fileName = path.basename(check.entryPath);
     const linked = await lstat(check.entryPath).then((stats) => stats.isSymbolicLink(), () => false);
     const preset = presets.find((candidate) => presetFileNames(candidate)[0] === fileName);
+    const embeddingPreset = embeddingPresets.find((candidate) => presetFileNames(candidate)[0] === fileName);
     const info = check.info;
     const metadata = info?.metadata;
     const general = metadata?.general;
@@ -83,9 +86,13 @@ async function describeInstalled(filePath: string, presets: readonly ModelPreset
     const thinks = template.includes("<think>") || tokens.has("<think>");
     const canChat = template !== "";
     const canFim = fimTokens.some((set) => set.every((token) => tokens.has(token))) && !thinks;
-    const roles: ModelRole[] = check.problems.length > 0
+    const architecture = typeof general?.architecture === "string" ? general.architecture : undefined;
+    const embedding = isEmbeddingModel({architecture, poolingType: info?.architectureMetadata.pooling_type});
+    const roles: InstalledRole[] = check.problems.length > 0
         ? []
-        : preset != null
+        : embedding || embeddingPreset != null
+            ? ["embedding"]
+            : preset != null
             ? [preset.role]
             : canFim && !canChat ? ["completion"] : canFim ? ["chat", "completion"] : ["chat"];
     const parameters = info?.fullTensorInfo?.reduce((sum, tensor) => sum + tensor.dimensions.reduce<number>((product, dim) => product * Number(dim), 1), 0);
@@ -97,12 +104,12 @@ async function describeInstalled(filePath: string, presets: readonly ModelPreset
         sizeBytes: check.sizeBytes,
         linked,
         name: typeof general?.name === "string" ? general.name : undefined,
-        architecture: typeof general?.architecture === "string" ? general.architecture : undefined,
-        quantization: preset?.quantization ?? quantizationFromName(fileName),
+        architecture,
+        quantization: preset?.quantization ?? embeddingPreset?.quantization ?? quantizationFromName(fileName),
         parameters: parameters === 0 ? undefined : parameters,
         contextLength: typeof contextLength === "number" ? contextLength : undefined,
         roles,
-        presetId: preset?.id,
+        presetId: preset?.id ?? embeddingPreset?.id,
         problems: check.problems
     };
 }

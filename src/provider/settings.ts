@@ -2,6 +2,7 @@ import {homedir} from "node:os";
 import {join} from "node:path";
 import * as vscode from "vscode";
 import type {LoadParams, ModelRole} from "../engine/protocol";
+import type {InstalledRole} from "../models/catalogue";
 import type {ChatSettings} from "../chat/chatController";
 import {defaultAnswerTokens, defaultThinking, thinkingLevels, thoughtBudgets, type ThinkingLevel} from "../engine/chatBudgets";
 import {Disposable} from "../engine/lifecycle";
@@ -35,7 +36,11 @@ function readGpuLayers(value: unknown): number | undefined {
     return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
 
-const modelSettingKeys: Record<ModelRole, "chat.model" | "completion.model"> = {chat: "chat.model", completion: "completion.model"};
+const modelSettingKeys: Record<InstalledRole, "chat.model" | "completion.model" | "workspace.embeddingModel"> = {
+    chat: "chat.model",
+    completion: "completion.model",
+    embedding: "workspace.embeddingModel"
+};
 
 /** The configured model file of `role`, as written in the settings (home expanded), or undefined. */
 export function readModelPath(role: ModelRole): string | undefined {
@@ -46,11 +51,20 @@ export function readModelPath(role: ModelRole): string | undefined {
  * Makes `modelPath` the model of `role` (undefined: none — for completions, use the chat model).
  * Written where the setting is in effect now: a workspace value would otherwise hide a user value.
  */
-export async function useModel(role: ModelRole, modelPath: string | undefined): Promise<void> {
+export async function useModel(role: InstalledRole, modelPath: string | undefined): Promise<void> {
     const key = modelSettingKeys[role];
     const config = vscode.workspace.getConfiguration("enclave");
     const target = config.inspect<string>(key)?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     await config.update(key, modelPath, target);
+}
+
+/**
+ * The embedding model that re-ranks the workspace search: a path (home expanded), or an
+ * embedding preset's id (resolved against the models folder); undefined when none is set.
+ */
+export function readEmbeddingModelSetting(): string | undefined {
+    const value = vscode.workspace.getConfiguration("enclave.workspace").get<string>("embeddingModel", "").trim();
+    return value === "" ? undefined : expandHome(value);
 }
 
 /** Where downloaded and imported models go. Default: `~/.enclave/models`, beside the user's other files and kept across reinstalls. */

@@ -21,6 +21,11 @@ export interface RandomShape extends Qwen2Dims {
     readonly scale: number;
     /** Qwen2.5-Coder's added tokens and ChatML template instead of R1-Distill-Qwen's (absent: R1's). */
     readonly vocabulary?: "qwenCoder";
+    /**
+     * `qwen2.pooling_type`: 1 (mean) makes it a decoder trained to embed, as gte-Qwen2 declares
+     * itself (src/models/embeddingArchitectures.ts); absent: a plain language model.
+     */
+    readonly poolingType?: number;
 }
 
 /** Qwen2.5-0.5B (and so the smallest R1-distill-like shape): ≈ 1.26 GB in f16 with a separate output matrix. */
@@ -55,6 +60,17 @@ export const TINY_RANDOM_SHAPE: RandomShape = {
     scale: 0.05
 };
 
+/**
+ * A random embedding model: a small qwen2 decoder with mean pooling, 128-dimensional vectors.
+ * Random weights give no useful similarity; it exercises the whole path (load, batches, cache,
+ * cancel) at a cost close to a real small embedding model's per token.
+ */
+export const RANDOM_EMBEDDING_SHAPE: RandomShape = {...TINY_RANDOM_SHAPE, layers: 2, embedding: 128, heads: 4, kvHeads: 2, ffn: 256, vocab: 1024, seed: 5, poolingType: 1};
+
+export function randomEmbeddingModel(shape: Partial<RandomShape> = {}): Promise<string> {
+    return randomModel({...RANDOM_EMBEDDING_SHAPE, ...shape});
+}
+
 /** Path of a cached random model; `shape` overrides fields of the Qwen2.5-0.5B shape. */
 export async function randomModel(shape: Partial<RandomShape> = {}): Promise<string> {
     const resolved: RandomShape = { ...QWEN25_05B_SHAPE, ...shape };
@@ -65,7 +81,8 @@ export async function writeRandomModel(filePath: string, shape: RandomShape, opt
     const { withTokenizer = true } = options;
     const metadata = {
         ...qwen2Metadata(shape, `Enclave random test model (qwen2 ${shape.layers}x${shape.embedding})`, shape.weightType),
-        ...(withTokenizer ? vocabularyOf(shape).metadata() : {})
+        ...(withTokenizer ? vocabularyOf(shape).metadata() : {}),
+        ...(shape.poolingType !== undefined ? { "qwen2.pooling_type": { type: "uint32" as const, value: shape.poolingType } } : {})
     };
     await writeGguf(filePath, metadata, qwen2Tensors(shape, (info) => {
         const count = info.dims.reduce((a, b) => a * b, 1);

@@ -444,4 +444,19 @@ describe("EngineClient (against the real model process server with a fake backen
         assert.equal(b.client.workerPid, a.client.workerPid, "both windows are on one new process");
         assert.equal((await a.client.processStatus())?.clients, 2);
     });
+
+    it("embeds any number of texts in requests of at most 64, in order, and needs no loaded model", async () => {
+        const {client, logs} = makeClient();
+        client.configureEmbedding("/models/embedding.gguf");
+        const texts = Array.from({length: 70}, (_, i) => (i % 2 === 0 ? "aaaa" : "xyz"));
+        const vectors = await client.embed(texts, "document");
+        assert.equal(vectors.length, 70);
+        // The fake's first dimension is the vowel share: 1 for "aaaa", 0 for "xyz" (unit vectors [1,1]/√2 and [0,1]).
+        vectors.forEach((vector, i) => assert.ok(Math.abs((vector[0] ?? -1) - (i % 2 === 0 ? Math.SQRT1_2 : 0)) < 1e-6, `vector ${i}`));
+        const requests = logs.map(({line}) => /embed request \d+ with (\d+) texts/.exec(line)?.[1]).filter((count) => count !== undefined);
+        assert.deepEqual(requests, ["64", "6"]);
+        assert.ok(!logs.some(({line}) => line.includes("fake engine: loading")), "no chat model was loaded for it");
+        client.configureEmbedding(undefined);
+        await rejectsWith(client.embed(["x"], "query"), "NoModelConfigured");
+    });
 });

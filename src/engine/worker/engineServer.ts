@@ -161,7 +161,8 @@ export class EngineServer {
                 messages: engineMessages,
                 handlers: this.options.backend.handlersFor(id, {status: async () => this.status(), exit: () => setImmediate(() => void this.exit("unload"))}),
                 toErrorData,
-                invalidRequest: (method, detail) => ({code: "InvalidRequest", message: `Invalid ${method} request.`, detail}),
+                // What is wrong goes in the sentence itself: it names the field and the limit ("At most 64 texts can be embedded…").
+                invalidRequest: (method, detail) => ({code: "InvalidRequest", message: `Invalid ${method} request: ${issuesSentence(detail)}`, detail}),
                 onActivity: () => this.onActivity()
             },
             (detail) => this.options.log("error", `Ignored a malformed message from client ${id}: ${detail}`)
@@ -232,4 +233,17 @@ export function isServing(socketPath: string, timeoutMs = 2_000): Promise<boolea
         socket.once("connect", () => done(true));
         socket.once("error", () => done(false));
     });
+}
+
+/** zod's pretty issues ("✖ Too long\n  → at texts[0]") as one line: "Too long (at texts[0])". */
+function issuesSentence(detail: string): string {
+    return detail
+        .split("\n")
+        .reduce<string[]>((parts, line) => {
+            const text = line.trim();
+            if (text.startsWith("✖")) parts.push(text.slice(1).trim());
+            else if (text.startsWith("→") && parts.length > 0) parts[parts.length - 1] += ` (${text.slice(1).trim()})`;
+            return parts;
+        }, [])
+        .join("; ");
 }

@@ -41,6 +41,7 @@ function handlersFor(client: number, runtime: ModelRuntime, control: ProcessCont
         structured: (params, signal) => runStructured(runtime.require(client, "chat"), params, signal),
         tokenize: async ({text, specialTokens, model}) => ({tokens: [...runtime.require(client, model).model.tokenize(text, specialTokens ?? false)]}),
         countTokens: async ({text, specialTokens, model}) => ({count: runtime.require(client, model).model.tokenize(text, specialTokens ?? false).length}),
+        embed: (params, signal) => runtime.embeddings.embed(params, signal),
         status: () => control.status(),
         unloadModel: async ({modelPath}) => ({unloaded: await runtime.unloadModel(modelPath)}),
         exit: async () => {

@@ -25,7 +25,9 @@ const idleExitMs = Number(values["idle-exit-ms"] ?? 300_000);
 const ownLog = (level: LogLevel, message: string) => process.stderr.write(`${new Date().toISOString()} ${level}: ${message}\n`);
 // The runtime logs only once requests run, by then through the server to every client.
 const log = (level: LogLevel, message: string) => server.broadcastLog(level, message);
-const runtime = new ModelRuntime(log);
+// Tests shorten how long an unused embedding model stays loaded (default: two minutes).
+const embeddingIdleMs = Number(process.env.ENCLAVE_EMBEDDING_IDLE_MS);
+const runtime = new ModelRuntime(log, Number.isFinite(embeddingIdleMs) && embeddingIdleMs > 0 ? {embeddingIdleMs} : {});
 const server = new EngineServer({paths: runtimePaths(dir, protocolVersion), backend: runtimeBackend(runtime), idleExitMs: Number.isFinite(idleExitMs) && idleExitMs > 0 ? idleExitMs : 300_000, log: ownLog});
 
 // A bug in one request must not end the process (and every other window's requests with it).

@@ -42,6 +42,8 @@ export async function modelsOverview(
 async function installedPlans(llama: Llama, row: InstalledModelData, gpu: "auto" | "off", besides: readonly LoadedMemory[]): Promise<InstalledModelData["plans"]> {
     const plans: NonNullable<InstalledModelData["plans"]> = {};
     for (const role of row.roles) {
+        // An embedding model is not planned like a language model: it is small and has a context of its own (embeddingModels.ts).
+        if (role === "embedding") continue;
         try {
             plans[role] = planData(await planFile(llama, row.entryPath, {role, gpu, besides}));
         } catch {

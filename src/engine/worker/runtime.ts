@@ -30,6 +30,7 @@ import {completionFormatOf, templateReasons} from "./completionFormat";
 import {KeystrokeWork, takeSequences, type ContextSequences} from "./loadedSequences";
 import {planLoad, sequencesFor} from "./loadPlan";
 import type {LoadedMemory} from "./memoryNow";
+import {EmbeddingModels} from "./embeddingModels";
 import {checkModelFile} from "./modelFile";
 import {Mutex} from "./mutex";
 import {chooseThreads} from "./threads";
@@ -67,8 +68,12 @@ export class ModelRuntime {
     private readonly bindings = new Map<number, Map<ModelRole, string>>();
     /** Loads plan against the memory free now, so they run one at a time. */
     private readonly loadLock = new Mutex();
+    /** Embedding models (workspace re-ranking): loaded on first use beside these, freed when idle. */
+    readonly embeddings: EmbeddingModels;
 
-    constructor(private readonly log: (level: LogLevel, message: string) => void) {}
+    constructor(private readonly log: (level: LogLevel, message: string) => void, options: {embeddingIdleMs?: number} = {}) {
+        this.embeddings = new EmbeddingModels({llama: (gpu) => this.getLlama({gpu}), log, ...(options.embeddingIdleMs !== undefined ? {idleMs: options.embeddingIdleMs} : {})});
+    }
 
     /** The model `client` bound `role` to; a request on it counts as use (the idle clock, "idle since"). */
     require(client: number, role: ModelRole = "chat"): LoadedModel {
@@ -130,7 +135,7 @@ export class ModelRuntime {
 
     /** The loaded models as memory planning counts them (a load here, and the picker's plans, plan beside them). */
     besides(): LoadedMemory[] {
-        return [...this.models.values()].map((entry) => entry.memory);
+        return [...[...this.models.values()].map((entry) => entry.memory), ...this.embeddings.memory()];
     }
 
     private entryOf(client: number, role: ModelRole): Entry | undefined {
@@ -275,6 +280,7 @@ export class ModelRuntime {
     }
 
     async dispose(): Promise<void> {
+        await this.embeddings.dispose();
         for (const entry of [...this.models.values()]) await this.unloadEntry(entry);
         await this.llama?.dispose();
         this.llama = undefined;

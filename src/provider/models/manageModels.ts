@@ -121,7 +121,7 @@ export class ManageModels {
             return;
         }
         const picked = await vscode.window.showQuickPick(
-            model.roles.map((role) => ({label: role === "chat" ? "Use for chat" : "Use for completions", role})),
+            model.roles.map((role) => ({label: role === "chat" ? "Use for chat" : role === "completion" ? "Use for completions" : "Use for workspace search (re-ranking)", role})),
             {title: model.fileName}
         );
         if (picked !== undefined) await useModel(picked.role, model.entryPath);

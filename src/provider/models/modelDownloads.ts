@@ -6,8 +6,7 @@
  * notification and Cancel. When a model is done, it becomes the model of its role.
  */
 import * as vscode from "vscode";
-import type {ModelRole} from "../../engine/protocol";
-import type {ModelPreset} from "../../models/catalogue";
+import type {InstalledRole, ModelPreset} from "../../models/catalogue";
 import {startDownload, type DownloadHandle} from "../../models/downloadClient";
 import {ModelError, describeError} from "../../models/errors";
 import {formatBytes} from "../../models/units";
@@ -31,13 +30,16 @@ export interface DownloadRecord {
     outcome?: "done" | "cancelled" | "failed";
 }
 
+/** What a download needs of a preset (a language model's, or an embedding model's). */
+export type DownloadablePreset = Pick<ModelPreset, "id" | "label" | "files" | "sizeBytes">;
+
 export interface DownloadPart {
-    readonly preset: ModelPreset;
+    readonly preset: DownloadablePreset;
     /** The model becomes this role's model once it is downloaded. */
-    readonly role: ModelRole;
+    readonly role: InstalledRole;
 }
 
-const roleUse = (role: ModelRole): string => (role === "chat" ? "chat" : "completions");
+const roleUse = (role: InstalledRole): string => (role === "chat" ? "chat" : role === "completion" ? "completions" : "re-ranking the workspace search");
 
 export class ModelDownloads {
     private readonly running = new Map<string, DownloadHandle>();
@@ -50,7 +52,7 @@ export class ModelDownloads {
     }
 
     /** Downloads `preset` and makes it the model of `role`; resolves to its path, or undefined when it did not finish. */
-    async download(preset: ModelPreset, role: ModelRole): Promise<string | undefined> {
+    async download(preset: DownloadablePreset, role: InstalledRole): Promise<string | undefined> {
         return (await this.downloadAll([{preset, role}]))[0];
     }
 

@@ -7,6 +7,7 @@ import path from "node:path";
 import * as vscode from "vscode";
 import {isEngineError} from "../../engine/errors";
 import type {ModelRole} from "../../engine/protocol";
+import type {InstalledRole} from "../../models/catalogue";
 import {formatBytes} from "../../models/units";
 import {readModelsFolder, useModel} from "../settings";
 import {failureText, showModelFailure} from "./modelFailure";
@@ -84,13 +85,13 @@ export class ModelImports {
         await useModel(useAs, model.entryPath);
         log.write("info", `Imported ${name} (${formatBytes(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs}.`);
         void vscode.window.showInformationMessage(
-            `${model.alreadyInstalled ? `${name} was already in the models folder.` : `Imported ${name}.`} Enclave uses it for ${useAs === "chat" ? "chat" : "completions"}.`
+            `${model.alreadyInstalled ? `${name} was already in the models folder.` : `Imported ${name}.`} Enclave uses it for ${useAs === "chat" ? "chat" : useAs === "completion" ? "completions" : "re-ranking the workspace search"}.`
         );
         return model.entryPath;
     }
 
-    /** What the file is for, from its own metadata: a FIM-only model serves completions, anything else chat. */
-    private async roleOf(entryPath: string): Promise<ModelRole> {
+    /** What the file is for, from its own metadata: an embedding model the workspace search, a FIM-only model completions, anything else chat. */
+    private async roleOf(entryPath: string): Promise<InstalledRole> {
         try {
             const overview = await readOverview(this.context);
             return overview.installed.find((model) => model.entryPath === entryPath)?.roles[0] ?? "chat";

@@ -5,6 +5,8 @@
 import * as vscode from "vscode";
 import type {ModelRole} from "../../engine/protocol";
 import {Disposable} from "../../engine/lifecycle";
+import {embeddingPresets} from "../../models/catalogue";
+import {formatBytes} from "../../models/units";
 import {FirstRun} from "./firstRun";
 import {ManageModels} from "./manageModels";
 import {ModelDownloads} from "./modelDownloads";
@@ -32,5 +34,23 @@ export class ModelsFeature extends Disposable {
         this.register(vscode.commands.registerCommand("enclave.setUp", () => this.firstRun.offer()));
         this.register(vscode.commands.registerCommand("enclave.importModel", (role?: unknown) => this.imports.importFile(isRole(role) ? role : undefined)));
         this.register(vscode.commands.registerCommand("enclave.manageModels", () => manage.show()));
+        this.register(vscode.commands.registerCommand("enclave.downloadEmbeddingModel", (confirmed?: unknown) => this.downloadEmbeddingModel(confirmed === true)));
+    }
+
+    /**
+     * "Enclave: Download Embedding Model": the embedding preset, after the user agrees to its size
+     * (`confirmed`: the tests' way past the question); it then re-ranks the workspace search.
+     */
+    async downloadEmbeddingModel(confirmed = false): Promise<string | undefined> {
+        const preset = embeddingPresets[0];
+        if (preset === undefined) return undefined;
+        const download = "Download";
+        const answer = confirmed
+            ? download
+            : await vscode.window.showInformationMessage(
+                `Download ${preset.label} (${formatBytes(preset.sizeBytes)}) to re-rank the workspace search by meaning? It runs on this machine, in Enclave's model process.`,
+                download
+            );
+        return answer === download ? this.downloads.download(preset, "embedding") : undefined;
     }
 }

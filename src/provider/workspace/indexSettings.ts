@@ -1,8 +1,8 @@
 import * as vscode from "vscode";
 import type {CrawlRules} from "../../workspaceIndex/crawl";
 
-/** Settings that change what the workspace index holds (a change rebuilds it). */
-export const indexSettingSections = ["enclave.workspace", "files.exclude", "search.exclude"] as const;
+/** Settings that change what the workspace index holds (a change rebuilds it; the embedding model only re-ranks, so it does not). */
+export const indexSettingSections = ["enclave.workspace.maxFileKB", "enclave.workspace.maxFiles", "files.exclude", "search.exclude"] as const;
 
 /**
  * The index rules of one folder, from its settings: the size and count limits, and the

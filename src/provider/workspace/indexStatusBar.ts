@@ -21,10 +21,10 @@ export class IndexStatusBar extends Disposable {
         return this.item.text === "" ? undefined : this.item.text;
     }
 
-    show(progress: BuildProgress, folderCount: number): void {
+    show(progress: BuildProgress, folderCount: number, ranking: string): void {
         const folder = folderCount > 1 ? ` ${folderName(progress.rootPath)}` : "";
         this.item.text = progress.phase === "listing" ? `$(sync~spin) Enclave: listing files${folder}…` : `$(sync~spin) Enclave: indexing${folder} ${describeProgress(progress)}`;
-        this.item.tooltip = "Enclave is indexing the workspace so that chat can find code you have not opened. Click to cancel (what is indexed so far is kept).";
+        this.item.tooltip = `Enclave is indexing the workspace so that chat can find code you have not opened. ${ranking} Click to cancel (what is indexed so far is kept).`;
         this.item.show();
         this.changes.fire(this.item.text);
     }
@@ -34,6 +34,13 @@ export class IndexStatusBar extends Disposable {
         this.item.text = "";
         this.changes.fire(undefined);
     }
+}
+
+/** Whether the search is re-ranked by an embedding model, in a sentence. */
+export function rankingDescription(embeddingModel: string | undefined): string {
+    return embeddingModel === undefined
+        ? "Results are ranked lexically (no embedding model: see enclave.workspace.embeddingModel)."
+        : `Results are re-ranked by the embedding model ${embeddingModel.split(/[\\/]/).at(-1) ?? embeddingModel}.`;
 }
 
 /** "1,200 of 5,000 files". */

@@ -12,11 +12,12 @@ import {untilAborted} from "../../engine/untilAborted";
 import {IndexClient} from "../../workspaceIndex/indexClient";
 import type {BuildProgress, BuildReport, FolderState, IndexHit, IndexedFolder} from "../../workspaceIndex/indexProtocol";
 import {deleteIndex, indexFileFor} from "../../workspaceIndex/indexStore";
+import {Reranker, rerankDefaults, type Embedder} from "../../workspaceIndex/rerank";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {FileEvents} from "./fileEvents";
 import {indexSettingSections, readIndexRules} from "./indexSettings";
-import {IndexStatusBar, cancelIndexingCommand, describeProgress, folderName} from "./indexStatusBar";
+import {IndexStatusBar, cancelIndexingCommand, describeProgress, folderName, rankingDescription} from "./indexStatusBar";
 import {UnsavedText} from "./unsavedText";
 
 interface Build {
@@ -38,11 +39,14 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
     /** Whether this window has reconciled the stored index with the disk yet. */
     private reconciled = false;
     private readonly warned = new Set<string>();
+    private readonly reranker = new Reranker();
 
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly log: Log,
-        private readonly errors: ErrorReporter
+        private readonly errors: ErrorReporter,
+        /** The embedding model that re-ranks hits, while one is set (EmbeddingModelSync). */
+        private readonly embedder: () => Embedder | undefined = () => undefined
     ) {
         super();
         this.client = new IndexClient({
@@ -72,8 +76,27 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         }
         // A thread that died during the build is replaced by one that must be told the folders first.
         await this.open();
-        const {hits} = await this.client.search(question, options.maxChunks, options.signal);
-        return hits.map(toRetrievedCode);
+        // The lexical top N, re-ranked by embeddings when a model is set: the same path either way.
+        const {hits} = await this.client.search(question, Math.max(options.maxChunks, rerankDefaults.candidates), options.signal);
+        return (await this.rank(question, hits, options)).map(toRetrievedCode);
+    }
+
+    /** Whether the search is re-ranked by embeddings now, in a sentence (the status bar's tooltip says it too). */
+    get ranking(): string {
+        return rankingDescription(this.embedder()?.modelId);
+    }
+
+    /** `hits` re-ranked when an embedding model is set; if it fails, the lexical order, with the reason logged and shown once. */
+    private async rank(question: string, hits: readonly IndexHit[], options: RetrieveOptions): Promise<IndexHit[]> {
+        const embedder = this.embedder();
+        try {
+            return (await this.reranker.rank(question, hits, options.maxChunks, embedder, options.signal)).hits;
+        } catch (error) {
+            options.signal.throwIfAborted();
+            const reason = error instanceof Error ? error.message : String(error);
+            this.warnOnce(`embeddings:${embedder?.modelId ?? ""}`, `Enclave could not re-rank the workspace search with the embedding model (${reason}); it ranks lexically. Set enclave.workspace.embeddingModel, or run Enclave: Download Embedding Model.`);
+            return (await this.reranker.rank(question, hits, options.maxChunks, undefined, options.signal)).hits;
+        }
     }
 
     /** What the index holds now (for the status and for tests). */
@@ -152,7 +175,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
         const folderCount = this.folders().length;
         const promise = this.client
             .build(controller.signal, (progress) => {
-                this.statusBar.show(progress, folderCount);
+                this.statusBar.show(progress, folderCount, this.ranking);
                 for (const listener of listeners) listener(progress);
             })
             .then(
@@ -178,7 +201,7 @@ export class WorkspaceIndexFeature extends Disposable implements WorkspaceRetrie
 
     private reportBuild(reports: readonly BuildReport[]): void {
         const files = reports.reduce((sum, report) => sum + report.files, 0);
-        void vscode.window.setStatusBarMessage(`Enclave: workspace indexed (${files.toLocaleString("en-US")} files)`, 5_000);
+        void vscode.window.setStatusBarMessage(`Enclave: workspace indexed (${files.toLocaleString("en-US")} files; ${this.embedder() ? "re-ranked by embeddings" : "lexical ranking"})`, 5_000);
         for (const report of reports) {
             const name = folderName(report.rootPath);
             this.log.write("info", `Workspace index of ${report.rootPath}: ${report.files} files, ${report.chunks} pieces; read ${report.indexed}, removed ${report.removed}; left out ${JSON.stringify(report.skipped)}.`);
