@@ -13,7 +13,8 @@ import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
-import {EngineStatusBar} from "./provider/statusBar";
+import {EngineStatusBar} from "./provider/status/engineStatusBar";
+import type {StatusView} from "./provider/status/engineStatusView";
 import {WorkspaceIndexFeature} from "./provider/workspace/workspaceIndexFeature";
 
 /** What `activate` returns: for other extensions and for our integration tests. */
@@ -26,6 +27,8 @@ export interface EnclaveApi {
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
     statusBarText(): string;
+    /** The model status item's tooltip and click command. */
+    statusBarView(): StatusView | undefined;
 }
 
 let engine: EngineClient | undefined;
@@ -65,7 +68,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, models, workspaceIndex, errors, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, models, workspaceIndex, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
 }
 
 /** Leaves the shared model process: the other windows keep it; it exits by itself when idle. */
