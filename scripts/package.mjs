@@ -1,33 +1,26 @@
 // Makes a platform-specific VSIX: `npm run package` (this machine's platform) or
-// `npm run package -- --target darwin-arm64`. The VSIX carries node-llama-cpp and only the target's
+// `npm run package -- --target darwin-arm64` (add `--cuda` for an NVIDIA build, see vsixTargets.mjs). The VSIX carries node-llama-cpp and only the target's
 // prebuilt llama.cpp binaries (npm installs every platform's; CUDA alone is ~540 MB), never the
 // llama.cpp source bundle (we never compile at run time). Prints {"vsix", "target", "bytes", "mb"}.
 import {execFileSync} from "node:child_process";
 import {mkdtempSync, readdirSync, rmSync, statSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join, resolve} from "node:path";
+import {cudaTargets, vsixTarget, vsixTargets} from "./vsixTargets.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const targetIndex = process.argv.indexOf("--target");
 const target = targetIndex > 0 ? process.argv[targetIndex + 1] : defaultTarget();
 
-/** VS Code target → the @node-llama-cpp/* prebuilt packages that serve it (CPU first, then GPU). */
-const binariesFor = {
-    "linux-x64": ["linux-x64", "linux-x64-vulkan"],
-    "linux-arm64": ["linux-arm64"],
-    "linux-armhf": ["linux-armv7l"],
-    "darwin-arm64": ["mac-arm64-metal"],
-    "darwin-x64": ["mac-x64"],
-    "win32-x64": ["win-x64", "win-x64-vulkan"],
-    "win32-arm64": ["win-arm64"]
-};
-
-if (!(target in binariesFor)) {
-    console.error(`Unknown target ${target}. Known: ${Object.keys(binariesFor).join(", ")}`);
+// --cuda: also CUDA's binaries (linux-x64, win32-x64 only), in enclave-<target>-cuda-<version>.vsix.
+const cuda = process.argv.includes("--cuda");
+const chosen = vsixTarget(target, cuda);
+if (!chosen) {
+    console.error(`Unknown target ${target}${cuda ? " for a CUDA build" : ""}. Known: ${Object.keys(cuda ? cudaTargets : vsixTargets).join(", ")}`);
     process.exit(2);
 }
 
-const keep = new Set(binariesFor[target]);
+const keep = new Set(chosen.binaries);
 const installed = readdirSync(join(root, "node_modules", "@node-llama-cpp"));
 const missing = [...keep].filter((name) => !installed.includes(name));
 if (missing.length > 0) console.warn(`warning: @node-llama-cpp/${missing.join(", ")} not installed here; the VSIX lacks them.`);
@@ -52,7 +45,7 @@ writeFileSync(ignoreFile, ignore.join("\n") + "\n");
 const run = (command, args) => execFileSync(command, args, {cwd: root, stdio: "inherit"});
 run(process.execPath, [join(root, "esbuild.mjs"), "--production"]);
 const version = JSON.parse(execFileSync("npm", ["pkg", "get", "version"], {cwd: root}).toString());
-const vsix = join(root, `enclave-${target}-${version}.vsix`);
+const vsix = join(root, `enclave-${target}${cuda ? "-cuda" : ""}-${version}.vsix`);
 try {
     run(process.execPath, [join(root, "node_modules", "@vscode", "vsce", "vsce"), "package", "--target", target, "--ignoreFile", ignoreFile, "--out", vsix, "--allow-missing-repository", "--skip-license"]);
 } finally {

@@ -13,7 +13,8 @@ import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
-import {EngineStatusBar} from "./provider/statusBar";
+import {EngineStatusBar} from "./provider/status/engineStatusBar";
+import type {StatusView} from "./provider/status/engineStatusView";
 import {EmbeddingModelSync} from "./provider/workspace/embeddingModelSync";
 import {WorkspaceIndexFeature} from "./provider/workspace/workspaceIndexFeature";
 
@@ -27,6 +28,8 @@ export interface EnclaveApi {
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
     statusBarText(): string;
+    /** The model status item's tooltip and click command. */
+    statusBarView(): StatusView | undefined;
 }
 
 let engine: EngineClient | undefined;
@@ -70,7 +73,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
 }
 
 /**

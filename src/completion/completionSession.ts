@@ -95,6 +95,10 @@ export interface SessionStatus {
     /** A model call is running. */
     busy: boolean;
     lastLatencyMs?: number;
+    /** How fast the last model call generated its suggestion (after reading the prompt). */
+    lastTokensPerSecond?: number;
+    /** Suggestions served from the cache (or typed through) among all that were shown or computed. */
+    cacheHitRate?: number;
     /** The last model call failed (cleared by the next success). */
     error?: string;
 }
@@ -412,7 +416,8 @@ export class CompletionSession extends Disposable {
         }
         const latencyMs = this.now() - started;
         this.counters.lastLatencyMs = latencyMs;
-        this.setStatus(false, {latencyMs});
+        const generatingMs = result.totalMs - (result.prefillMs ?? 0);
+        this.setStatus(false, {latencyMs, tokensPerSecond: generatingMs > 0 && result.generatedTokens > 0 ? (result.generatedTokens * 1000) / generatingMs : undefined});
 
         const text = postProcess({
             raw: result.text,
@@ -492,12 +497,15 @@ export class CompletionSession extends Disposable {
     }
 
     /** Start (busy) or end of a model call; the end brings a latency (success) or an error. */
-    private setStatus(busy: boolean, outcome?: {latencyMs: number} | {error: string}): void {
+    private setStatus(busy: boolean, outcome?: {latencyMs: number; tokensPerSecond: number | undefined} | {error: string}): void {
         const next: SessionStatus = {...this.status, busy};
         if (outcome && "latencyMs" in outcome) {
             next.lastLatencyMs = outcome.latencyMs;
+            if (outcome.tokensPerSecond !== undefined) next.lastTokensPerSecond = outcome.tokensPerSecond;
             delete next.error;
         } else if (outcome) next.error = outcome.error;
+        const hits = this.counters.cacheHits + this.counters.typedThroughHits;
+        if (hits + this.counters.modelCalls > 0) next.cacheHitRate = hits / (hits + this.counters.modelCalls);
         this.status = next;
         this.statusEmitter.fire({...next});
     }

@@ -59,10 +59,12 @@ export class EngineClient extends Disposable {
     private lastSharedWindows = 0;
     private shutdownPromise: Promise<void> | undefined;
     private readonly crashedFiles = new CrashedFiles();
+    private requestTimeoutMs: number;
 
     constructor(private readonly options: EngineClientOptions) {
         super();
         this.backoff = new Backoff(options.backoff);
+        this.requestTimeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
         this.supervisor = new EngineSupervisor({
             ...options,
             requestTimeoutMs: options.requestTimeoutMs ?? defaultRequestTimeoutMs,
@@ -254,12 +256,22 @@ export class EngineClient extends Disposable {
         if (status && status.models.length === 0 && status.clients <= 1) await this.unload();
     }
 
+    /**
+     * Changes the timeouts without a reload: requests sent from now on get `requestTimeoutMs`
+     * (those in flight keep theirs); `idleExitMs` applies to the next model process this client
+     * starts (a running process was told its own when it started).
+     */
+    setTimeouts(timeouts: {requestTimeoutMs?: number; idleExitMs?: number}): void {
+        if (timeouts.requestTimeoutMs !== undefined) this.requestTimeoutMs = timeouts.requestTimeoutMs;
+        if (timeouts.idleExitMs !== undefined) this.supervisor.setIdleExitMs(timeouts.idleExitMs);
+    }
+
     /** Sends one request to the model process (started if needed), without loading a model first. */
     async request<M extends Method>(method: M, params: ParamsOf<M>, options: RequestOptions<M> = {}): Promise<ResultOf<M>> {
         this.assertUsable();
         if (options.signal?.aborted) throw abortedError();
         const connection = await raceSignal(this.connect(), options.signal);
-        const result = await connection.rpc.request(method, params, options);
+        const result = await connection.rpc.request(method, params, {...options, timeoutMs: options.timeoutMs ?? this.requestTimeoutMs});
         this.backoff.succeeded();
         return result;
     }

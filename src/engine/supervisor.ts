@@ -78,10 +78,17 @@ export class EngineSupervisor {
     private connecting: Promise<EngineConnection> | undefined;
     /** Processes this client started, by pid, and how they ended. */
     private readonly started = new Map<number, {child: ChildProcess; exit: Promise<ProcessExit>}>();
+    private idleExitMs: number;
 
     constructor(private readonly options: SupervisorOptions) {
+        this.idleExitMs = options.idleExitMs ?? defaultIdleExitMs;
         const dir = options.processScope === "private" ? mkdtempSync(join(options.runtimeDir ?? tmpdir(), "enclave-private-")) : (options.runtimeDir ?? defaultRuntimeDir());
         this.paths = runtimePaths(dir, protocolVersion);
+    }
+
+    /** The idle exit of the next process this supervisor starts. */
+    setIdleExitMs(ms: number): void {
+        this.idleExitMs = ms;
     }
 
     get isPrivate(): boolean {
@@ -139,7 +146,7 @@ export class EngineSupervisor {
             // No log file: the process still runs, its output is lost.
         }
         const {execPath, execArgv, env} = nodeCommand(options);
-        const child = spawn(execPath, [...execArgv, options.workerPath, "--runtime-dir", paths.dir, "--idle-exit-ms", String(options.idleExitMs ?? defaultIdleExitMs)], {
+        const child = spawn(execPath, [...execArgv, options.workerPath, "--runtime-dir", paths.dir, "--idle-exit-ms", String(this.idleExitMs)], {
             env,
             detached: true,
             stdio: ["ignore", log, log],

@@ -1,10 +1,12 @@
+import {basename} from "node:path";
 import * as vscode from "vscode";
 import type {EngineClient} from "../engine/client";
 import {Disposable} from "../engine/lifecycle";
 import type {ModelInfo} from "../engine/protocol";
 import type {ErrorReporter} from "./errorReporter";
 import type {Log} from "./log";
-import {formatMemory} from "./statusBar";
+import {settingName, useModel, writeSetting} from "./settings";
+import {formatBytes} from "../models/units";
 
 /**
  * Commands that manage the model: choose a file, show its info, unload it, restart the engine, show
@@ -48,11 +50,11 @@ export class ModelCommands extends Disposable {
         }
     }
 
-    /** Sets `enclave.engine.contextSize`; the next request loads the model with it. */
+    /** Sets `enclave.engine.contextSize` where it is in effect; the next request loads the model with it. */
     private async useContextSize(tokens: unknown): Promise<void> {
         if (typeof tokens !== "number" || !Number.isInteger(tokens) || tokens <= 0) return;
-        await vscode.workspace.getConfiguration("enclave.engine").update("contextSize", tokens, vscode.ConfigurationTarget.Global);
-        this.log.write("info", `Context size set to ${tokens} tokens.`);
+        const where = await writeSetting("engine.contextSize", tokens);
+        this.log.write("info", `Context size set to ${tokens} tokens (${settingName("engine.contextSize")} in your ${where}).`);
     }
 
     private async confirmForOtherWindows(action: string): Promise<boolean> {
@@ -73,9 +75,11 @@ export class ModelCommands extends Disposable {
         const file = picked?.[0];
         if (!file) return;
         // Settings listeners reconfigure the engine; the model loads on first use.
-        await vscode.workspace.getConfiguration("enclave").update("chat.model", file.fsPath, vscode.ConfigurationTarget.Global);
-        this.log.write("info", `Chat model set to ${file.fsPath}.`);
-        void vscode.window.showInformationMessage(`Enclave will use ${file.fsPath.split(/[\\/]/).pop()} when you first ask it something.`);
+        const where = await useModel("chat", file.fsPath);
+        this.log.write("info", `Chat model set to ${file.fsPath} (${settingName("chat.model")} in your ${where}).`);
+        void vscode.window.showInformationMessage(
+            vscode.l10n.t("Enclave will use {0} when you first ask it something (set in your {1}).", basename(file.fsPath), where)
+        );
     }
 
     private async showModelInfo(): Promise<void> {
@@ -95,7 +99,7 @@ export class ModelCommands extends Disposable {
                 completionFormatLine(fresh, separate, this.engine.completionRole === "completion"),
                 `Threads: ${fresh.threads}, ${fresh.gpu} (${fresh.gpuLayers} layers on the GPU)`,
                 `Fit: ${fresh.fit}`,
-                `Memory: ${formatMemory(fresh.memory.rssBytes)}`
+                `Memory: ${formatBytes(fresh.memory.rssBytes)}`
             ];
             this.log.write("info", lines.join("\n"));
             void vscode.window.showInformationMessage(lines.join(" · "), {modal: false});

@@ -4,30 +4,86 @@ import * as vscode from "vscode";
 import type {LoadParams, ModelRole} from "../engine/protocol";
 import type {InstalledRole} from "../models/catalogue";
 import type {ChatSettings} from "../chat/chatController";
-import {defaultAnswerTokens, defaultThinking, thinkingLevels, thoughtBudgets, type ThinkingLevel} from "../engine/chatBudgets";
+import {thinkingLevels, thoughtBudgets} from "../engine/chatBudgets";
 import {Disposable} from "../engine/lifecycle";
 import type {EngineClient} from "../engine/client";
+import {
+    effectiveTarget,
+    fullSettingKey,
+    modelLoadKeys,
+    settingSpecs,
+    type SettingKey,
+    type SettingSection,
+    type SettingTarget,
+    type SettingValue
+} from "./settingKeys";
+
+/** Reads `enclave.<key>` (for `scope`'s folder when given), or its default from settingKeys.ts. */
+export function readSetting<K extends SettingKey>(key: K, scope?: vscode.ConfigurationScope): SettingValue<K> {
+    const fallback = settingSpecs[key].default as SettingValue<K>;
+    return vscode.workspace.getConfiguration("enclave", scope).get<SettingValue<K>>(key, fallback);
+}
+
+const targets: Record<SettingTarget, vscode.ConfigurationTarget> = {
+    workspaceFolder: vscode.ConfigurationTarget.WorkspaceFolder,
+    workspace: vscode.ConfigurationTarget.Workspace,
+    user: vscode.ConfigurationTarget.Global
+};
+
+/**
+ * Writes `enclave.<key>` to the settings file where it is in effect now (settingKeys.ts'
+ * effectiveTarget) and returns that place in words for the message that reports the change
+ * ("user settings", "workspace settings", "workspace folder settings").
+ */
+export async function writeSetting<K extends SettingKey>(key: K, value: SettingValue<K> | undefined, scope?: vscode.ConfigurationScope): Promise<string> {
+    const config = vscode.workspace.getConfiguration("enclave", scope);
+    const target = effectiveTarget(config.inspect(key));
+    await config.update(key, value, targets[target]);
+    return targetWords(target);
+}
+
+export function targetWords(target: SettingTarget): string {
+    switch (target) {
+        case "workspaceFolder":
+            return vscode.l10n.t("workspace folder settings");
+        case "workspace":
+            return vscode.l10n.t("workspace settings");
+        case "user":
+            return vscode.l10n.t("user settings");
+    }
+}
+
+/** Whether a configuration change touches any of `keys` (setting keys or whole `enclave.<section>`s). */
+export function affectsSettings(event: vscode.ConfigurationChangeEvent, keys: readonly (SettingKey | SettingSection)[], scope?: vscode.ConfigurationScope): boolean {
+    return keys.some((key) => event.affectsConfiguration(fullSettingKey(key), scope));
+}
+
+/** The name of a setting as the user sees it in messages and the Settings editor: `enclave.chat.model`. */
+export function settingName(key: SettingKey): string {
+    return fullSettingKey(key);
+}
 
 /** Reads `enclave.*` settings into engine terms. */
 export function readChatModel(): LoadParams | undefined {
-    return readModel("chat.model");
+    return readModel("chat");
 }
 
 /** The separate completion model, when one is set; otherwise completions use the chat model. */
 export function readCompletionModel(): LoadParams | undefined {
-    return readModel("completion.model");
+    return readModel("completion");
 }
 
-function readModel(key: "chat.model" | "completion.model"): LoadParams | undefined {
-    const config = vscode.workspace.getConfiguration("enclave");
-    const modelPath = config.get<string>(key, "").trim();
+const modelSettingKeys = {chat: "chat.model", completion: "completion.model", embedding: "workspace.embeddingModel"} as const satisfies Record<InstalledRole, SettingKey>;
+
+function readModel(role: ModelRole): LoadParams | undefined {
+    const modelPath = readSetting(modelSettingKeys[role]).trim();
     if (modelPath === "") return undefined;
     return {
         modelPath: expandHome(modelPath),
-        contextSize: config.get<number>("engine.contextSize", 0),
-        threads: config.get<number>("engine.threads", 0),
-        gpu: config.get<"auto" | "off">("engine.gpu", "auto"),
-        gpuLayers: readGpuLayers(config.get<unknown>("engine.gpuLayers", "auto"))
+        contextSize: readSetting("engine.contextSize"),
+        threads: readSetting("engine.threads"),
+        gpu: readEngineGpu(),
+        gpuLayers: readGpuLayers(readSetting("engine.gpuLayers"))
     };
 }
 
@@ -35,12 +91,6 @@ function readModel(key: "chat.model" | "completion.model"): LoadParams | undefin
 function readGpuLayers(value: unknown): number | undefined {
     return typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
 }
-
-const modelSettingKeys: Record<InstalledRole, "chat.model" | "completion.model" | "workspace.embeddingModel"> = {
-    chat: "chat.model",
-    completion: "completion.model",
-    embedding: "workspace.embeddingModel"
-};
 
 /** The configured model file of `role`, as written in the settings (home expanded), or undefined. */
 export function readModelPath(role: ModelRole): string | undefined {
@@ -50,12 +100,10 @@ export function readModelPath(role: ModelRole): string | undefined {
 /**
  * Makes `modelPath` the model of `role` (undefined: none — for completions, use the chat model).
  * Written where the setting is in effect now: a workspace value would otherwise hide a user value.
+ * Returns where it was written, in words.
  */
-export async function useModel(role: InstalledRole, modelPath: string | undefined): Promise<void> {
-    const key = modelSettingKeys[role];
-    const config = vscode.workspace.getConfiguration("enclave");
-    const target = config.inspect<string>(key)?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
-    await config.update(key, modelPath, target);
+export function useModel(role: InstalledRole, modelPath: string | undefined): Promise<string> {
+    return writeSetting(modelSettingKeys[role], modelPath);
 }
 
 /**
@@ -63,46 +111,45 @@ export async function useModel(role: InstalledRole, modelPath: string | undefine
  * embedding preset's id (resolved against the models folder); undefined when none is set.
  */
 export function readEmbeddingModelSetting(): string | undefined {
-    const value = vscode.workspace.getConfiguration("enclave.workspace").get<string>("embeddingModel", "").trim();
+    const value = readSetting("workspace.embeddingModel").trim();
     return value === "" ? undefined : expandHome(value);
 }
 
 /** Where downloaded and imported models go. Default: `~/.enclave/models`, beside the user's other files and kept across reinstalls. */
 export function readModelsFolder(): string {
-    const folder = vscode.workspace.getConfiguration("enclave.models").get<string>("folder", "").trim();
+    const folder = readSetting("models.folder").trim();
     return folder === "" ? join(homedir(), ".enclave", "models") : expandHome(folder);
 }
 
 /** Whether the engine may use the GPU: the fit check judges the machine the same way. */
 export function readEngineGpu(): "auto" | "off" {
-    return vscode.workspace.getConfiguration("enclave.engine").get<string>("gpu", "auto") === "off" ? "off" : "auto";
+    return readSetting("engine.gpu") === "off" ? "off" : "auto";
 }
 
 /** The Hugging Face server downloads come from (a mirror, or a loopback server in tests). */
 export function readHuggingFaceEndpoint(): string {
-    const endpoint = vscode.workspace.getConfiguration("enclave.models").get<string>("huggingFaceEndpoint", "").trim();
-    return endpoint === "" ? "https://huggingface.co" : endpoint;
+    const endpoint = readSetting("models.huggingFaceEndpoint").trim();
+    return endpoint === "" ? settingSpecs["models.huggingFaceEndpoint"].default : endpoint;
 }
 
 export function readChatSettings(): ChatSettings {
-    const config = vscode.workspace.getConfiguration("enclave.chat");
-    const name = config.get<string>("thinkingBudget", defaultThinking);
-    const budget = (thinkingLevels as readonly string[]).includes(name) ? (name as ThinkingLevel) : defaultThinking;
+    const name = readSetting("chat.thinkingBudget");
+    const budget = (thinkingLevels as readonly string[]).includes(name) ? name : settingSpecs["chat.thinkingBudget"].default;
     return {
-        temperature: config.get<number>("temperature", 0.6),
-        maxTokens: config.get<number>("maxTokens", defaultAnswerTokens),
+        temperature: readSetting("chat.temperature"),
+        maxTokens: readSetting("chat.maxTokens"),
         thoughtBudget: thoughtBudgets[budget],
         budgetLabel: `Thinking: ${budget}`
     };
 }
 
 export function readRequestTimeoutMs(): number {
-    return vscode.workspace.getConfiguration("enclave.engine").get<number>("requestTimeoutSeconds", 120) * 1000;
+    return Math.max(1, readSetting("engine.requestTimeoutSeconds")) * 1000;
 }
 
 /** How long the shared model process stays up without requests when this window starts it. */
 export function readIdleExitMs(): number {
-    return Math.max(1, vscode.workspace.getConfiguration("enclave.engine").get<number>("idleExitMinutes", 5)) * 60_000;
+    return Math.max(1, readSetting("engine.idleExitMinutes")) * 60_000;
 }
 
 function expandHome(path: string): string {
@@ -110,18 +157,23 @@ function expandHome(path: string): string {
     return home && (path === "~" || path.startsWith("~/")) ? home + path.slice(1) : path;
 }
 
-/** Keeps the engine's configured model in step with the settings; the load itself waits for first use. */
+/**
+ * Keeps the engine in step with the settings, without a reload: the configured models (the load
+ * itself waits for first use) and the request timeout and idle exit of the model process.
+ */
 export class ModelSettingsSync extends Disposable {
     constructor(engine: EngineClient) {
         super();
-        const sync = () => {
+        const syncModels = () => {
             engine.configure(readChatModel());
             engine.configureCompletion(readCompletionModel());
         };
-        sync();
+        syncModels();
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
-                if (["enclave.chat.model", "enclave.completion.model", "enclave.engine"].some((key) => event.affectsConfiguration(key))) sync();
+                if (affectsSettings(event, modelLoadKeys)) syncModels();
+                if (affectsSettings(event, ["engine.requestTimeoutSeconds", "engine.idleExitMinutes"]))
+                    engine.setTimeouts({requestTimeoutMs: readRequestTimeoutMs(), idleExitMs: readIdleExitMs()});
             })
         );
     }

@@ -64,11 +64,26 @@ async function makeProfile(): Promise<{dir: string; workspace: string; userDataD
     const workspace = join(dir, "workspace");
     const userDataDir = join(dir, "user-data");
     const extensionsDir = join(dir, "extensions");
-    for (const path of [workspace, join(userDataDir, "User"), extensionsDir]) mkdirSync(path, {recursive: true});
+    for (const path of [workspace, join(userDataDir, "User"), join(userDataDir, "Machine"), extensionsDir]) mkdirSync(path, {recursive: true});
     writeFileSync(join(workspace, "sample.ts"), SAMPLE);
     writeWorkspaceFiles(workspace);
-    writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify(await testUserSettings(root), null, 2));
+    const settings = await testUserSettings(root);
+    writeFileSync(join(userDataDir, "User", "settings.json"), JSON.stringify(settings, null, 2));
+    // Model paths are machine-overridable: a code-server window (a remote one) ignores them in the
+    // User file and reads them from the Machine file; desktop VS Code reads the User file.
+    const machine = Object.fromEntries(Object.entries(settings).filter(([key]) => machineScopedKeys().has(key)));
+    writeFileSync(join(userDataDir, "Machine", "settings.json"), JSON.stringify(machine, null, 2));
     return {dir, workspace, userDataDir, extensionsDir};
+}
+
+/** The settings package.json scopes to the machine (machine, machine-overridable). */
+function machineScopedKeys(): Set<string> {
+    const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {contributes: {configuration: {properties: Record<string, {scope?: string}>}}};
+    return new Set(
+        Object.entries(manifest.contributes.configuration.properties)
+            .filter(([, property]) => property.scope === "machine" || property.scope === "machine-overridable")
+            .map(([key]) => key)
+    );
 }
 
 /** The launcher path after installing code-server, or undefined for desktop VS Code. */

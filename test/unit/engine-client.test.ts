@@ -217,6 +217,16 @@ describe("EngineClient (against the real model process server with a fake backen
             assert.match(error.message, /did not answer/);
         });
 
+        it("setTimeouts: requests sent afterwards get the new timeout, without a new client", async () => {
+            client.configure({modelPath: "/models/a.gguf"});
+            await client.ensureModel();
+            client.setTimeouts({requestTimeoutMs: 200});
+            const started = Date.now();
+            const error = await rejectsWith(client.chat({messages: [{role: "user", content: "hang"}]}), "Timeout");
+            assert.match(error.message, /did not answer/);
+            assert.ok(Date.now() - started < 5_000, `failed after the new 200 ms, not the client's 10 s (${Date.now() - started} ms)`);
+        });
+
         it("rejects in-flight requests with EngineCrashed when the process dies, then restarts and reloads", async () => {
             client.configure({modelPath: "/models/a.gguf"});
             await ask(client, "warm up");

@@ -1,7 +1,7 @@
 /**
  * The `chat` operation: messages in, a stream of thought and answer chunks out.
  *
- * R1 as DeepSeek specifies it (DESIGN.md): no system prompt, temperature around 0.6, top-p 0.95,
+ * R1 as DeepSeek specifies it (docs/ARCHITECTURE.md, "Where each rule lives"): no system prompt, temperature around 0.6, top-p 0.95,
  * reasoning first. The assistant turn starts with "<think>\n", as R1's current template ends its
  * generation prompt, so the model continues inside its thought (and a model that only ever writes
  * "</think>" still has its reasoning recognised). A thought Enclave closes (budget reached, thinking

@@ -5,7 +5,8 @@ import type {CompletionModelCaps} from "../../completion/types";
 import type {EngineClient} from "../../engine/client";
 import {Disposable} from "../../engine/lifecycle";
 import type {Log} from "../log";
-import {CompletionStatusBar} from "./completionStatusBar";
+import {affectsSettings, writeSetting} from "../settings";
+import {CompletionStatusBar} from "../status/completionStatusBar";
 import {enabledFor, readCompletionSettings, type CompletionSettings} from "./completionSettings";
 import {ContextFeeder} from "./contextFeeder";
 import {InlineCompletionProvider} from "./inlineCompletionProvider";
@@ -46,7 +47,7 @@ export class CompletionFeature extends Disposable {
         );
         this.statusBar = this.register(new CompletionStatusBar());
         this.statusBar.showEnabled(this.settings.enabled);
-        this.register(this.session.onDidChangeStatus((status) => this.settings.enabled && this.statusBar.showStatus(status)));
+        this.register(this.session.onDidChangeStatus((status) => this.statusBar.showStatus(status)));
         this.register(new ContextFeeder(ring));
 
         const caps = async (signal: AbortSignal): Promise<CompletionModelCaps> => {
@@ -77,7 +78,7 @@ export class CompletionFeature extends Disposable {
         );
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
-                if (!event.affectsConfiguration("enclave.completion")) return;
+                if (!affectsSettings(event, ["completion"])) return;
                 this.settings = readCompletionSettings();
                 this.session.setLimits({maxTokens: this.settings.maxTokens, timeCapMs: this.settings.timeCapMs});
                 this.statusBar.showEnabled(this.settings.enabled);
@@ -85,7 +86,17 @@ export class CompletionFeature extends Disposable {
         );
     }
 
-    private async toggle(): Promise<void> {
-        await vscode.workspace.getConfiguration("enclave.completion").update("enabled", !this.settings.enabled, vscode.ConfigurationTarget.Global);
+    /**
+     * Turns completions on or off where `enclave.completion.enabled` is in effect (a workspace value
+     * would otherwise hide the change) and says so in the status bar; returns that sentence.
+     */
+    private async toggle(): Promise<string> {
+        const enabled = !this.settings.enabled;
+        const where = await writeSetting("completion.enabled", enabled);
+        const message = enabled
+            ? vscode.l10n.t("Enclave completions turned on (in your {0}).", where)
+            : vscode.l10n.t("Enclave completions turned off (in your {0}).", where);
+        vscode.window.setStatusBarMessage(message, 5_000);
+        return message;
     }
 }

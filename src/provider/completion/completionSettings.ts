@@ -1,4 +1,4 @@
-import * as vscode from "vscode";
+import {readSetting} from "../settings";
 
 /** `enclave.completion.*`: on/off globally and per language, and the per-suggestion caps. */
 export interface CompletionSettings {
@@ -9,12 +9,11 @@ export interface CompletionSettings {
 }
 
 export function readCompletionSettings(): CompletionSettings {
-    const config = vscode.workspace.getConfiguration("enclave.completion");
     return {
-        enabled: config.get<boolean>("enabled", true),
-        languages: config.get<Record<string, boolean>>("languages", {}),
-        maxTokens: config.get<number>("maxTokens", 64),
-        timeCapMs: config.get<number>("timeCapMs", 1000)
+        enabled: readSetting("completion.enabled"),
+        languages: readSetting("completion.languages"),
+        maxTokens: readSetting("completion.maxTokens"),
+        timeCapMs: readSetting("completion.timeCapMs")
     };
 }
 

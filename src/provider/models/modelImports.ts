@@ -82,11 +82,16 @@ export class ModelImports {
         }
         const model = result.model;
         const useAs = role ?? (await this.roleOf(model.entryPath));
-        await useModel(useAs, model.entryPath);
-        log.write("info", `Imported ${name} (${formatBytes(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs}.`);
-        void vscode.window.showInformationMessage(
-            `${model.alreadyInstalled ? `${name} was already in the models folder.` : `Imported ${name}.`} Enclave uses it for ${useAs === "chat" ? "chat" : useAs === "completion" ? "completions" : "re-ranking the workspace search"}.`
-        );
+        const where = await useModel(useAs, model.entryPath);
+        log.write("info", `Imported ${name} (${formatBytes(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs} (set in the ${where}).`);
+        const done = model.alreadyInstalled ? vscode.l10n.t("{0} was already in the models folder.", name) : vscode.l10n.t("Imported {0}.", name);
+        const use =
+            useAs === "chat"
+                ? vscode.l10n.t("Enclave uses it for chat (set in your {0}).", where)
+                : useAs === "completion"
+                  ? vscode.l10n.t("Enclave uses it for completions (set in your {0}).", where)
+                  : vscode.l10n.t("Enclave uses it to re-rank the workspace search (set in your {0}).", where);
+        void vscode.window.showInformationMessage(`${done} ${use}`);
         return model.entryPath;
     }
 

@@ -92,8 +92,8 @@ export class ModelPicker {
                     void vscode.window.showErrorMessage(`Enclave: ${entry.detail}`);
                     return undefined;
                 }
-                await useModel(role, entry.model.entryPath);
-                this.context.log.write("info", `${role} model set to ${entry.model.entryPath}.`);
+                const where = await useModel(role, entry.model.entryPath);
+                this.context.log.write("info", `${role} model set to ${entry.model.entryPath} (in the ${where}).`);
                 return entry.model.entryPath;
             case "preset": {
                 if (!entry.verdict.fits) {

@@ -9,7 +9,7 @@ import type {EngineClient} from "../../engine/client";
 import {Disposable} from "../../engine/lifecycle";
 import {embeddingModelPath} from "../../models/catalogue";
 import type {Embedder} from "../../workspaceIndex/rerank";
-import {readEmbeddingModelSetting, readModelsFolder} from "../settings";
+import {affectsSettings, readEmbeddingModelSetting, readModelsFolder} from "../settings";
 
 export class EmbeddingModelSync extends Disposable {
     constructor(private readonly engine: EngineClient) {
@@ -21,7 +21,7 @@ export class EmbeddingModelSync extends Disposable {
         sync();
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
-                if (["enclave.workspace.embeddingModel", "enclave.models.folder"].some((key) => event.affectsConfiguration(key))) sync();
+                if (affectsSettings(event, ["workspace.embeddingModel", "models.folder"])) sync();
             })
         );
     }

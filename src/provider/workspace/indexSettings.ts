@@ -1,8 +1,10 @@
 import * as vscode from "vscode";
 import type {CrawlRules} from "../../workspaceIndex/crawl";
+import {fullSettingKey} from "../settingKeys";
+import {readSetting} from "../settings";
 
 /** Settings that change what the workspace index holds (a change rebuilds it; the embedding model only re-ranks, so it does not). */
-export const indexSettingSections = ["enclave.workspace.maxFileKB", "enclave.workspace.maxFiles", "files.exclude", "search.exclude"] as const;
+export const indexSettingSections = [fullSettingKey("workspace.maxFileKB"), fullSettingKey("workspace.maxFiles"), "files.exclude", "search.exclude"] as const;
 
 /**
  * The index rules of one folder, from its settings: the size and count limits, and the
@@ -10,7 +12,6 @@ export const indexSettingSections = ["enclave.workspace.maxFileKB", "enclave.wor
  * files, which the index does not evaluate: it is left out rather than guessed).
  */
 export function readIndexRules(folder: vscode.WorkspaceFolder): CrawlRules {
-    const settings = vscode.workspace.getConfiguration("enclave.workspace", folder.uri);
     const patterns = (section: "files" | "search"): string[] =>
         Object.entries(vscode.workspace.getConfiguration(section, folder.uri).get<Record<string, unknown>>("exclude", {}))
             .filter(([, on]) => on === true)
@@ -18,7 +19,7 @@ export function readIndexRules(folder: vscode.WorkspaceFolder): CrawlRules {
     return {
         excludeGlobs: [...new Set([...patterns("files"), ...patterns("search")])].sort(),
         useGitignore: true,
-        maxFileBytes: Math.max(1, settings.get<number>("maxFileKB", 512)) * 1024,
-        maxFiles: Math.max(1, settings.get<number>("maxFiles", 25_000))
+        maxFileBytes: Math.max(1, readSetting("workspace.maxFileKB", folder.uri)) * 1024,
+        maxFiles: Math.max(1, readSetting("workspace.maxFiles", folder.uri))
     };
 }

@@ -3,9 +3,9 @@
 // through the `enclave.ask` command is answered by the scripted model through the worker process
 // that the real extension host forked; the status bar shows each state.
 import assert from "node:assert/strict";
-import {basename} from "node:path";
 import * as vscode from "vscode";
 import type {ChatResult} from "../../../src/engine/protocol";
+import {modelDisplayName, shortenName} from "../../../src/models/modelName";
 import {enclaveApi, waitFor} from "../enclave";
 import {screenshot} from "../screenshot";
 
@@ -16,8 +16,10 @@ describe("engine in the extension host", () => {
         assert.ok(configured, "the test settings name the scripted model");
         assert.equal(enclave.engine.workerPid, undefined, "no model process at activation");
         assert.equal(enclave.engine.state.kind, "notLoaded");
-        assert.match(enclave.statusBarText(), /Enclave/);
-        assert.doesNotMatch(enclave.statusBarText(), /\$\(check\)/);
+        // The model by its name (not its file name), not loaded yet; a click offers another model.
+        assert.equal(enclave.statusBarText(), `$(circle-outline) Enclave: ${shortenName(modelDisplayName(configured), 40)}`);
+        assert.match(enclave.statusBarView()?.tooltip ?? "", /not loaded yet: it loads on first use/);
+        assert.equal(enclave.statusBarView()?.command, "enclave.pickModel");
     });
 
     it("answers a question with the scripted model through the worker", async () => {
@@ -33,10 +35,15 @@ describe("engine in the extension host", () => {
     it("shows the ready state and memory in the status bar", async () => {
         const enclave = await enclaveApi();
         await waitFor(() => enclave.engine.state.kind === "ready", "the ready state");
-        // The active model (its file name) and the model process's memory.
-        const name = basename(vscode.workspace.getConfiguration("enclave").get<string>("chat.model") ?? "").replace(/\.gguf$/, "");
+        // The active model by its own name (GGUF general.name) and the model process's memory.
+        const state = enclave.engine.state;
+        assert.equal(state.kind, "ready");
+        const name = shortenName(modelDisplayName(state.info.modelPath, state.info.name), 40);
         assert.match(enclave.statusBarText(), /^\$\(check\) Enclave: .+ · \d+(\.\d)? (MB|GB)$/);
-        assert.ok(enclave.statusBarText().includes(name.slice(0, 20)), `${enclave.statusBarText()} names ${name}`);
+        assert.ok(enclave.statusBarText().startsWith(`$(check) Enclave: ${name} · `), `${enclave.statusBarText()} names ${name}`);
+        assert.doesNotMatch(enclave.statusBarText(), /\.gguf/);
+        assert.match(enclave.statusBarView()?.tooltip ?? "", /is ready/);
+        assert.equal(enclave.statusBarView()?.command, "enclave.pickModel");
         await screenshot("status-bar-ready");
     });
 
@@ -50,7 +57,13 @@ describe("engine in the extension host", () => {
             await waitFor(() => enclave.engine.configuredModel?.modelPath === "/nonexistent/model.gguf", "the new setting to reach the engine");
             await assert.rejects(enclave.engine.ensureModel(), /does not exist/);
             assert.equal(enclave.engine.state.kind, "error");
-            assert.match(enclave.statusBarText(), /error/);
+            // Which model failed and why, in the tooltip, and a click that fixes it (choose another).
+            assert.equal(enclave.statusBarText(), "$(error) Enclave: model failed");
+            const view = enclave.statusBarView();
+            assert.match(view?.tooltip ?? "", /could not use model\./);
+            assert.match(view?.tooltip ?? "", /does not exist/);
+            assert.match(view?.tooltip ?? "", /Click to choose another model\./);
+            assert.equal(view?.command, "enclave.pickModel");
             await screenshot("status-bar-error");
         } finally {
             await config.update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);

@@ -63,7 +63,7 @@ describe("inline completions", () => {
             await acceptUntil("    console.log(42);");
             assert.equal(editor.document.getText(), "function add(a: number, b: number) {\n    console.log(42);\n}\n");
             // The accept changed the document, so VS Code may be asking again: the latency shows once that call is done.
-            await waitFor(() => /\$\(sparkle\) \d+ ms/.test(enclave.completion.statusBar.text), () => `the last latency in the status bar (${enclave.completion.statusBar.text})`);
+            await waitFor(() => /^\$\(sparkle\) Enclave completions · \d+ ms$/.test(enclave.completion.statusBar.text), () => `the last latency in the status bar (${enclave.completion.statusBar.text})`);
             assert.equal((await enclave.engine.info("chat"))?.completionFormat, "r1");
             assert.ok(sent, "a request was sent");
             assert.ok(sent.prefix.startsWith("<｜begin▁of▁sentence｜><｜User｜>Complete the typescript code in `calc.ts`"), sent.prefix.slice(0, 120));

@@ -34,12 +34,15 @@ describe("chat budgets", () => {
             contributes: {configuration: {properties: Record<string, {default: unknown; enum?: string[]; enumDescriptions?: string[]}>}};
         };
         const properties = manifest.contributes.configuration.properties;
+        // Descriptions live in package.nls.json ("%key%" in package.json).
+        const nls = JSON.parse(readFileSync(new URL("../../../package.nls.json", import.meta.url), "utf8")) as Record<string, string>;
+        const text = (value: string | undefined) => nls[/^%(.+)%$/.exec(value ?? "")?.[1] ?? ""] ?? value ?? "";
         const thinking = properties["enclave.chat.thinkingBudget"];
         assert.ok(thinking);
         assert.deepEqual(thinking.enum, [...thinkingLevels]);
         assert.equal(thinking.default, defaultThinking);
         for (const [index, level] of thinkingLevels.entries())
-            if (thoughtBudgets[level] > 0) assert.match(thinking.enumDescriptions?.[index] ?? "", new RegExp(`\\b${thoughtBudgets[level]}\\b`), `${level}'s description names its budget`);
+            if (thoughtBudgets[level] > 0) assert.match(text(thinking.enumDescriptions?.[index]), new RegExp(`\\b${thoughtBudgets[level]}\\b`), `${level}'s description names its budget`);
         assert.equal(properties["enclave.chat.maxTokens"]?.default, defaultAnswerTokens);
     });
 });
