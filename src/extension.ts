@@ -7,6 +7,7 @@ import {EngineClient} from "./engine/client";
 import {AskCommand} from "./provider/askCommand";
 import {ChatFeature} from "./provider/chat/chatFeature";
 import {CompletionFeature} from "./provider/completion/completionFeature";
+import {InlineEditFeature} from "./provider/edit/inlineEditFeature";
 import {ReviewFeature} from "./provider/review/reviewFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
@@ -22,6 +23,7 @@ export interface EnclaveApi {
     readonly chat: ChatFeature;
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
+    readonly edit: InlineEditFeature;
     readonly models: ModelsFeature;
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
@@ -45,6 +47,8 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const chat = new ChatFeature(context, engine, log, errors, workspaceIndex);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
+    const client = engine;
+    const edit = new InlineEditFeature(context, {chat: (params, options) => client.chat(params, options)}, (message) => chat.traceView.post(message), log, errors);
     const models = new ModelsFeature({
         engine,
         log,
@@ -53,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     context.subscriptions.push(
         review,
+        edit,
         chat,
         workspaceIndex,
         completion,
@@ -64,8 +69,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         new AskCommand(engine, log, errors)
     );
     log.write("info", "Enclave activated. The model loads on first use.");
-    const client = engine;
-    return {engine: client, chat, completion, review, models, workspaceIndex, errors, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, edit, models, workspaceIndex, errors, statusBarText: () => statusBar.text};
 }
 
 /** Leaves the shared model process: the other windows keep it; it exits by itself when idle. */
