@@ -52,6 +52,8 @@ export class InlineEditFeature extends Disposable {
     private readonly lenses = this.register(new EditLenses());
     private readonly recent: RecentInstructions;
     private active: Active | undefined;
+    /** The last message the feature showed (tests read what the user was told). */
+    lastNotice: string | undefined;
 
     constructor(
         private readonly context: vscode.ExtensionContext,
@@ -110,6 +112,8 @@ export class InlineEditFeature extends Disposable {
         const name = targetName(document);
         const session = new InlineEditSession({fileName: name, language: document.languageId, file, range: target.lines}, this.engine, readChatSettings);
         const diff = new InlineDiff(this.looks, editor, start, file.lines.slice(start, end + 1).join(file.eol));
+        // A selection would grow over the lines inserted below it and hide the diff's colours.
+        editor.selection = new vscode.Selection(start, 0, start, 0);
         const active: Active = {session, diff, name, phase: "streaming", controller: undefined};
         this.active = active;
         diff.onInterrupted((what) => this.interrupted(active, what));
@@ -141,7 +145,7 @@ export class InlineEditFeature extends Disposable {
                 this.setPhase(active, "review");
                 return "review";
             }
-            if (outcome.kind === "empty") void vscode.window.showWarningMessage("Enclave: the answer had no code, so nothing changed. Try another instruction.");
+            if (outcome.kind === "empty") this.notify("warning", "the answer had no code, so nothing changed. Try another instruction.");
             return (await this.backOff(active)) ?? (outcome.kind === "empty" ? "empty" : "stopped");
         } catch (error) {
             trace.end(undefined);
@@ -173,7 +177,7 @@ export class InlineEditFeature extends Disposable {
         const done = how === "kept" ? await active.diff.keep() : await active.diff.undo();
         this.end();
         if (!done) {
-            void vscode.window.showWarningMessage(`Enclave: VS Code did not apply the change to ${active.name}.`);
+            this.notify("warning", `VS Code did not apply the change to ${active.name}.`);
             return "failed";
         }
         return how;
@@ -185,7 +189,7 @@ export class InlineEditFeature extends Disposable {
         this.end();
         const why = what.reason === "closed" ? "was closed" : what.reason === "failed" ? "could not be edited" : "was edited during the rewrite";
         const result = what.restored ? "the rewrite was cancelled and the original text is back" : "the rewrite was cancelled; the text is as the edit left it (Undo with Ctrl+Z)";
-        void vscode.window.showWarningMessage(`Enclave: ${active.name} ${why}, so ${result}.`);
+        this.notify("warning", `${active.name} ${why}, so ${result}.`);
         this.log.write("info", `Edit with Enclave: ${active.name} ${why}; cancelled.`);
     }
 
@@ -209,8 +213,13 @@ export class InlineEditFeature extends Disposable {
     }
 
     private refuse(message: string): EditOutcome {
-        void vscode.window.showInformationMessage(`Enclave: ${message}`);
+        this.notify("information", message);
         return "refused";
+    }
+
+    private notify(kind: "warning" | "information", message: string): void {
+        this.lastNotice = `Enclave: ${message}`;
+        void (kind === "warning" ? vscode.window.showWarningMessage(this.lastNotice) : vscode.window.showInformationMessage(this.lastNotice));
     }
 }
 
