@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import type {EnclaveApi} from "../../../src/extension";
 import type {EditOutcome} from "../../../src/provider/edit/inlineEditFeature";
 import {editedFileText, editedLines, editFile, editFileLines, editFileText, editTarget} from "../editFixture";
-import {enclaveApi, waitFor} from "../enclave";
+import {enclaveApi, resetSaved, waitFor} from "../enclave";
 import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
 const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders?.[0] ?? assert.fail("a workspace folder is open");
@@ -55,13 +55,7 @@ describe("Edit with Enclave", () => {
     // Each test starts from the file as written, saved, and no rewrite waiting.
     beforeEach(async () => {
         if (enclave.edit.state()) await vscode.commands.executeCommand("enclave.inlineEdit.undo");
-        const document = await vscode.workspace.openTextDocument(fileUri());
-        if (document.getText() !== editFileText) {
-            const whole = new vscode.WorkspaceEdit();
-            whole.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), editFileText);
-            assert.ok(await vscode.workspace.applyEdit(whole));
-        }
-        if (document.isDirty) await document.save();
+        await resetSaved(fileUri(), editFileText);
     });
 
     it("streams the selection's rewrite in as an inline diff; Keep leaves the rewrite as one undo step", async () => {
