@@ -2,7 +2,7 @@ import * as vscode from "vscode";
 import {applyEdit, diffLines, nextEdit, type DiffLines, type ProposalEdit} from "../../edit/inlineDiff";
 import {Disposable, Emitter} from "../../engine/lifecycle";
 
-/** Why the diff can no longer be shown: the user changed the document, or its editor went away. */
+/** Why the diff can no longer be shown: the user changed the document, it was closed, or an edit failed. */
 export interface DiffInterrupted {
     readonly reason: "edited" | "closed" | "failed";
     /** The original text is back (false: the user's edit overlapped the diff, which was left as it is). */
@@ -45,7 +45,7 @@ export interface DecoratedLines {
  * Keep puts the original back and then writes the rewrite as one edit of its own, so a single undo
  * after Keep returns to the original whatever saves split the streaming edits; Undo puts the
  * original text back, exactly. Any change to the document that is not ours (typing, undo, another
- * extension), or its editor closing, interrupts the diff: the original is restored when the change
+ * extension), or the document closing, interrupts the diff: the original is restored when the change
  * lies outside the diff, and `onInterrupted` says what happened.
  */
 export class InlineDiff extends Disposable {
@@ -64,13 +64,15 @@ export class InlineDiff extends Disposable {
 
     constructor(
         private readonly looks: DiffDecorations,
-        readonly editor: vscode.TextEditor,
+        readonly document: vscode.TextDocument,
         /** The target's first line and its original text (line endings included, none after the last line). */
         private start: number,
         private readonly original: string
     ) {
         super();
         this.register(vscode.workspace.onDidChangeTextDocument((event) => this.changed(event)));
+        // An editor that shows the document again (back to its tab, a split) gets the marks too.
+        this.register(vscode.window.onDidChangeVisibleTextEditors(() => this.setDecorations(this.decorated)));
         this.register(vscode.workspace.onDidCloseTextDocument((document) => document === this.document && this.interrupt({reason: "closed", restored: false})));
         this.register({dispose: () => this.clearDecorations()});
         this.decorate();
@@ -78,10 +80,6 @@ export class InlineDiff extends Disposable {
 
     get decorations(): DecoratedLines {
         return this.decorated;
-    }
-
-    get document(): vscode.TextDocument {
-        return this.editor.document;
     }
 
     private get originalCount(): number {
@@ -115,7 +113,7 @@ export class InlineDiff extends Disposable {
         const proposal = this.shown;
         if (!(await this.restore(false))) return false;
         const range = this.originalRange();
-        return this.ownEdit(() => this.editor.edit((edit) => edit.replace(range, proposal.join(this.eol)), {undoStopBefore: true, undoStopAfter: true}));
+        return this.ownEdit(range, proposal.join(this.eol), {undoStopBefore: true, undoStopAfter: true});
     }
 
     /** The original text, exactly, and no diff. */
@@ -150,7 +148,7 @@ export class InlineDiff extends Disposable {
         const text = edit.inserted.map((line) => this.eol + line).join("");
         const undoStopBefore = this.firstEdit;
         this.firstEdit = false;
-        return this.ownEdit(() => this.editor.edit((builder) => builder.replace(new vscode.Range(from, to), text), {undoStopBefore, undoStopAfter: false}));
+        return this.ownEdit(new vscode.Range(from, to), text, {undoStopBefore, undoStopAfter: false});
     }
 
     /** Removes the proposal's lines and puts the original text back over the target. */
@@ -161,7 +159,7 @@ export class InlineDiff extends Disposable {
         if (document.isClosed || last >= document.lineCount) return false;
         const range = new vscode.Range(this.start, 0, last, document.lineAt(last).range.end.character);
         if (document.getText(range) === this.original && this.shown.length === 0) return true;
-        const restored = await this.ownEdit(() => this.editor.edit((edit) => edit.replace(range, this.original), {undoStopBefore: this.firstEdit, undoStopAfter: closeUndoGroup}));
+        const restored = await this.ownEdit(range, this.original, {undoStopBefore: this.firstEdit, undoStopAfter: closeUndoGroup});
         if (restored) this.shown = [];
         return restored;
     }
@@ -171,16 +169,29 @@ export class InlineDiff extends Disposable {
         return new vscode.Range(this.start, 0, last, this.document.lineAt(last).range.end.character);
     }
 
-    private async ownEdit(apply: () => Thenable<boolean>): Promise<boolean> {
+    /**
+     * Replaces `range` with `text`: through the document's visible editor, so that the rewrite's
+     * edits share an undo group; through a workspace edit while no editor shows the document (the
+     * user switched tabs). Keep's own edit stays one undo step either way.
+     */
+    private async ownEdit(range: vscode.Range, text: string, undo: {undoStopBefore: boolean; undoStopAfter: boolean}): Promise<boolean> {
         this.ownEdits++;
         try {
-            return await apply();
+            const editor = this.editors()[0];
+            if (editor) return await editor.edit((builder) => builder.replace(range, text), undo);
+            const edit = new vscode.WorkspaceEdit();
+            edit.replace(this.document.uri, range, text);
+            return await vscode.workspace.applyEdit(edit);
         } catch {
-            // A closed or replaced editor rejects the edit.
+            // An editor closed meanwhile rejects the edit.
             return false;
         } finally {
             this.ownEdits--;
         }
+    }
+
+    private editors(): vscode.TextEditor[] {
+        return vscode.window.visibleTextEditors.filter((editor) => editor.document === this.document);
     }
 
     private changed(event: vscode.TextDocumentChangeEvent): void {
@@ -222,8 +233,10 @@ export class InlineDiff extends Disposable {
 
     private setDecorations(lines: DecoratedLines): void {
         this.decorated = lines;
-        this.editor.setDecorations(this.looks.removed, lines.removed);
-        this.editor.setDecorations(this.looks.added, lines.added);
+        for (const editor of this.editors()) {
+            editor.setDecorations(this.looks.removed, lines.removed);
+            editor.setDecorations(this.looks.added, lines.added);
+        }
     }
 }
 

@@ -111,7 +111,7 @@ export class InlineEditFeature extends Disposable {
         const {start, end} = target.lines;
         const name = targetName(document);
         const session = new InlineEditSession({fileName: name, language: document.languageId, file, range: target.lines}, this.engine, readChatSettings);
-        const diff = new InlineDiff(this.looks, editor, start, file.lines.slice(start, end + 1).join(file.eol));
+        const diff = new InlineDiff(this.looks, document, start, file.lines.slice(start, end + 1).join(file.eol));
         // A selection would grow over the lines inserted below it and hide the diff's colours.
         editor.selection = new vscode.Selection(start, 0, start, 0);
         const active: Active = {session, diff, name, phase: "streaming", controller: undefined};
