@@ -53,6 +53,7 @@ export class InlineDiff extends Disposable {
     private wanted: readonly string[] = [];
     private pumping: Promise<void> | undefined;
     private ownEdits = 0;
+    private editedElsewhere = false;
     private firstEdit = true;
     private ended = false;
     private readonly interrupted = this.register(new Emitter<DiffInterrupted>());
@@ -133,7 +134,11 @@ export class InlineDiff extends Disposable {
             const edit = nextEdit(this.shown, this.wanted);
             if (!edit || this.isDisposed) return;
             const started = performance.now();
-            if (!(await this.applyProposalEdit(edit))) return this.interrupt({reason: "failed", restored: await this.restore(true)});
+            if (!(await this.applyProposalEdit(edit))) {
+                // Refused because someone else's edit got in first: the change handler reports that.
+                if (this.editedElsewhere) return;
+                return this.interrupt({reason: "failed", restored: await this.restore(true)});
+            }
             this.editTimes.push(performance.now() - started);
             this.shown = applyEdit(this.shown, edit);
             this.decorate();
@@ -202,6 +207,7 @@ export class InlineDiff extends Disposable {
         const undoOrRedo = event.reason !== undefined;
         if (this.ownEdits > 0 && inside && !undoOrRedo) return;
         // Someone else's change: above the diff it moves the diff; overlapping it, nothing can be restored safely.
+        this.editedElsewhere = true;
         const overlaps = event.contentChanges.some((change) => change.range.end.line >= removed.start && change.range.start.line <= end);
         if (!overlaps)
             for (const change of event.contentChanges)
