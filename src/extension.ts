@@ -7,6 +7,7 @@ import {EngineClient} from "./engine/client";
 import {AskCommand} from "./provider/askCommand";
 import {ChatFeature} from "./provider/chat/chatFeature";
 import {CompletionFeature} from "./provider/completion/completionFeature";
+import {InlineEditFeature} from "./provider/edit/inlineEditFeature";
 import {ReviewFeature} from "./provider/review/reviewFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
@@ -24,6 +25,7 @@ export interface EnclaveApi {
     readonly chat: ChatFeature;
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
+    readonly edit: InlineEditFeature;
     readonly models: ModelsFeature;
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
@@ -52,6 +54,8 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
+    const client = engine;
+    const edit = new InlineEditFeature(context, {chat: (params, options) => client.chat(params, options)}, (message) => chat.traceView.post(message), log, errors);
     const models = new ModelsFeature({
         engine,
         log,
@@ -60,6 +64,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     context.subscriptions.push(
         review,
+        edit,
         chat,
         embeddingModel,
         index,
@@ -72,8 +77,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         new AskCommand(engine, log, errors)
     );
     log.write("info", "Enclave activated. The model loads on first use.");
-    const client = engine;
-    return {engine: client, chat, completion, review, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
+    return {engine: client, chat, completion, review, edit, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
 }
 
 /**

@@ -391,7 +391,8 @@ function titleOf(text: string): string {
     return line.length > titleLength ? `${line.slice(0, titleLength - 1)}…` : line || "New chat";
 }
 
-function traceStats(stats: NonNullable<Turn["stats"]>) {
+/** What the trace panel shows of a turn's numbers. */
+export function traceStats(stats: Pick<NonNullable<Turn["stats"]>, "thoughtTokens" | "elapsedMs" | "thoughtCutByBudget">) {
     return {
         thoughtTokens: stats.thoughtTokens,
         elapsedMs: stats.elapsedMs,

@@ -8,7 +8,7 @@
  */
 import {diffArrays} from "diff";
 import {blocksOf, syntaxOf, type Block, type Syntax} from "./fragmentBlocks";
-import {fragmentLines, indentUnit, indentWidth, isBlank, linedText, reindent, type LinedText} from "./fragmentText";
+import {fragmentLines, indentUnit, indentWidth, isBlank, linedText, reindent, selectedLines, type LinedText} from "./fragmentText";
 
 export interface PlacementRequest {
     /** The target file's text as it is now. */
@@ -79,26 +79,6 @@ export function placeFragment(request: PlacementRequest): Placement {
     }
     if (request.selection && request.selection.end > request.selection.start) return selectionPlacement(request.text, file, fragment, request.selection);
     return {none: true, reason: reason ?? "no part of the file looks like the code block"};
-}
-
-function selectedLines(file: LinedText, selection: PlacementRequest["selection"]): {start: number; end: number} | undefined {
-    if (!selection || selection.end <= selection.start) return undefined;
-    const start = lineOf(file, selection.start);
-    let end = lineOf(file, selection.end);
-    // A selection that ends at the start of a line does not take that line.
-    if (end > start && file.lineStarts[end] === selection.end) end--;
-    return {start, end};
-}
-
-function lineOf(file: LinedText, offset: number): number {
-    let low = 0;
-    let high = file.lineStarts.length - 1;
-    while (low < high) {
-        const middle = Math.ceil((low + high) / 2);
-        if ((file.lineStarts[middle] ?? 0) <= offset) low = middle;
-        else high = middle - 1;
-    }
-    return low;
 }
 
 const normalize = (line: string): string => line.trim().replace(/\s+/g, " ");

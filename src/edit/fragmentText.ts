@@ -124,3 +124,25 @@ export function baseIndent(lines: readonly string[]): number {
     const content = lines.filter((line) => !isBlank(line));
     return content.length === 0 ? 0 : Math.min(...content.map(indentWidth));
 }
+
+/** The lines a selection (offsets) covers, 0-based and inclusive; undefined for an empty one. */
+export function selectedLines(file: LinedText, selection: {readonly start: number; readonly end: number} | undefined): {start: number; end: number} | undefined {
+    if (!selection || selection.end <= selection.start) return undefined;
+    const start = lineOf(file, selection.start);
+    let end = lineOf(file, selection.end);
+    // A selection that ends at the start of a line does not take that line.
+    if (end > start && file.lineStarts[end] === selection.end) end--;
+    return {start, end};
+}
+
+/** The 0-based line holding `offset`. */
+export function lineOf(file: LinedText, offset: number): number {
+    let low = 0;
+    let high = file.lineStarts.length - 1;
+    while (low < high) {
+        const middle = Math.ceil((low + high) / 2);
+        if ((file.lineStarts[middle] ?? 0) <= offset) low = middle;
+        else high = middle - 1;
+    }
+    return low;
+}

@@ -127,7 +127,8 @@ export function escapeMarkdown(text: string): string {
     return stripControls(text).replace(/[\\`*_{}[\]()#+\-.!|<>&~"'=:]/g, (char) => `\\${char}`).replace(/\n/g, "  \n");
 }
 
-function fenced(code: string, language: string): string {
+/** `code` in a backtick fence longer than any backtick run in it, so the code cannot close it. */
+export function fenced(code: string, language: string): string {
     const longestRun = Math.max(0, ...[...code.matchAll(/`+/g)].map((match) => match[0].length));
     const fence = "`".repeat(Math.max(3, longestRun + 1));
     return `${fence}${language}\n${code}\n${fence}`;

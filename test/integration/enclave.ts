@@ -37,3 +37,15 @@ export async function showPanels(enclave: EnclaveApi, panels: ReadonlyArray<"cha
         await sleep(500);
     }
 }
+
+/** Puts `text` back into the document at `uri` (one edit, only when it differs) and saves it. */
+export async function resetSaved(uri: vscode.Uri, text: string): Promise<vscode.TextDocument> {
+    const document = await vscode.workspace.openTextDocument(uri);
+    if (document.getText() !== text) {
+        const edit = new vscode.WorkspaceEdit();
+        edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), text);
+        assert.ok(await vscode.workspace.applyEdit(edit));
+    }
+    if (document.isDirty) await document.save();
+    return document;
+}

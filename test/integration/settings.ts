@@ -31,6 +31,7 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
     const {coderScriptedModel, scriptedModel} = await import("../models/scripted");
     const {scriptedReviewModel} = await import("../cli/reviewModel");
     const {applyAnswer} = await import("./applyFixture");
+    const {editAnswer, endlessEditLine} = await import("./editFixture");
     return {
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
@@ -38,6 +39,11 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
         "enclaveTest.endlessModel": await scriptedModel({answerLoop: true}),
         // A model whose answer changes one function of suite/apply.test.ts's 200-line file, naming the file before the fence.
         "enclaveTest.applyModel": await scriptedModel({answer: applyAnswer}),
+        // Models that rewrite suite/edit.test.ts's selection: one that thinks ("Hmm, ok."), one whose
+        // thought starts without "<think>" (it only closes it), and one whose rewrite never ends.
+        "enclaveTest.editModel": await scriptedModel({answer: editAnswer}),
+        "enclaveTest.editCloseOnlyModel": await scriptedModel({answer: editAnswer, emitThinkOpen: false}),
+        "enclaveTest.editEndlessModel": await scriptedModel({answer: "```ts\n", answerLoop: true, filler: endlessEditLine}),
         // A model whose review of test/cli/reviewModel.ts's exampleFile finds one real bug (with a fix).
         "enclaveTest.reviewModel": await scriptedReviewModel(),
         // A completion model shaped like Qwen2.5-Coder (FIM, repository tokens, ChatML), whose infill is "return a - b;".

@@ -8,7 +8,7 @@ import {codeBlockAt} from "../../../src/edit/fragmentSource";
 import type {EnclaveApi} from "../../../src/extension";
 import {findProposalTarget} from "../../../src/provider/chat/proposalTarget";
 import {applyFile, applyFileText, appliedFileText, applyFragment} from "../applyFixture";
-import {enclaveApi, sleep, waitFor} from "../enclave";
+import {enclaveApi, resetSaved, sleep, waitFor} from "../enclave";
 import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
 const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders?.[0] ?? assert.fail("a workspace folder is open");
@@ -50,13 +50,7 @@ describe("Apply to File", () => {
 
     // Each test starts from the file as written, saved, whatever the one before left.
     beforeEach(async () => {
-        const document = await vscode.workspace.openTextDocument(fileUri());
-        if (document.getText() !== applyFileText) {
-            const edit = new vscode.WorkspaceEdit();
-            edit.replace(document.uri, new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length)), applyFileText);
-            assert.ok(await vscode.workspace.applyEdit(edit));
-        }
-        if (document.isDirty) await document.save();
+        await resetSaved(fileUri(), applyFileText);
     });
 
     /** Asks the apply model in a new chat; the turn and its first code block as the view would click it. */

@@ -1,0 +1,175 @@
+// "Edit with Enclave" in a real VS Code, answered by scripted models (settings.ts) through the real
+// model process: a selection's rewrite streams in as an inline diff (the original lines marked
+// removed, the new ones added below, as the feature's test API reports its decorations), Keep is
+// one undo step, Undo gives back the exact bytes, a follow-up revises the same rewrite, Stop keeps
+// nothing, an edit elsewhere during the rewrite cancels it, and thought text never reaches the file.
+import assert from "node:assert/strict";
+import {existsSync, readFileSync} from "node:fs";
+import * as vscode from "vscode";
+import type {EnclaveApi} from "../../../src/extension";
+import type {EditOutcome} from "../../../src/provider/edit/inlineEditFeature";
+import {editedFileText, editedLines, editFile, editFileLines, editFileText, editTarget} from "../editFixture";
+import {enclaveApi, resetSaved, waitFor} from "../enclave";
+import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
+
+const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders?.[0] ?? assert.fail("a workspace folder is open");
+const fileUri = (): vscode.Uri => vscode.Uri.joinPath(folder().uri, editFile);
+const bytes = async (): Promise<string> => new TextDecoder().decode(await vscode.workspace.fs.readFile(fileUri()));
+const thoughtText = "Hmm";
+
+/** The chat model becomes the test model named by `enclaveTest.<key>`. */
+async function useModel(enclave: EnclaveApi, key: string): Promise<void> {
+    const model = vscode.workspace.getConfiguration("enclaveTest").get<string>(key);
+    assert.ok(model, `settings.ts names enclaveTest.${key}`);
+    await vscode.workspace.getConfiguration("enclave").update("chat.model", model, vscode.ConfigurationTarget.Workspace);
+    await waitFor(() => enclave.engine.configuredModel?.modelPath === model, `the ${key} setting`);
+}
+
+/** The rewrite file in an editor, area's body selected. */
+async function openWithSelection(): Promise<vscode.TextEditor> {
+    const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(fileUri()), {preview: false});
+    editor.selection = new vscode.Selection(editTarget.start, 0, editTarget.end, editor.document.lineAt(editTarget.end).text.length);
+    return editor;
+}
+
+const edit = (instruction: string): Thenable<EditOutcome> => vscode.commands.executeCommand<EditOutcome>("enclave.inlineEdit", {instruction});
+
+/** The document as the inline diff shows it: the original lines, then the proposed ones below them. */
+const diffText = (proposed: readonly string[]): string =>
+    [...editFileLines.slice(0, editTarget.end + 1), ...proposed, ...editFileLines.slice(editTarget.end + 1)].join("\r\n");
+
+describe("Edit with Enclave", () => {
+    let enclave: EnclaveApi;
+
+    before(async () => {
+        enclave = await enclaveApi();
+        await vscode.workspace.fs.writeFile(fileUri(), new TextEncoder().encode(editFileText));
+    });
+
+    after(async () => {
+        await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+        await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder().uri, "edit"), {recursive: true});
+        await vscode.workspace.getConfiguration("enclave").update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
+    });
+
+    // Each test starts from the file as written, saved, and no rewrite waiting.
+    beforeEach(async () => {
+        if (enclave.edit.state()) await vscode.commands.executeCommand("enclave.inlineEdit.undo");
+        await resetSaved(fileUri(), editFileText);
+    });
+
+    it("streams the selection's rewrite in as an inline diff; Keep leaves the rewrite as one undo step", async () => {
+        await useModel(enclave, "editModel");
+        const editor = await openWithSelection();
+        assert.equal(await edit("Check that the area is not negative."), "review");
+
+        const state = enclave.edit.state();
+        assert.ok(state, "a rewrite waits for Keep or Undo");
+        assert.equal(state.phase, "review");
+        assert.equal(state.uri, fileUri().toString());
+        assert.deepEqual(state.removed, editTarget, "the selected lines are the ones marked removed");
+        assert.deepEqual(state.added, {start: editTarget.end + 1, end: editTarget.end + editedLines.length}, "the new lines sit right below them");
+        assert.deepEqual(state.decorations.removed.map((range) => [range.start.line, range.end.line]), [[editTarget.start, editTarget.end]], "the removed decoration is on the original lines");
+        assert.deepEqual(state.decorations.added.map((range) => [range.start.line, range.end.line]), [[editTarget.end + 1, editTarget.end + editedLines.length]], "the added decoration is on the new lines");
+        assert.deepEqual(state.lenses, ["$(check) Keep", "$(discard) Undo", "$(comment) Follow-up…"]);
+        assert.equal(editor.document.getText(), diffText(editedLines), "prose and fence dropped, the file's indentation and CRLF, the rest untouched");
+        assert.ok(!editor.document.getText().includes(thoughtText), "no thought text in the file");
+        assert.ok(state.editTimes.length > 0, "the lines were applied as they streamed");
+        await screenshot("inline-edit-diff");
+
+        assert.equal(await vscode.commands.executeCommand<EditOutcome>("enclave.inlineEdit.keep"), "kept");
+        assert.equal(editor.document.getText(), editedFileText, "the rewrite in place of the selection, nothing else changed");
+        assert.equal(enclave.edit.state(), undefined, "no diff, no buttons after Keep");
+        await editor.document.save();
+        await vscode.window.showTextDocument(editor.document, {preview: false});
+        await vscode.commands.executeCommand("undo");
+        assert.equal(editor.document.getText(), editFileText, "one undo gives back the original");
+        await vscode.commands.executeCommand("redo");
+        assert.equal(editor.document.getText(), editedFileText, "and one redo the rewrite");
+    });
+
+    it("shows the inline diff's buttons above the rewrite on screen", async function () {
+        skipWithoutScreenshots(this, "the CodeLens buttons on screen");
+        await useModel(enclave, "editModel");
+        await openWithSelection();
+        assert.equal(await edit("Check that the area is not negative."), "review");
+        await waitForScreenText("inline-edit-buttons", (text) => text.includes("Keep") && text.includes("Undo") && text.includes("Follow-up"), "the Keep / Undo / Follow-up buttons");
+        assert.equal(await vscode.commands.executeCommand<EditOutcome>("enclave.inlineEdit.undo"), "undone");
+    });
+
+    it("Undo gives back the exact original bytes (a model that only closes its thought)", async () => {
+        await useModel(enclave, "editCloseOnlyModel");
+        const editor = await openWithSelection();
+        assert.equal(await edit("Check the sign."), "review");
+        assert.equal(editor.document.getText(), diffText(editedLines));
+        assert.ok(!editor.document.getText().includes(thoughtText), "no thought text in the file");
+        assert.equal(await vscode.commands.executeCommand<EditOutcome>("enclave.inlineEdit.undo"), "undone");
+        assert.equal(editor.document.getText(), editFileText);
+        assert.equal(enclave.edit.state(), undefined);
+        // Saved explicitly: code-server's delayed auto-save must not decide which bytes are on disk.
+        await editor.document.save();
+        assert.equal(await bytes(), editFileText, "the exact original bytes on disk, CRLF included");
+    });
+
+    it("revises the same rewrite on a follow-up, sending the previous rewrite back to the model", async () => {
+        await useModel(enclave, "editModel");
+        const editor = await openWithSelection();
+        assert.equal(await edit("Check the sign."), "review");
+        assert.equal(await vscode.commands.executeCommand<EditOutcome>("enclave.inlineEdit.followUp", {instruction: "Make it shorter."}), "review");
+        const state = enclave.edit.state();
+        assert.ok(state);
+        assert.deepEqual(state.instructions, ["Check the sign.", "Make it shorter."]);
+        assert.deepEqual(state.removed, editTarget, "the follow-up revises the same lines");
+        assert.equal(editor.document.getText(), diffText(editedLines), "the revision replaced the rewrite, not added to it");
+        const prompts = modelPrompts();
+        const last = prompts.at(-1) ?? "";
+        assert.ok(last.includes("Revise your rewrite: Make it shorter."), "the follow-up's instruction reached the model");
+        assert.ok(last.includes(`\`\`\`typescript\n${editedLines.join("\n")}\n\`\`\``), "with the rewrite it revises, as the model's earlier answer");
+        assert.ok(last.indexOf("Check the sign.") < last.indexOf("Make it shorter."), "after the first instruction");
+        assert.equal(await vscode.commands.executeCommand<EditOutcome>("enclave.inlineEdit.undo"), "undone");
+        assert.equal(editor.document.getText(), editFileText, "Undo after a follow-up still gives back the original");
+        assert.ok(enclave.edit.recentInstructions.slice(0, 2).join("|") === "Make it shorter.|Check the sign.", "recent instructions, newest first");
+    });
+
+    it("Stop keeps nothing applied", async () => {
+        await useModel(enclave, "editEndlessModel");
+        const editor = await openWithSelection();
+        const editing = edit("Add steps.");
+        await waitFor(() => (enclave.edit.state()?.added?.end ?? 0) - editTarget.end >= 3, "three streamed lines in the editor", 60_000);
+        const streaming = enclave.edit.state();
+        assert.equal(streaming?.phase, "streaming");
+        assert.deepEqual(streaming.lenses, ["$(loading~spin) Enclave is rewriting…  Stop (Esc)"]);
+        assert.ok((streaming.decorations.added[0]?.end.line ?? 0) > editTarget.end, "streamed lines are marked added while they arrive");
+        assert.ok(!editor.document.getText().includes(thoughtText), "no thought text in the file while streaming");
+        await vscode.commands.executeCommand("enclave.inlineEdit.stop");
+        assert.equal(await editing, "stopped");
+        assert.equal(editor.document.getText(), editFileText, "the original text, nothing of the rewrite");
+        assert.equal(enclave.edit.state(), undefined);
+    });
+
+    it("cancels cleanly, with a message, when the document is edited elsewhere during the rewrite", async () => {
+        await useModel(enclave, "editEndlessModel");
+        const editor = await openWithSelection();
+        const editing = edit("Add steps.");
+        await waitFor(() => (enclave.edit.state()?.added?.end ?? 0) - editTarget.end >= 2, "streamed lines in the editor", 60_000);
+        const typed = new vscode.WorkspaceEdit();
+        typed.insert(fileUri(), new vscode.Position(0, 0), "// edited elsewhere\r\n");
+        // An edit made against a version the stream has just moved past is refused ("changed in the
+        // meantime"), as a user's would be retried by VS Code: try again until one lands.
+        let applied = false;
+        for (let attempt = 0; attempt < 50 && !applied; attempt++) applied = await vscode.workspace.applyEdit(typed);
+        assert.ok(applied, "the other edit was applied");
+        assert.equal(await editing, "interrupted");
+        assert.equal(editor.document.getText(), `// edited elsewhere\r\n${editFileText}`, "the other edit kept, the rewrite gone, the original back");
+        assert.equal(enclave.edit.state(), undefined);
+        assert.match(enclave.edit.lastNotice ?? "", /edit\/shapes\.ts was edited during the rewrite, so the rewrite was cancelled and the original text is back/);
+    });
+});
+
+/** The prompts the model process rendered so far (its test log, ENCLAVE_TEST_PROMPT_LOG). */
+function modelPrompts(): string[] {
+    const file = process.env.ENCLAVE_TEST_PROMPT_LOG;
+    assert.ok(file, "run.ts names the model process's prompt log");
+    assert.ok(existsSync(file), "the model process logged its prompts");
+    return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => (JSON.parse(line) as {prompt: string}).prompt);
+}
