@@ -8,6 +8,7 @@ import {AskCommand} from "./provider/askCommand";
 import {ChatFeature} from "./provider/chat/chatFeature";
 import {CompletionFeature} from "./provider/completion/completionFeature";
 import {ReviewFeature} from "./provider/review/reviewFeature";
+import {CommitMessageFeature} from "./provider/scm/commitMessageFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
@@ -22,6 +23,7 @@ export interface EnclaveApi {
     readonly chat: ChatFeature;
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
+    readonly commitMessages: CommitMessageFeature;
     readonly models: ModelsFeature;
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
@@ -47,6 +49,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
+    const commitMessages = new CommitMessageFeature(engine, (message) => chat.traceView.post(message), log, errors);
     const models = new ModelsFeature({
         engine,
         log,
@@ -55,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     });
     context.subscriptions.push(
         review,
+        commitMessages,
         chat,
         index,
         completion,
@@ -67,7 +71,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     );
     log.write("info", "Enclave activated. The model loads on first use.");
     const client = engine;
-    return {engine: client, chat, completion, review, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text};
+    return {engine: client, chat, completion, review, commitMessages, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text};
 }
 
 /**
