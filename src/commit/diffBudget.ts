@@ -1,7 +1,7 @@
 /**
  * The changes shown to the model, within its context. Every file is always named with its status
- * and line counts; patches follow in order while they fit, and a patch too large for what is left
- * is cut to its share, so one huge file cannot push every other file out of the prompt.
+ * and line counts; then the patches, each whole when it fits its share of the room and cut to that
+ * share when not, so one huge file cannot push every other file out of the prompt.
  */
 import type {ChangedFile} from "../git/changes";
 import {estimateTokens} from "../review/units";
@@ -51,25 +51,27 @@ function lineCounts(patch: string): {added: number; removed: number} {
 export function changesText(files: readonly ChangedFile[], budgetTokens: number, estimate: (text: string) => number = estimateTokens): ChangesText {
     const list = `Changed files:\n${files.map((file) => `- ${fileSummary(file)}`).join("\n")}\n`;
     let room = budgetTokens - estimate(list);
-    const patches: string[] = [];
+    // Smallest first, each taking at most an equal share of what is left: small files come whole,
+    // the large ones split the rest evenly (and are shown in the diff's own order).
+    const withPatch = files.filter((file) => file.patch !== "").map((file, order) => ({file, order, cost: estimate(file.patch)}));
+    const bySize = [...withPatch].sort((a, b) => a.cost - b.cost);
+    const shown = new Map<number, string>();
     let summarised = 0;
-    const withPatch = files.filter((file) => file.patch !== "");
-    for (const [index, file] of withPatch.entries()) {
-        const cost = estimate(file.patch);
-        if (cost <= room) {
-            patches.push(file.patch);
+    for (const [index, {file, order, cost}] of bySize.entries()) {
+        const share = Math.floor(room / (bySize.length - index));
+        if (cost <= share) {
+            shown.set(order, file.patch);
             room -= cost;
             continue;
         }
         summarised++;
-        // What is left, shared by this file and those after it.
-        const share = Math.floor(room / (withPatch.length - index));
         const cut = cutPatch(file.patch, share, estimate);
         if (cut !== undefined) {
-            patches.push(cut);
+            shown.set(order, cut);
             room -= estimate(cut);
         }
     }
+    const patches = withPatch.flatMap(({order}) => shown.get(order) ?? []);
     return {text: patches.length > 0 ? `${list}\n${patches.join("")}` : list, summarised};
 }
 

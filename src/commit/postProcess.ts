@@ -42,17 +42,20 @@ function stripLabel(line: string, label: "subject" | "body"): string {
     return line.replace(new RegExp(`^\\s*(?:\\*\\*)?${label}(?:\\*\\*)?\\s*:(?:\\*\\*)?\\s*`, "i"), "");
 }
 
-/** A subject in quotes, without them. */
+/** A subject in quotes, without them (a quote inside means they belong to the text, as in `a` and `b`). */
 function unquote(text: string): string {
-    return /^(["'`])(.*)\1$/.exec(text)?.[2] ?? text;
+    const quote = text.charAt(0);
+    return text.length > 1 && /["'`]/.test(quote) && text.endsWith(quote) && !text.slice(1, -1).includes(quote) ? text.slice(1, -1) : text;
 }
 
 /** A whole message in quotes (or, while streaming, one whose opening quote is not closed yet), without them. */
 function unquoteWhole(text: string): string {
-    const quote = /^["'`]/.exec(text)?.[0];
-    if (quote == null) return text;
-    if (text.length > 1 && text.endsWith(quote)) return text.slice(1, -1).trim();
-    return text.includes(quote, 1) ? text : text.slice(1);
+    const quote = text.charAt(0);
+    if (!/["'`]/.test(quote)) return text;
+    const inner = text.slice(1);
+    const closed = inner.endsWith(quote) && !inner.slice(0, -1).includes(quote);
+    if (closed) return inner.slice(0, -1).trim();
+    return inner.includes(quote) ? text : inner;
 }
 
 /**
