@@ -31,6 +31,7 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
     const {coderScriptedModel, scriptedModel} = await import("../models/scripted");
     const {scriptedReviewModel} = await import("../cli/reviewModel");
     const {applyAnswer} = await import("./applyFixture");
+    const {commitAnswer, commitThought} = await import("./commitFixture");
     return {
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
@@ -38,6 +39,9 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
         "enclaveTest.endlessModel": await scriptedModel({answerLoop: true}),
         // A model whose answer changes one function of suite/apply.test.ts's 200-line file, naming the file before the fence.
         "enclaveTest.applyModel": await scriptedModel({answer: applyAnswer}),
+        // Commit-message models (suite/commit.test.ts): one that thinks, one whose template opens the thought itself (it emits only </think>).
+        "enclaveTest.commitModel": await scriptedModel({thought: commitThought, answer: commitAnswer}),
+        "enclaveTest.commitModelNoThinkOpen": await scriptedModel({thought: commitThought, answer: commitAnswer, emitThinkOpen: false}),
         // A model whose review of test/cli/reviewModel.ts's exampleFile finds one real bug (with a fix).
         "enclaveTest.reviewModel": await scriptedReviewModel(),
         // A completion model shaped like Qwen2.5-Coder (FIM, repository tokens, ChatML), whose infill is "return a - b;".
