@@ -94,11 +94,15 @@ export class CommitMessageFeature extends Disposable {
             const controller = new AbortController();
             const cancel = token.onCancellationRequested(() => controller.abort(new UserTookOver("cancelled")));
             let trace: TraceTurn | undefined;
-            let written = original;
+            // Every value Enclave put in the box: the workbench echoes each one back a moment later, so
+            // the box may briefly show an earlier one; only a value not among them was typed.
+            const written = new Set([original]);
+            const ours = () => written.has(repository.inputBox.value);
             const show = (message: string) => {
                 // The user typed in the box meanwhile: their text wins.
-                if (repository.inputBox.value !== written) return controller.abort(new UserTookOver("typed"));
-                repository.inputBox.value = written = message;
+                if (!ours()) return controller.abort(new UserTookOver("typed"));
+                written.add(message);
+                repository.inputBox.value = message;
             };
             try {
                 const git = {gitPath: api.git.path, signal: controller.signal};
@@ -122,7 +126,7 @@ export class CommitMessageFeature extends Disposable {
                 );
                 if (controller.signal.aborted) throw controller.signal.reason;
                 if (result.message === "") {
-                    if (repository.inputBox.value === written) repository.inputBox.value = original;
+                    if (ours()) repository.inputBox.value = original;
                     void vscode.window.showWarningMessage("Enclave: the model gave no commit message; try again, or with a larger thinking budget.");
                     return undefined;
                 }
@@ -134,11 +138,11 @@ export class CommitMessageFeature extends Disposable {
                 const reason: unknown = controller.signal.reason;
                 if (reason instanceof UserTookOver || isEngineError(error, "Aborted") || isGitError(error, "aborted")) {
                     // Cancelled: the box gets back what it had; typed over: it keeps what the user typed.
-                    if (!(reason instanceof UserTookOver && reason.message === "typed") && repository.inputBox.value === written) repository.inputBox.value = original;
+                    if (!(reason instanceof UserTookOver && reason.message === "typed") && ours()) repository.inputBox.value = original;
                     this.log.write("info", `Commit message for ${name} ${reason instanceof UserTookOver && reason.message === "typed" ? "stopped: the message box was edited" : "cancelled"}.`);
                     return undefined;
                 }
-                if (repository.inputBox.value === written) repository.inputBox.value = original;
+                if (ours()) repository.inputBox.value = original;
                 if (isGitError(error)) void vscode.window.showErrorMessage(`Enclave: ${error.message}`);
                 else this.errors.report(error, `Commit message for ${name}`);
                 return undefined;

@@ -63,6 +63,9 @@ describe("commit messages", function () {
         }
     }
 
+    /** The workbench echoes each value back to the extension host: the box settles on the last one set. */
+    const boxSays = (expected: string) => waitFor(() => repository.inputBox.value === expected, () => `the input box to say ${JSON.stringify(expected)} (it says ${JSON.stringify(repository.inputBox.value)})`, 5_000);
+
     before(async function () {
         enclave = await enclaveApi();
         parent = mkdtempSync(join(tmpdir(), "enclave-commit-"));
@@ -103,11 +106,21 @@ describe("commit messages", function () {
         enclave.commitMessages.confirmReplace = () => assert.fail("asked to replace an empty box");
     });
 
+    it("is a sparkle button in a git repository's Source Control title, enabled once a chat model is set", () => {
+        const manifest = vscode.extensions.getExtension("enclave.enclave")?.packageJSON as {
+            contributes: {commands: {command: string; icon?: string; enablement?: string}[]; menus: Record<string, {command: string; when?: string; group?: string}[] | undefined>};
+        };
+        const command = manifest.contributes.commands.find((entry) => entry.command === "enclave.writeCommitMessage");
+        assert.deepEqual([command?.icon, command?.enablement], ["$(sparkle)", "config.enclave.chat.model"]);
+        const button = manifest.contributes.menus["scm/title"]?.find((entry) => entry.command === "enclave.writeCommitMessage");
+        assert.deepEqual([button?.when, button?.group], ["scmProvider == git", "navigation@1"]);
+    });
+
     it("writes the scripted model's message into the repository's input box, without the thought text", async () => {
         await useModel("commitModel");
         const {message, thoughts} = await writeMessage();
         assert.equal(message, commitMessage);
-        assert.equal(repository.inputBox.value, commitMessage);
+        await boxSays(commitMessage);
         assert.ok(!repository.inputBox.value.includes(commitThought) && !/think>/.test(repository.inputBox.value), "no thought text in the box");
         assert.equal(thoughts, commitThought, "the reasoning went to the trace panel");
         // The model saw the staged change only, in the log's (conventional) style.
@@ -124,8 +137,8 @@ describe("commit messages", function () {
     it("a model that emits only </think> (its template opened the thought) gives the same message", async () => {
         await useModel("commitModelNoThinkOpen");
         const {message} = await writeMessage();
-        assert.equal(repository.inputBox.value, commitMessage);
         assert.equal(message, commitMessage);
+        await boxSays(commitMessage);
     });
 
     it("asks before replacing text the user typed, and leaves it when they decline", async () => {
@@ -139,7 +152,7 @@ describe("commit messages", function () {
         };
         assert.equal((await writeMessage()).message, undefined);
         assert.deepEqual(asked, [typed]);
-        assert.equal(repository.inputBox.value, typed, "declined: the typed text stays");
+        await boxSays(typed);
 
         enclave.commitMessages.confirmReplace = async (existing) => {
             asked.push(existing);
@@ -147,6 +160,6 @@ describe("commit messages", function () {
         };
         assert.equal((await writeMessage()).message, commitMessage);
         assert.deepEqual(asked, [typed, typed]);
-        assert.equal(repository.inputBox.value, commitMessage, "agreed: replaced");
+        await boxSays(commitMessage);
     });
 });
