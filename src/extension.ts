@@ -49,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
-    const commitMessages = new CommitMessageFeature(engine, (message) => chat.traceView.post(message), log, errors);
+    const commitMessages = new CommitMessageFeature({engine, postToTrace: (message) => chat.traceView.post(message), log, errors});
     const models = new ModelsFeature({
         engine,
         log,

@@ -24,13 +24,14 @@ class UserTookOver extends Error {}
 export class CommitMessageFeature extends Disposable {
     private readonly running = new Set<string>();
 
-    constructor(
-        private readonly engine: EngineClient,
-        private readonly postToTrace: (message: HostToTrace) => void,
-        private readonly log: Log,
-        private readonly errors: ErrorReporter
-    ) {
+    private readonly engine: EngineClient;
+    private readonly postToTrace: (message: HostToTrace) => void;
+    private readonly log: Log;
+    private readonly errors: ErrorReporter;
+
+    constructor(services: {engine: EngineClient; postToTrace: (message: HostToTrace) => void; log: Log; errors: ErrorReporter}) {
         super();
+        ({engine: this.engine, postToTrace: this.postToTrace, log: this.log, errors: this.errors} = services);
         // Resolves with the message written (undefined: cancelled, declined, nothing to commit or failed).
         this.register(vscode.commands.registerCommand("enclave.writeCommitMessage", (argument?: unknown) => this.write(argument)));
     }
