@@ -9,6 +9,7 @@ import {ChatFeature} from "./provider/chat/chatFeature";
 import {CompletionFeature} from "./provider/completion/completionFeature";
 import {InlineEditFeature} from "./provider/edit/inlineEditFeature";
 import {ReviewFeature} from "./provider/review/reviewFeature";
+import {CommitMessageFeature} from "./provider/scm/commitMessageFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
 import {ModelCommands} from "./provider/modelCommands";
@@ -26,6 +27,7 @@ export interface EnclaveApi {
     readonly completion: CompletionFeature;
     readonly review: ReviewFeature;
     readonly edit: InlineEditFeature;
+    readonly commitMessages: CommitMessageFeature;
     readonly models: ModelsFeature;
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
@@ -56,6 +58,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
     const client = engine;
     const edit = new InlineEditFeature(context, {chat: (params, options) => client.chat(params, options)}, (message) => chat.traceView.post(message), log, errors);
+    const commitMessages = new CommitMessageFeature({engine, postToTrace: (message) => chat.traceView.post(message), log, errors});
     const models = new ModelsFeature({
         engine,
         log,
@@ -65,6 +68,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     context.subscriptions.push(
         review,
         edit,
+        commitMessages,
         chat,
         embeddingModel,
         index,
@@ -77,7 +81,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         new AskCommand(engine, log, errors)
     );
     log.write("info", "Enclave activated. The model loads on first use.");
-    return {engine: client, chat, completion, review, edit, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
+    return {engine: client, chat, completion, review, edit, commitMessages, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
 }
 
 /**

@@ -19,7 +19,7 @@ import {toSarif} from "../review/sarif";
 import {validateFindings} from "../review/validate";
 import {parseCommand, usage, type CliArgs} from "./args";
 import {CliError, ExitCode} from "./exitCodes";
-import {isCommit} from "./git";
+import {isCommit} from "../git/repository";
 import {currentText, gatherInput, unitsOf, type ReviewInput} from "./inputs";
 import {ProgressLine} from "./progress";
 
@@ -35,7 +35,10 @@ function workerPath(): string {
 
 async function main(argv: readonly string[]): Promise<number> {
     const cwd = process.cwd();
-    const command = parseCommand(argv, (ref) => isCommit(cwd, ref), process.env);
+    // `--diff X`: X is a ref only if it names a commit (else it is a path). Asked of git once, up front.
+    const candidate = argv[argv.indexOf("--diff") + 1];
+    const candidateIsCommit = argv.includes("--diff") && candidate != null && !candidate.startsWith("-") && (await isCommit(cwd, candidate).catch(() => false));
+    const command = parseCommand(argv, (ref) => candidateIsCommit && ref === candidate, process.env);
     if (command.kind === "help") {
         process.stdout.write(usage);
         return ExitCode.Ok;
@@ -51,7 +54,7 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
     const progress = new ProgressLine(process.stderr, !args.quiet);
     const modelPath = resolve(cwd, args.model);
     checkModelFile(modelPath, args.model);
-    const input = gatherInput(cwd, args.files, args.diff);
+    const input = await gatherInput(cwd, args.files, args.diff);
     const display = (file: string) => relative(cwd, resolve(input.root, file)) || file;
 
     // A generous budget only to see what there is; the real split waits for the model's context size.
@@ -113,7 +116,7 @@ async function run(args: CliArgs, cwd: string): Promise<number> {
         const notes: ReviewNote[] = [...result.notes];
         const findings: AnchoredFinding[] = [];
         for (const file of result.files) {
-            const text = currentText(input, file.file);
+            const text = await currentText(input, file.file);
             if (text == null) {
                 notes.push({file: file.file, part: {index: 1, count: 1}, message: "The file is gone; its findings were dropped."});
                 continue;

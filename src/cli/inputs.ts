@@ -6,10 +6,13 @@
  */
 import {readdirSync, readFileSync, statSync} from "node:fs";
 import {isAbsolute, join, relative, resolve, sep} from "node:path";
-import {diffUnits, parseUnifiedDiff, type FileDiff} from "../review/hunks";
+import {readChanges} from "../git/changes";
+import {filesUnder, readStaged} from "../git/files";
+import {isGitError} from "../git/gitCommand";
+import {isCommit, repositoryRoot} from "../git/repository";
+import {changedFileDiffs, diffUnits, type FileDiff} from "../review/hunks";
 import {textUnits, type ReviewUnit} from "../review/units";
 import {CliError, ExitCode} from "./exitCodes";
-import {filesUnder, readDiff, readStaged, repositoryRoot, requireRepositoryRoot} from "./git";
 
 export interface Skipped {
     file: string;
@@ -20,17 +23,31 @@ export type ReviewInput =
     | {kind: "diff"; root: string; staged: boolean; diffs: FileDiff[]}
     | {kind: "files"; root: string; files: {file: string; text: string}[]; skipped: Skipped[]};
 
-export function gatherInput(cwd: string, files: readonly string[], diff: {ref?: string | undefined; staged: boolean} | undefined): ReviewInput {
-    if (diff) {
-        const root = requireRepositoryRoot(cwd);
-        const text = readDiff(cwd, root, {ref: diff.ref, staged: diff.staged, paths: files});
-        return {kind: "diff", root, staged: diff.staged, diffs: parseUnifiedDiff(text)};
+export async function gatherInput(cwd: string, files: readonly string[], diff: {ref?: string | undefined; staged: boolean} | undefined): Promise<ReviewInput> {
+    try {
+        return await gather(cwd, files, diff);
+    } catch (error) {
+        // git missing, or failing: exit code 4 with git's own words.
+        if (isGitError(error)) throw new CliError(ExitCode.NotAGitRepository, error.kind === "missing" ? `${error.message} --diff and --staged need it.` : error.message);
+        throw error;
     }
-    const inRepository = repositoryRoot(cwd);
+}
+
+async function gather(cwd: string, files: readonly string[], diff: {ref?: string | undefined; staged: boolean} | undefined): Promise<ReviewInput> {
+    if (diff) {
+        const root = await repositoryRoot(cwd);
+        if (root == null) throw new CliError(ExitCode.NotAGitRepository, `${cwd} is not in a git repository: --diff and --staged review git changes. Name files to review them whole.`);
+        if (diff.ref != null && !(await isCommit(cwd, diff.ref))) throw new CliError(ExitCode.Usage, `--diff ${diff.ref}: not a commit in this repository.`);
+        const changes = await readChanges(cwd, root, diff.staged ? {kind: "staged"} : {kind: "workingTree", ref: diff.ref}, {paths: files});
+        return {kind: "diff", root, staged: diff.staged, diffs: changedFileDiffs(changes)};
+    }
+    // Outside git (or without it), files are reviewed all the same.
+    const inRepository = await repositoryRoot(cwd).catch(() => undefined);
     const root = inRepository ?? cwd;
     const read: {file: string; text: string}[] = [];
     const skipped: Skipped[] = [];
-    const named = files.flatMap((name) => (isFolder(resolve(cwd, name)) ? folderFiles(cwd, name, inRepository !== undefined) : [name]));
+    const named: string[] = [];
+    for (const name of files) named.push(...(isFolder(resolve(cwd, name)) ? await folderFiles(cwd, name, inRepository !== undefined) : [name]));
     for (const name of named) {
         const absolute = resolve(cwd, name);
         const file = toRootRelative(root, absolute);
@@ -47,7 +64,7 @@ export function unitsOf(input: ReviewInput, budget: number): {units: ReviewUnit[
 }
 
 /** The file's text as it is now — what findings are checked against — or undefined if it is gone. */
-export function currentText(input: ReviewInput, file: string): string | undefined {
+export async function currentText(input: ReviewInput, file: string): Promise<string | undefined> {
     if (input.kind === "diff" && input.staged) return readStaged(input.root, file);
     try {
         return readFileSync(join(input.root, file), "utf8");
@@ -68,7 +85,7 @@ function isFolder(absolute: string): boolean {
  * The files a folder argument stands for: in a repository, what git tracks or would track there
  * (ignored files stay out); elsewhere every file below it but hidden folders and node_modules.
  */
-function folderFiles(cwd: string, folder: string, inRepository: boolean): string[] {
+async function folderFiles(cwd: string, folder: string, inRepository: boolean): Promise<string[]> {
     if (inRepository) return filesUnder(cwd, folder);
     const found: string[] = [];
     const walk = (relativeDir: string): void => {

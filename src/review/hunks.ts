@@ -6,6 +6,7 @@
  * to review (deleted, binary, pure renames) set aside with the reason.
  */
 import parseDiff from "parse-diff";
+import type {ChangedFile} from "../git/changes";
 import {estimateTokens, packUnits, type LineGroup, type ReviewUnit, type ShownLine, type TokenEstimator} from "./units";
 
 export interface DiffHunk {
@@ -26,6 +27,8 @@ export interface FileDiff {
     /** Git reported a binary change: there are no lines to review. */
     binary: boolean;
     hunks: DiffHunk[];
+    /** Why there is nothing to review, when git gave no patch (binary, too large, a nested repository). */
+    skipped?: string;
 }
 
 export function parseUnifiedDiff(text: string): FileDiff[] {
@@ -62,6 +65,26 @@ export function parseUnifiedDiff(text: string): FileDiff[] {
     });
 }
 
+/**
+ * Git's changed files (src/git) as review diffs. The names are git's exact ones (its NUL-separated
+ * records), not parsed back out of patch headers; files git gave no patch for keep the reason.
+ */
+export function changedFileDiffs(files: readonly ChangedFile[]): FileDiff[] {
+    return files.map((changed): FileDiff => {
+        const parsed = changed.patch === "" ? undefined : parseUnifiedDiff(changed.patch)[0];
+        const status: FileDiffStatus = changed.status === "added" || changed.status === "deleted" || changed.status === "renamed" ? changed.status : changed.status === "copied" ? "added" : "modified";
+        const skipped = changed.skipped ?? (changed.status === "unmerged" ? "unmerged (resolve the conflict first)" : undefined);
+        return {
+            file: changed.path,
+            ...(changed.oldPath != null ? {oldFile: changed.oldPath} : {}),
+            status,
+            binary: parsed?.binary ?? false,
+            hunks: parsed?.hunks ?? [],
+            ...(skipped != null ? {skipped} : {})
+        };
+    });
+}
+
 export interface DiffUnits {
     units: ReviewUnit[];
     /** Files in the diff with nothing to review, and why. */
@@ -89,6 +112,7 @@ export function diffUnits(files: readonly FileDiff[], budget: number, estimate: 
 }
 
 function skipReason(diff: FileDiff): string | undefined {
+    if (diff.skipped != null) return diff.skipped;
     if (diff.status === "deleted") return "deleted";
     if (diff.binary) return "binary file";
     if (diff.hunks.length === 0) return diff.status === "renamed" ? "renamed without changes" : "no changed lines";

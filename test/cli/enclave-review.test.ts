@@ -151,6 +151,22 @@ describe("enclave-review CLI", function () {
                 await rm(join(repo, ".gitignore"));
             }
         });
+
+        it("a repository in a folder with spaces and Unicode: untracked files with such names are reviewed by their exact names, binaries skipped", async () => {
+            const odd = join(temp, "my répo ü");
+            await mkdir(join(odd, "src"), {recursive: true});
+            git(odd, "init", "-q");
+            await writeFile(join(odd, "README.md"), "# Odd\n");
+            git(odd, "add", "-A");
+            git(odd, "commit", "-q", "-m", "initial");
+            await writeFile(join(odd, "src", "ünï code.js"), exampleFile);
+            await writeFile(join(odd, "logo.png"), new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]));
+            const result = run(odd, ["--diff", ...common(), "--format", "json"]);
+            assert.equal(result.code, 1, explain(result));
+            assert.deepEqual((JSON.parse(result.stdout) as JsonReport).findings, [{file: "src/ünï code.js", ...scriptedFinding}]);
+            assert.match(result.stderr, /Skipped logo\.png: binary file\./, explain(result));
+            assert.match(result.stderr, /Reviewed src\/ünï code\.js: 1 finding\./);
+        });
     });
 
     describe("files mode", () => {

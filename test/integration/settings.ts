@@ -32,6 +32,7 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
     const {scriptedReviewModel} = await import("../cli/reviewModel");
     const {applyAnswer} = await import("./applyFixture");
     const {editAnswer, endlessEditLine} = await import("./editFixture");
+    const {commitAnswer, commitThought} = await import("./commitFixture");
     return {
         ...BASE,
         "enclave.chat.model": await scriptedModel(),
@@ -44,6 +45,9 @@ export async function testUserSettings(_root: string): Promise<Record<string, un
         "enclaveTest.editModel": await scriptedModel({answer: editAnswer}),
         "enclaveTest.editCloseOnlyModel": await scriptedModel({answer: editAnswer, emitThinkOpen: false}),
         "enclaveTest.editEndlessModel": await scriptedModel({answer: "```ts\n", answerLoop: true, filler: endlessEditLine}),
+        // Commit-message models (suite/commit.test.ts): one that thinks, one whose template opens the thought itself (it emits only </think>).
+        "enclaveTest.commitModel": await scriptedModel({thought: commitThought, answer: commitAnswer}),
+        "enclaveTest.commitModelNoThinkOpen": await scriptedModel({thought: commitThought, answer: commitAnswer, emitThinkOpen: false}),
         // A model whose review of test/cli/reviewModel.ts's exampleFile finds one real bug (with a fix).
         "enclaveTest.reviewModel": await scriptedReviewModel(),
         // A completion model shaped like Qwen2.5-Coder (FIM, repository tokens, ChatML), whose infill is "return a - b;".

@@ -3,16 +3,16 @@ import type {EngineClient} from "../../engine/client";
 import {isEngineError} from "../../engine/errors";
 import {Disposable} from "../../engine/lifecycle";
 import {formatMarkdown, summaryLine} from "../../review/format";
-import {diffUnits, parseUnifiedDiff} from "../../review/hunks";
+import {diffUnits} from "../../review/hunks";
 import {contentBudget, review, type ReviewResult} from "../../review/reviewer";
 import {textUnits, type ReviewUnit} from "../../review/units";
 import type {HostToTrace} from "../../webview/protocol";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";
-import {uncommittedDiff} from "./gitChanges";
 import {ReviewDiagnostics} from "./reviewDiagnostics";
 import {ReviewTrace} from "./reviewTrace";
+import {uncommittedChanges} from "./uncommittedChanges";
 
 interface Target {
     label: string;
@@ -162,18 +162,20 @@ export class ReviewFeature extends Disposable {
     }
 
     private async changesTarget(): Promise<Target | undefined> {
-        const folder = vscode.workspace.workspaceFolders?.[0];
-        if (!folder) {
-            void vscode.window.showInformationMessage("Enclave: open a folder under git to review its changes.");
+        let changes;
+        try {
+            changes = await uncommittedChanges();
+        } catch (error) {
+            // git missing or failing: its own words.
+            void vscode.window.showErrorMessage(`Enclave: ${error instanceof Error ? error.message : String(error)}`);
             return undefined;
         }
-        const changes = await uncommittedDiff(folder.uri);
+        if (!changes) return undefined;
         if (!changes.ok) {
             void vscode.window.showInformationMessage(`Enclave: ${changes.message}`);
             return undefined;
         }
-        const diffs = parseUnifiedDiff(changes.diff);
-        const files = new Map(diffs.map((diff) => [diff.file, vscode.Uri.joinPath(changes.root, diff.file)] as const));
-        return {label: "uncommitted changes", files, units: (budget) => diffUnits(diffs, budget).units};
+        const {diffs, files, label} = changes;
+        return {label, files, units: (budget) => diffUnits(diffs, budget).units};
     }
 }
