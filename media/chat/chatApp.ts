@@ -3,7 +3,7 @@
  * messages to the view and turns user actions into messages for the host; it keeps no chat state
  * of its own beyond what is on screen (the host owns history).
  */
-import type {ChatToHost, HostToChat, HostToChatOf, Transcript} from "../../src/webview/protocol";
+import type {ChatToHost, HostToChat, HostToChatOf, ModelSummary, Transcript} from "../../src/webview/protocol";
 import {el, iconButton} from "../shared/dom";
 import {interceptLinks} from "../shared/links";
 import {followScrollEnd} from "../shared/scrollFollower";
@@ -23,7 +23,7 @@ export class ChatApp {
     private readonly history: ChatHistory;
     private readonly usage = new UsageMeter();
     private readonly composer: Composer;
-    private hasModel = false;
+    private model: ModelSummary | null = null;
     private currentChatId: string | undefined;
     private chats: HostToChatOf<"history">["chats"] = [];
     /** Copy buttons waiting for the host's `copied`, by request id. */
@@ -75,10 +75,12 @@ export class ChatApp {
     handle(message: HostToChat): void {
         switch (message.type) {
             case "init":
-                this.hasModel = message.model !== null;
-                this.usage.setModel(message.model, message.thinkingBudget);
+                this.setModel(message.model, message.thinkingBudget);
                 this.chats = message.chats;
                 this.show(message.current);
+                break;
+            case "model":
+                this.setModel(message.model, message.thinkingBudget);
                 break;
             case "history":
                 this.chats = message.chats;
@@ -125,6 +127,11 @@ export class ChatApp {
         this.refresh();
     }
 
+    private setModel(model: ModelSummary | null, thinkingBudget: string): void {
+        this.model = model;
+        this.usage.setModel(model, thinkingBudget);
+    }
+
     private show(chat: Transcript | null): void {
         this.turns.clear();
         this.transcript.replaceChildren();
@@ -152,15 +159,15 @@ export class ChatApp {
         turns.forEach((turn, index) => turn.setLast(index === turns.length - 1));
         this.composer.setBusy(busy, turns.length > 0);
         this.emptyState.hidden = turns.length > 0;
-        if (turns.length === 0) {
-            this.emptyState.replaceChildren(
-                el("p", {class: "empty-title", text: this.hasModel ? "Ask about your code." : "No model is loaded."}),
-                el("p", {
-                    text: this.hasModel
-                        ? "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file, the open editors or code from the workspace with the toggles below."
-                        : "Choose a GGUF model with the command “Enclave: Choose Model File…”."
-                })
-            );
-        }
+        if (turns.length === 0) this.emptyState.replaceChildren(...emptyText(this.model).map((text, index) => el("p", {text, ...(index === 0 ? {class: "empty-title"} : {})})));
     }
+}
+
+/** The empty chat's lines: what to do now, for the configured model in its state. */
+function emptyText(model: ModelSummary | null): string[] {
+    if (model === null) return ["No model is set up.", "Set one up with the command “Enclave: Set Up a Model…”, or choose a GGUF file with “Enclave: Choose Model…”."];
+    const privacy = "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file, the open editors or code from the workspace with the toggles below.";
+    if (model.state === "error") return [`${model.name} could not be loaded.`, "The status bar item says why; choose another model with “Enclave: Choose Model…”."];
+    const state = model.state === "ready" ? "is ready" : model.state === "loading" ? "is loading" : "loads with your first question";
+    return ["Ask about your code.", `${model.name} ${state}. ${privacy}`];
 }

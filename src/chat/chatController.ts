@@ -8,7 +8,7 @@ import {randomUUID} from "node:crypto";
 import {untilAborted} from "../engine/untilAborted";
 import {promptRoom} from "../engine/chatBudgets";
 import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/protocol";
-import type {HostToChat, HostToTrace, Transcript} from "../webview/protocol";
+import type {HostToChat, HostToTrace, ModelSummary, Transcript} from "../webview/protocol";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
 import {summarize} from "./historyStore";
 import {citationInstruction, formatAttachment, toMessages, trimToBudget, userContent} from "./promptAssembly";
@@ -40,6 +40,8 @@ export interface ChatControllerPorts {
     postToChat(message: HostToChat): void;
     postToTrace(message: HostToTrace): void;
     settings(): ChatSettings;
+    /** The configured chat model and its state now, without loading it; null when none is configured. */
+    modelStatus(): ModelSummary | null;
     /** Failures that are not a turn's (a history that could not be saved, corrupt files). */
     reportProblem(message: string, error?: unknown): void;
     /** Finds workspace code for a question; without it a turn that asks for workspace code is answered without. */
@@ -64,7 +66,6 @@ export class ChatController {
     private chats: Chat[] = [];
     private current: Chat | undefined;
     private running: {turnId: string; controller: AbortController; done: Promise<void>} | undefined;
-    private model: {name: string; contextSize: number} | null = null;
     /** The last usage report, repeated to a view that (re)opens. */
     private usage: Extract<HostToChat, {type: "usage"}> | undefined;
     private readonly tokenCounts = new Map<string, number>();
@@ -95,10 +96,15 @@ export class ChatController {
             type: "init",
             chats: this.chats.map(summarize),
             current: this.current ? toTranscript(this.current) : null,
-            model: this.model,
+            model: this.ports.modelStatus(),
             thinkingBudget: this.ports.settings().budgetLabel
         });
         if (this.usage && this.current) this.ports.postToChat(this.usage);
+    }
+
+    /** The model setting, the model's state or the thinking budget changed: the footer follows. */
+    modelChanged(): void {
+        this.ports.postToChat({type: "model", model: this.ports.modelStatus(), thinkingBudget: this.ports.settings().budgetLabel});
     }
 
     traceViewReady(): void {
@@ -237,8 +243,7 @@ export class ChatController {
         const started = Date.now();
         try {
             const settings = this.ports.settings();
-            this.model = await this.ports.engine.model(controller.signal);
-            const contextSize = this.model.contextSize;
+            const {contextSize} = await this.ports.engine.model(controller.signal);
             // Room for the thought and the answer, but never less than half the context for the prompt.
             const room = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
             const code = turn.workspace ? await this.workspaceCode(turn, room, controller.signal) : {tokens: 0, leftOut: 0};

@@ -80,7 +80,12 @@ export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
 const Transcript = z.object({id: Id, title: Label, turns: z.array(TranscriptTurn).max(10_000)});
 export type Transcript = z.infer<typeof Transcript>;
 
-const ModelSummary = z.object({name: Label, contextSize: Count});
+/**
+ * The configured chat model as the panel shows it from the start: its name, whether it is loaded
+ * (it loads on first use), and its context size once known.
+ */
+export const modelStates = ["notLoaded", "loading", "ready", "error"] as const;
+const ModelSummary = z.object({name: Label, state: z.enum(modelStates), contextSize: Count.optional()});
 export type ModelSummary = z.infer<typeof ModelSummary>;
 
 // ── host → chat ────────────────────────────────────────────────────────────────────────────────
@@ -94,6 +99,7 @@ const HostToChat = z.discriminatedUnion("type", [
         type: z.literal("init"),
         chats: z.array(ChatSummary).max(10_000),
         current: Transcript.nullable(),
+        /** null: no chat model is configured. */
         model: ModelSummary.nullable(),
         /** Shown as is, e.g. "Thinking: normal". */
         thinkingBudget: Label
@@ -137,6 +143,8 @@ const HostToChat = z.discriminatedUnion("type", [
         workspaceChunksLeftOut: Count.optional()
     }),
     z.object({type: z.literal("history"), chats: z.array(ChatSummary).max(10_000)}),
+    /** The configured model or its state changed (a setting, a load, an error): the footer follows. */
+    z.object({type: z.literal("model"), model: ModelSummary.nullable(), thinkingBudget: Label}),
     /** The answer to a `copyCode`: whether the code is on the clipboard now. */
     z.object({type: z.literal("copied"), requestId: Id, ok: z.boolean()})
 ]);

@@ -52,6 +52,20 @@ describe("chat webview (Chromium)", function () {
         assert.deepEqual(await view.posted(), [{type: "ready"}]);
     });
 
+    it("names a configured model that is not loaded yet, and the footer follows model changes", async () => {
+        await view.send(initChat({model: {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"}}));
+        await eventually(async () => assert.equal(await view.page.locator(".model-label").innerText(), "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M · loads on first use · Thinking: normal"));
+        const empty = await view.page.locator(".empty-state").innerText();
+        assert.match(empty, /Ask about your code/);
+        assert.match(empty, /DeepSeek-R1-Distill-Qwen-7B-Q4_K_M loads with your first question/);
+        assert.doesNotMatch(empty, /No model/);
+        await view.send({type: "model", model: {name: "Qwen-14B", state: "ready", contextSize: 8192}, thinkingBudget: "Thinking: deep"});
+        await eventually(async () => assert.equal(await view.page.locator(".model-label").innerText(), "Qwen-14B · Thinking: deep"));
+        await eventually(async () => assert.match(await view.page.locator(".empty-state").innerText(), /Qwen-14B is ready/));
+        await view.send({type: "model", model: null, thinkingBudget: "Thinking: deep"});
+        await eventually(async () => assert.match(await view.page.locator(".empty-state").innerText(), /No model is set up/));
+    });
+
     it("streams markdown as it arrives: heading, lists, table, highlighted code", async () => {
         await view.send(turnStarted("t1", "How do I sort?"));
         const chunks = answerChunks("t1", sampleAnswer, 4);

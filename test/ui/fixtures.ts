@@ -21,7 +21,7 @@ export const initChat = (overrides: Partial<HostToChatOf<"init">> = {}): HostToC
     type: "init",
     chats: [],
     current: null,
-    model: {name: "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M", contextSize: 8192},
+    model: {name: "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M", state: "ready", contextSize: 8192},
     thinkingBudget: "Thinking: normal",
     ...overrides
 });

@@ -12,7 +12,7 @@ describe("webview protocol", () => {
                 type: "init",
                 chats: [],
                 current: {id: "c", title: "t", turns: [{turnId: "1", userText: "q", attachments: [{kind: "file", label: "a.ts"}], answer: "a", stopReason: "eos", stats}]},
-                model: {name: "R1", contextSize: 4096},
+                model: {name: "R1", state: "ready", contextSize: 4096},
                 thinkingBudget: ""
             },
             {type: "turnStarted", turnId: "1", userText: "q", attachments: [{kind: "selection", label: "a.ts:1-3"}]},
@@ -24,6 +24,8 @@ describe("webview protocol", () => {
             {type: "turnFailed", turnId: "1", message: "boom"},
             {type: "usage", usedTokens: 10, contextSize: 100, trimmedTurns: 0},
             {type: "history", chats: []},
+            {type: "model", model: {name: "R1", state: "notLoaded"}, thinkingBudget: "Thinking: normal"},
+            {type: "model", model: null, thinkingBudget: ""},
             {type: "copied", requestId: "copy-1", ok: true},
             {type: "copied", requestId: "copy-2", ok: false}
         ];

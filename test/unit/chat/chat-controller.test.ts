@@ -5,7 +5,7 @@ import {join} from "node:path";
 import {ChatController, type ChatSettings} from "../../../src/chat/chatController";
 import {promptRoom} from "../../../src/engine/chatBudgets";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
-import type {HostToChat, HostToTrace} from "../../../src/webview/protocol";
+import type {ModelSummary, HostToChat, HostToTrace} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
 
 describe("ChatController", () => {
@@ -15,6 +15,7 @@ describe("ChatController", () => {
     let toTrace: HostToTrace[];
     let problems: string[];
     let settings: ChatSettings;
+    let modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
 
     const make = () =>
         new ChatController({
@@ -23,6 +24,7 @@ describe("ChatController", () => {
             postToChat: (message) => toChat.push(message),
             postToTrace: (message) => toTrace.push(message),
             settings: () => settings,
+            modelStatus: () => modelStatus,
             reportProblem: (message) => problems.push(message)
         });
 
@@ -32,6 +34,7 @@ describe("ChatController", () => {
         toChat = [];
         toTrace = [];
         problems = [];
+        modelStatus = {name: "fake", state: "notLoaded"};
         settings = {temperature: 0.6, maxTokens: 512, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"};
     });
     afterEach(() => rm(dir, {recursive: true, force: true}));
@@ -46,6 +49,23 @@ describe("ChatController", () => {
         assert.ok(toChat.some((m) => m.type === "turnEnded" && m.stopReason === "eos"));
         assert.ok(toTrace.some((m) => m.type === "turnEnded"));
         assert.ok(toChat.some((m) => m.type === "usage" && m.contextSize === 4096 && m.trimmedTurns === 0));
+    });
+
+    it("names the configured model and its state from the start, before any turn, and follows changes", async () => {
+        modelStatus = {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"};
+        const controller = make();
+        await controller.initialize();
+        controller.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        assert.deepEqual(init?.type === "init" && init.model, {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"});
+        assert.equal(engine.requests.length, 0, "nothing was loaded or asked");
+        modelStatus = {name: "Qwen-14B", state: "loading"};
+        settings = {...settings, budgetLabel: "Thinking: deep"};
+        controller.modelChanged();
+        assert.deepEqual(toChat.at(-1), {type: "model", model: {name: "Qwen-14B", state: "loading"}, thinkingBudget: "Thinking: deep"});
+        modelStatus = null;
+        controller.modelChanged();
+        assert.deepEqual(toChat.at(-1), {type: "model", model: null, thinkingBudget: "Thinking: deep"});
     });
 
     it("sends earlier answers but never earlier thoughts, and attachments in DeepSeek's format", async () => {
