@@ -57,7 +57,7 @@ describe("ChatController with workspace code", () => {
     let retriever: FakeRetriever;
     let toChat: HostToChat[];
     let settings: ChatSettings;
-    let modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
+    const modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
 
     const make = (withRetriever = true) =>
         new ChatController({
