@@ -77,8 +77,7 @@ export class ChatController {
         const {chats, problems} = await this.ports.store.loadAll();
         this.chats = chats;
         this.current = chats[0];
-        for (const problem of problems)
-            this.ports.reportProblem(`A chat history file could not be read and was set aside as ${problem.setAsideAs} (${problem.reason}). Your other chats are unaffected.`);
+        for (const problem of problems) this.ports.reportProblem(describeProblem(problem));
         return problems;
     }
 
@@ -391,6 +390,13 @@ export class ChatController {
     }
 }
 
+function describeProblem(problem: HistoryProblem): string {
+    const {partial} = problem;
+    if (!partial) return `A chat history file could not be read and was set aside as ${problem.setAsideAs} (${problem.reason}). Your other chats are unaffected.`;
+    const turns = (n: number): string => `${n} ${n === 1 ? "turn" : "turns"}`;
+    return `${turns(partial.setAside)} of the chat “${partial.title}” could not be read and ${partial.setAside === 1 ? "was" : "were"} set aside (the file as it was is kept as ${problem.setAsideAs}): ${problem.reason}. The rest of the chat (${turns(partial.kept)}) is shown.`;
+}
+
 function titleOf(text: string): string {
     const line = text.trim().split("\n")[0] ?? "";
     return line.length > titleLength ? `${line.slice(0, titleLength - 1)}…` : line || "New chat";
@@ -414,7 +420,7 @@ function toTranscript(chat: Chat): Transcript {
             userText: turn.userText,
             attachments: turn.attachments.map(toViewAttachment),
             answer: turn.answer,
-            ...(turn.stopReason ? {stopReason: turn.stopReason as NonNullable<Transcript["turns"][number]["stopReason"]>} : {}),
+            ...(turn.stopReason ? {stopReason: turn.stopReason} : {}),
             ...(turn.stats ? {stats: turn.stats} : {}),
             ...(turn.error ? {error: turn.error} : {}),
             ...(turn.notice ? {notice: turn.notice} : {})

@@ -1,4 +1,6 @@
 /** A chat as Enclave keeps it: what the user asked (with attachments), what the model thought and answered. */
+import type {AnswerStats, StopReason} from "../webview/protocol";
+
 export type AttachmentKind = "selection" | "file" | "editors" | "workspace";
 
 export interface Attachment {
@@ -15,12 +17,8 @@ export interface Attachment {
     uri?: string;
 }
 
-export interface TurnStats {
-    thoughtTokens: number;
-    answerTokens: number;
-    elapsedMs: number;
-    thoughtCutByBudget: boolean;
-}
+/** The chat view's own stats type: what is saved is what is shown. */
+export type TurnStats = AnswerStats;
 
 export interface Turn {
     id: string;
@@ -28,7 +26,7 @@ export interface Turn {
     attachments: Attachment[];
     thought: string;
     answer: string;
-    stopReason?: string;
+    stopReason?: StopReason;
     stats?: TurnStats;
     error?: string;
     /**

@@ -239,6 +239,12 @@ export type HostToTraceOf<K extends HostToTrace["type"]> = Extract<HostToTrace, 
 const TraceToHost = z.discriminatedUnion("type", [z.object({type: z.literal("ready")})]);
 export type TraceToHost = z.infer<typeof TraceToHost>;
 
+/**
+ * The schemas saved chats are checked with (src/chat/historySchema.ts): a saved turn is what the
+ * view renders plus what only the host keeps, so history the host loads is history the view accepts.
+ */
+export const viewSchemas = {text: Text, label: Label, id: Id, line: Line, attachmentKind: AttachmentKind, transcriptTurn: TranscriptTurn, maxAttachments: MAX_ATTACHMENTS} as const;
+
 // ── parsing ────────────────────────────────────────────────────────────────────────────────────
 
 export type Parsed<T> = {ok: true; value: T} | {ok: false; error: string};

@@ -7,6 +7,8 @@ import {promptRoom} from "../../../src/engine/chatBudgets";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
 import type {ModelSummary, HostToChat, HostToTrace} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
+import {writeFile} from "node:fs/promises";
+import {parseHostToChat} from "../../../src/webview/protocol";
 
 describe("ChatController", () => {
     let dir: string;
@@ -66,6 +68,22 @@ describe("ChatController", () => {
         modelStatus = null;
         controller.modelChanged();
         assert.deepEqual(toChat.at(-1), {type: "model", model: null, thinkingBudget: "Thinking: deep"});
+    });
+
+    it("shows a saved chat whose turn has a stop reason the view does not know: the valid turns, and a notice (never a blank panel)", async () => {
+        const turn = (id: string, stopReason: string) => ({id, userText: `q ${id}`, attachments: [], thought: "", answer: `a ${id}`, stopReason});
+        await writeFile(join(dir, "old.json"), JSON.stringify({id: "old", title: "Old chat", createdAt: 1, updatedAt: 2, turns: [turn("t1", "eos"), turn("t2", "contextFull"), turn("t3", "maxTokens")]}));
+        const controller = make();
+        await controller.initialize();
+        controller.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        // What the view does with it: the same parse the webview runs on arrival.
+        const parsed = parseHostToChat(JSON.parse(JSON.stringify(init)));
+        assert.ok(parsed.ok, parsed.ok ? "" : parsed.error);
+        assert.ok(parsed.value.type === "init");
+        assert.deepEqual(parsed.value.current?.turns.map((t) => t.answer), ["a t1", "a t3"]);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0] ?? "", /1 turn of the chat “Old chat” could not be read and was set aside .*stopReason.*The rest of the chat \(2 turns\) is shown\./);
     });
 
     it("sends earlier answers but never earlier thoughts, and attachments in DeepSeek's format", async () => {
