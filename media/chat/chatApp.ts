@@ -94,7 +94,7 @@ export class ChatApp {
             }
             // Chunks change no controls: return before the refresh, they arrive per token.
             case "thoughtChunk":
-                this.turns.get(message.turnId)?.appendThought(message.text, message.thoughtTokens);
+                this.turns.get(message.turnId)?.appendThought(message.thoughtTokens);
                 return;
             case "answerChunk":
                 this.turns.get(message.turnId)?.appendAnswer(message.text);

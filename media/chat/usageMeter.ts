@@ -4,7 +4,8 @@
  * of the prompt to make it fit.
  */
 import type {ModelSummary} from "../../src/webview/protocol";
-import {el, formatCount} from "../shared/dom";
+import {formatCount} from "../../src/webview/format";
+import {el} from "../shared/dom";
 
 const stateWords: Record<ModelSummary["state"], string> = {notLoaded: "loads on first use", loading: "loading…", ready: "", error: "failed to load"};
 

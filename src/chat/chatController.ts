@@ -11,6 +11,7 @@ import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/pro
 import type {HostToChat, HostToTrace, ModelSummary, Transcript} from "../webview/protocol";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
 import {summarize} from "./historyStore";
+import {ThoughtClock, traceStats} from "./thoughtClock";
 import {citationInstruction, formatAttachment, toMessages, trimToBudget, userContent} from "./promptAssembly";
 import type {Attachment, Chat, Turn} from "./types";
 import {chunksThatFit, maxRetrievedChunks, workspaceCodeRoom} from "./workspaceBudget";
@@ -65,7 +66,7 @@ const progressIntervalMs = 100;
 export class ChatController {
     private chats: Chat[] = [];
     private current: Chat | undefined;
-    private running: {turnId: string; controller: AbortController; done: Promise<void>} | undefined;
+    private running: {turnId: string; controller: AbortController; done: Promise<void>; thought: ThoughtClock} | undefined;
     /** The last usage report, repeated to a view that (re)opens. */
     private usage: Extract<HostToChat, {type: "usage"}> | undefined;
     private readonly tokenCounts = new Map<string, number>();
@@ -109,12 +110,16 @@ export class ChatController {
     traceViewReady(): void {
         this.ports.postToTrace({
             type: "init",
-            turns: (this.current?.turns ?? []).map((turn) => ({
-                turnId: turn.id,
-                title: titleOf(turn.userText),
-                thought: turn.thought,
-                ...(turn.stats ? {stats: traceStats(turn.stats)} : {})
-            }))
+            turns: (this.current?.turns ?? []).map((turn) => {
+                const startedAt = this.running?.turnId === turn.id ? this.running.thought.startedAt : undefined;
+                return {
+                    turnId: turn.id,
+                    title: titleOf(turn.userText),
+                    thought: turn.thought,
+                    ...(turn.stats ? {stats: turnTraceStats(turn.stats)} : {}),
+                    ...(startedAt !== undefined ? {thoughtStartedAt: startedAt} : {})
+                };
+            })
         });
     }
 
@@ -229,7 +234,8 @@ export class ChatController {
         const controller = new AbortController();
         let finish!: () => void;
         const done = new Promise<void>((resolve) => (finish = resolve));
-        this.running = {turnId: turn.id, controller, done};
+        const thought = new ThoughtClock();
+        this.running = {turnId: turn.id, controller, done, thought};
         const title = titleOf(turn.userText);
         this.ports.postToChat({
             type: "turnStarted",
@@ -247,7 +253,6 @@ export class ChatController {
             const room = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
             const code = turn.workspace ? await this.workspaceCode(turn, room, controller.signal) : {tokens: 0, leftOut: 0};
             const messages = await this.fit(chat, contextSize, room, code);
-            let thoughtChunks = 0;
             const result = await this.ports.engine.chat(
                 {messages, temperature: settings.temperature, maxTokens: settings.maxTokens, thoughtBudget: settings.thoughtBudget},
                 {
@@ -255,9 +260,9 @@ export class ChatController {
                     onEvent: (event) => {
                         if (event.kind === "thought") {
                             turn.thought += event.text;
-                            thoughtChunks++;
-                            this.ports.postToChat({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thoughtChunks});
-                            this.ports.postToTrace({type: "thoughtChunk", turnId: turn.id, text: event.text});
+                            thought.add(event.tokens);
+                            this.ports.postToChat({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
+                            this.ports.postToTrace({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
                         } else {
                             turn.answer += event.text;
                             this.ports.postToChat({type: "answerChunk", turnId: turn.id, text: event.text});
@@ -268,11 +273,17 @@ export class ChatController {
             turn.thought = result.thought;
             turn.answer = result.answer;
             turn.stopReason = result.stopReason;
-            turn.stats = {thoughtTokens: result.thoughtTokens, answerTokens: result.answerTokens, elapsedMs: Date.now() - started, thoughtCutByBudget: result.thoughtCutByBudget};
+            turn.stats = {
+                thoughtTokens: result.thoughtTokens,
+                answerTokens: result.answerTokens,
+                elapsedMs: Date.now() - started,
+                thoughtMs: thought.thoughtMs,
+                thoughtCutByBudget: result.thoughtCutByBudget
+            };
             this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: result.stopReason, stats: turn.stats});
-            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
+            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: turnTraceStats(turn.stats)});
         } catch (error) {
-            turn.stats = {thoughtTokens: 0, answerTokens: 0, elapsedMs: Date.now() - started, thoughtCutByBudget: false};
+            turn.stats = {thoughtTokens: thought.tokens, answerTokens: 0, elapsedMs: Date.now() - started, thoughtMs: thought.thoughtMs, thoughtCutByBudget: false};
             if (error instanceof StoppedWhileRetrieving) {
                 // Stopped before the model started: a stopped turn, not a failed one.
                 turn.stopReason = "abort";
@@ -282,7 +293,7 @@ export class ChatController {
                 turn.error = message;
                 this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
             }
-            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
+            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: turnTraceStats(turn.stats)});
         } finally {
             chat.updatedAt = Date.now();
             this.running = undefined;
@@ -402,13 +413,9 @@ function titleOf(text: string): string {
     return line.length > titleLength ? `${line.slice(0, titleLength - 1)}…` : line || "New chat";
 }
 
-function traceStats(stats: NonNullable<Turn["stats"]>) {
-    return {
-        thoughtTokens: stats.thoughtTokens,
-        elapsedMs: stats.elapsedMs,
-        tokensPerSecond: stats.elapsedMs > 0 ? Math.round((stats.thoughtTokens / stats.elapsedMs) * 10_000) / 10 : 0,
-        thoughtCutByBudget: stats.thoughtCutByBudget
-    };
+/** A saved turn from before thought times were kept has no rate: its time was the whole turn's. */
+function turnTraceStats(stats: NonNullable<Turn["stats"]>) {
+    return traceStats(stats.thoughtTokens, stats.thoughtMs ?? 0, stats.thoughtCutByBudget);
 }
 
 function toTranscript(chat: Chat): Transcript {

@@ -56,7 +56,10 @@ export type ChatSummary = z.infer<typeof ChatSummary>;
 const AnswerStats = z.object({
     thoughtTokens: Count,
     answerTokens: Count,
+    /** The whole turn, from the question to the end of the answer (the model's load included). */
     elapsedMs: Millis,
+    /** From the first to the last thought token; absent in chats saved before it was kept. */
+    thoughtMs: Millis.optional(),
     /** True when the thinking budget, not the model, ended the thought. */
     thoughtCutByBudget: z.boolean()
 });
@@ -124,8 +127,8 @@ const HostToChat = z.discriminatedUnion("type", [
         type: z.literal("thoughtChunk"),
         turnId: Id,
         text: Text,
-        /** Thought tokens so far in this turn; without it the view counts chunks. */
-        thoughtTokens: Count.optional()
+        /** Thought tokens so far in this turn, as the model counted them. */
+        thoughtTokens: Count
     }),
     z.object({type: z.literal("turnEnded"), turnId: Id, stopReason: StopReason, stats: AnswerStats}),
     z.object({type: z.literal("turnFailed"), turnId: Id, message: Label}),
@@ -214,20 +217,24 @@ export type ChatToHostOf<K extends ChatToHost["type"]> = Extract<ChatToHost, {ty
 
 const TraceStats = z.object({
     thoughtTokens: Count,
-    elapsedMs: Millis,
-    tokensPerSecond: z.number().nonnegative(),
+    /** From the first to the last thought token (the model's load and the prompt are not thinking). */
+    thoughtMs: Millis,
+    /** Thought tokens per second of `thoughtMs`; absent when there is no time to divide by. */
+    tokensPerSecond: z.number().nonnegative().optional(),
     thoughtCutByBudget: z.boolean()
 });
 export type TraceStats = z.infer<typeof TraceStats>;
 
-const TraceTurn = z.object({turnId: Id, title: Label, thought: Text, stats: TraceStats.optional()});
+/** `thoughtStartedAt` (epoch ms): when a turn still thinking began to, so a re-created view's timer goes on from there. */
+const TraceTurn = z.object({turnId: Id, title: Label, thought: Text, stats: TraceStats.optional(), thoughtStartedAt: z.number().optional()});
 export type TraceTurn = z.infer<typeof TraceTurn>;
 
 const HostToTrace = z.discriminatedUnion("type", [
     /** Earlier turns of the current chat; a turn without `stats` is still thinking. */
     z.object({type: z.literal("init"), turns: z.array(TraceTurn).max(10_000)}),
     z.object({type: z.literal("turnStarted"), turnId: Id, title: Label}),
-    z.object({type: z.literal("thoughtChunk"), turnId: Id, text: Text}),
+    /** `thoughtTokens`: the turn's thought tokens so far, as the model counted them. */
+    z.object({type: z.literal("thoughtChunk"), turnId: Id, text: Text, thoughtTokens: Count}),
     z.object({type: z.literal("turnEnded"), turnId: Id, stats: TraceStats}),
     z.object({type: z.literal("clear")})
 ]);

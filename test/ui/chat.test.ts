@@ -210,12 +210,12 @@ describe("chat webview (Chromium)", function () {
 
     it("shows a compact thinking indicator, never the thought itself", async () => {
         await view.send(turnStarted("t1"));
-        await view.sendAll([1, 2, 3, 4, 5].map((n) => ({type: "thoughtChunk", turnId: "t1", text: `secret-thought-${n} `})));
+        await view.sendAll([1, 2, 3, 4, 5].map((n) => ({type: "thoughtChunk", turnId: "t1", text: `secret-thought-${n} `, thoughtTokens: n})));
         await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thinking… (5 tokens)"));
         await view.send({type: "thoughtChunk", turnId: "t1", text: "x", thoughtTokens: 40});
         await view.sendAll(answerChunks("t1", "The answer."));
-        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats({thoughtTokens: 41, thoughtCutByBudget: true})});
-        await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thought for 41 tokens, cut short by the thinking budget"));
+        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats({thoughtTokens: 41, thoughtMs: 12_300, thoughtCutByBudget: true})});
+        await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thought for 12 s, cut short by the thinking budget"));
         assert.equal(await view.page.locator(answer("t1")).innerText(), "The answer.");
         assert.equal((await view.page.content()).includes("secret-thought"), false);
     });
@@ -365,7 +365,7 @@ describe("chat webview (Chromium)", function () {
                 );
                 await page.send({type: "usage", usedTokens: 2310, contextSize: 8192, trimmedTurns: 1});
                 await page.send(turnStarted("t1", "How do I sort numbers in place?", {attachments: [{kind: "selection", label: "sort.ts:12-18"}]}));
-                await page.sendAll([1, 2, 3].map(() => ({type: "thoughtChunk", turnId: "t1", text: "…"})));
+                await page.sendAll([1, 2, 3].map((n) => ({type: "thoughtChunk", turnId: "t1", text: "…", thoughtTokens: n * 4})));
                 await page.sendAll(answerChunks("t1", sampleAnswer, 20));
                 await page.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
                 await ended(page, "t1");

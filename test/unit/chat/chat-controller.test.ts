@@ -86,6 +86,37 @@ describe("ChatController", () => {
         assert.match(problems[0] ?? "", /1 turn of the chat “Old chat” could not be read and was set aside .*stopReason.*The rest of the chat \(2 turns\) is shown\./);
     });
 
+    it("counts the model's tokens, not pieces, and times the thought from its first to its last token", async () => {
+        const controller = make();
+        await controller.initialize();
+        engine.chat = async (_params, {onEvent}) => {
+            // The model loads and reads the prompt first: not thinking time.
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            onEvent({kind: "thought", text: "Let", tokens: 3});
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            onEvent({kind: "thought", text: " me see.", tokens: 4});
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            onEvent({kind: "answer", text: "Yes.", tokens: 2});
+            return {thought: "Let me see.", answer: "Yes.", stopReason: "eos", thoughtCutByBudget: false, thoughtTokens: 7, answerTokens: 2, firstTokenMs: 60, totalMs: 170};
+        };
+        await controller.send("Q?", []);
+        const live = toChat.filter((m) => m.type === "thoughtChunk").map((m) => (m.type === "thoughtChunk" ? m.thoughtTokens : -1));
+        assert.deepEqual(live, [3, 7], "the running count is in tokens");
+        const traceLive = toTrace.filter((m) => m.type === "thoughtChunk").map((m) => (m.type === "thoughtChunk" ? m.thoughtTokens : -1));
+        assert.deepEqual(traceLive, [3, 7]);
+        const ended = toChat.find((m) => m.type === "turnEnded");
+        assert.ok(ended?.type === "turnEnded");
+        const thoughtMs = ended.stats.thoughtMs ?? -1;
+        assert.ok(thoughtMs >= 40 && thoughtMs < 110, `thought time ${thoughtMs} ms: from the first to the last thought token`);
+        assert.ok(ended.stats.elapsedMs >= 160, `the turn's time ${ended.stats.elapsedMs} ms`);
+        const traceEnded = toTrace.find((m) => m.type === "turnEnded");
+        assert.ok(traceEnded?.type === "turnEnded");
+        assert.equal(traceEnded.stats.thoughtTokens, 7);
+        assert.equal(traceEnded.stats.thoughtMs, thoughtMs);
+        // Tokens per second of thinking time: 7 tokens over ~50 ms, not over the whole turn.
+        assert.ok((traceEnded.stats.tokensPerSecond ?? 0) > 60, String(traceEnded.stats.tokensPerSecond));
+    });
+
     it("sends earlier answers but never earlier thoughts, and attachments in DeepSeek's format", async () => {
         const controller = make();
         await controller.initialize();
