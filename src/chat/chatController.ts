@@ -56,6 +56,15 @@ export interface SourceLocation {
     endLine: number;
 }
 
+export interface SendOptions {
+    /** Add the workspace code relevant to the question (the composer's toggle). */
+    workspace?: boolean;
+    /** What the panel shows instead of the text sent to the model (and the new chat's title). */
+    displayText?: string;
+    /** Start a new chat unless the current one is about this file (an attachment's file name). */
+    newChatUnlessAbout?: string;
+}
+
 /** Why the turn's retrieval ended without an answer: Stop was pressed while the index worked. */
 class StoppedWhileRetrieving extends Error {}
 
@@ -114,7 +123,7 @@ export class ChatController {
                 const startedAt = this.running?.turnId === turn.id ? this.running.thought.startedAt : undefined;
                 return {
                     turnId: turn.id,
-                    title: titleOf(turn.userText),
+                    title: titleOf(shownText(turn)),
                     thought: turn.thought,
                     ...(turn.stats ? {stats: turnTraceStats(turn.stats)} : {}),
                     ...(startedAt !== undefined ? {thoughtStartedAt: startedAt} : {})
@@ -127,9 +136,11 @@ export class ChatController {
      * Asks the model; resolves when the answer is complete, stopped or failed. `workspace` (the
      * composer's toggle) or `@workspace` in the text adds the workspace code relevant to the question.
      */
-    async send(text: string, attachments: Attachment[], options: {workspace?: boolean} = {}): Promise<void> {
+    async send(text: string, attachments: Attachment[], options: SendOptions = {}): Promise<void> {
         await this.stopAndWait();
-        const chat = this.current ?? this.newChatObject(text);
+        // A question about another file than the chat's starts a chat of its own.
+        if (options.newChatUnlessAbout !== undefined && this.current && !isAbout(this.current, options.newChatUnlessAbout)) this.current = undefined;
+        const chat = this.current ?? this.newChatObject(options.displayText ?? text);
         if (!this.current) {
             this.current = chat;
             this.chats.unshift(chat);
@@ -137,7 +148,15 @@ export class ChatController {
             this.traceViewReady();
         }
         const wantsWorkspace = options.workspace === true || mentionsWorkspace(text);
-        const turn: Turn = {id: randomUUID(), userText: text, attachments, thought: "", answer: "", ...(wantsWorkspace ? {workspace: {searched: false}} : {})};
+        const turn: Turn = {
+            id: randomUUID(),
+            userText: text,
+            ...(options.displayText !== undefined ? {displayText: options.displayText} : {}),
+            attachments,
+            thought: "",
+            answer: "",
+            ...(wantsWorkspace ? {workspace: {searched: false}} : {})
+        };
         chat.turns.push(turn);
         await this.run(chat, turn);
     }
@@ -218,6 +237,7 @@ export class ChatController {
         const turn: Turn = {
             id: randomUUID(),
             userText: last.userText,
+            ...(last.displayText !== undefined ? {displayText: last.displayText} : {}),
             attachments,
             thought: "",
             answer: "",
@@ -236,11 +256,11 @@ export class ChatController {
         const done = new Promise<void>((resolve) => (finish = resolve));
         const thought = new ThoughtClock();
         this.running = {turnId: turn.id, controller, done, thought};
-        const title = titleOf(turn.userText);
+        const title = titleOf(shownText(turn));
         this.ports.postToChat({
             type: "turnStarted",
             turnId: turn.id,
-            userText: turn.userText,
+            userText: shownText(turn),
             attachments: turn.attachments.map(toViewAttachment),
             ...(replaces ? {replaces} : {})
         });
@@ -401,6 +421,12 @@ export class ChatController {
     }
 }
 
+const shownText = (turn: Turn): string => turn.displayText ?? turn.userText;
+
+function isAbout(chat: Chat, fileName: string): boolean {
+    return chat.turns.some((turn) => turn.attachments.some((attachment) => attachment.fileName === fileName));
+}
+
 function describeProblem(problem: HistoryProblem): string {
     const {partial} = problem;
     if (!partial) return `A chat history file could not be read and was set aside as ${problem.setAsideAs} (${problem.reason}). Your other chats are unaffected.`;
@@ -424,7 +450,7 @@ function toTranscript(chat: Chat): Transcript {
         title: chat.title,
         turns: chat.turns.map((turn) => ({
             turnId: turn.id,
-            userText: turn.userText,
+            userText: shownText(turn),
             attachments: turn.attachments.map(toViewAttachment),
             answer: turn.answer,
             ...(turn.stopReason ? {stopReason: turn.stopReason} : {}),

@@ -24,6 +24,7 @@ const SavedAttachment = z.object({
 
 export const SavedTurn = transcriptTurn.pick({userText: true, answer: true, stopReason: true, stats: true, error: true, notice: true}).extend({
     id: Id,
+    displayText: Label.optional(),
     thought: Text,
     attachments: z.array(SavedAttachment).max(maxAttachments),
     workspace: z.object({searched: z.boolean()}).optional()

@@ -23,6 +23,8 @@ export type TurnStats = AnswerStats;
 export interface Turn {
     id: string;
     userText: string;
+    /** What the panel shows for `userText` when it is a canned prompt, e.g. "Explain `greet` (sample.ts:2-4)". */
+    displayText?: string;
     attachments: Attachment[];
     thought: string;
     answer: string;

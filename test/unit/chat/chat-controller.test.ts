@@ -7,6 +7,7 @@ import {promptRoom} from "../../../src/engine/chatBudgets";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
 import type {ModelSummary, HostToChat, HostToTrace} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
+import {declaredName, explainLabel, explainPrompt} from "../../../src/chat/explainRequest";
 import {writeFile} from "node:fs/promises";
 import {parseHostToChat} from "../../../src/webview/protocol";
 
@@ -115,6 +116,50 @@ describe("ChatController", () => {
         assert.equal(traceEnded.stats.thoughtMs, thoughtMs);
         // Tokens per second of thinking time: 7 tokens over ~50 ms, not over the whole turn.
         assert.ok((traceEnded.stats.tokensPerSecond ?? 0) > 60, String(traceEnded.stats.tokensPerSecond));
+    });
+
+    it("Explain shows its label, not the canned prompt, titles the chat after the code, and starts a new chat unless it is about the same file", async () => {
+        const controller = make();
+        await controller.initialize();
+        await controller.send("Something else?", []);
+        const first = controller.currentChat?.id;
+        const selection = (fileName: string, content: string) => ({kind: "selection" as const, label: `${fileName}:2-4`, fileName, startLine: 2, endLine: 4, content});
+        const greet = selection("sample.ts", "function greet(name: string) {\n  return `Hi ${name}`;\n}");
+        await controller.send(explainPrompt, [greet], {displayText: explainLabel(greet), newChatUnlessAbout: "sample.ts"});
+        const chat = controller.currentChat;
+        assert.notEqual(chat?.id, first, "a chat about nothing else: a new one");
+        assert.equal(chat?.title, "Explain `greet` (sample.ts:2-4)");
+        const started = toChat.filter((m) => m.type === "turnStarted").at(-1);
+        assert.equal(started?.type === "turnStarted" && started.userText, "Explain `greet` (sample.ts:2-4)");
+        assert.match(engine.requests.at(-1)?.messages.at(-1)?.content ?? "", /Explain this code: what it does/, "the model still gets the instruction");
+        // The same file: the same chat. Another file: a new chat.
+        const other = selection("sample.ts", "const add = (a, b) => a + b;");
+        await controller.send(explainPrompt, [other], {displayText: explainLabel(other), newChatUnlessAbout: "sample.ts"});
+        assert.equal(controller.currentChat?.id, chat?.id);
+        assert.equal(controller.currentChat?.turns.length, 2);
+        const elsewhere = selection("util.py", "def helper(x):\n    return x");
+        await controller.send(explainPrompt, [elsewhere], {displayText: explainLabel(elsewhere), newChatUnlessAbout: "util.py"});
+        assert.notEqual(controller.currentChat?.id, chat?.id);
+        assert.equal(controller.currentChat?.title, "Explain `helper` (util.py:2-4)");
+        // After a reload the saved turn still shows its label.
+        toChat = [];
+        const reloaded = make();
+        await reloaded.initialize();
+        reloaded.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        assert.equal(init?.type === "init" && init.current?.turns[0]?.userText, "Explain `helper` (util.py:2-4)");
+    });
+
+    it("names the code a selection declares, across languages", () => {
+        assert.equal(declaredName("\n  export async function loadAll(dir) {"), "loadAll");
+        assert.equal(declaredName("const greet = (name: string) => name;"), "greet");
+        assert.equal(declaredName("class Greeter extends Base {"), "Greeter");
+        assert.equal(declaredName("    def helper(self, x):"), "helper");
+        assert.equal(declaredName("pub fn parse(input: &str) -> u32 {"), "parse");
+        assert.equal(declaredName("    private render(state: State): void {"), "render");
+        assert.equal(declaredName("if (ready) {"), undefined);
+        assert.equal(declaredName("x += 1;"), undefined);
+        assert.equal(explainLabel({kind: "selection", label: "a.ts:1-1", fileName: "a.ts", content: "x += 1;"}), "Explain a.ts:1-1");
     });
 
     it("sends earlier answers but never earlier thoughts, and attachments in DeepSeek's format", async () => {
