@@ -7,6 +7,7 @@ import type {ChatToHost, HostToChat, HostToChatOf, ModelSummary, Transcript} fro
 import {el, iconButton} from "../shared/dom";
 import {interceptLinks} from "../shared/links";
 import {followScrollEnd} from "../shared/scrollFollower";
+import {Announcer} from "./announcer";
 import {ChatHistory} from "./chatHistory";
 import {flash, onCodeAction} from "./codeBlocks";
 import {Composer, type ComposerState} from "./composer";
@@ -22,6 +23,7 @@ export class ChatApp {
     private readonly title = el("h1", {class: "chat-title", text: "New chat"});
     private readonly history: ChatHistory;
     private readonly usage = new UsageMeter();
+    private readonly announcer = new Announcer();
     private readonly composer: Composer;
     private model: ModelSummary | null = null;
     private currentChatId: string | undefined;
@@ -52,7 +54,7 @@ export class ChatApp {
         );
         this.scroller = el("main", {class: "transcript-scroller", attrs: {"aria-label": "Conversation"}}, this.emptyState, this.transcript);
         root.classList.add("chat-app");
-        root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element);
+        root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element, this.announcer.element);
         followScrollEnd(this.scroller, this.transcript);
         interceptLinks(root, (href) => post({type: "openLink", href}));
         onCodeAction(this.transcript, (action, {code, language, turnId, block}, button) => {
@@ -90,14 +92,17 @@ export class ChatApp {
                 if (message.replaces !== undefined) this.remove(message.replaces);
                 this.remove(message.turnId);
                 this.add(new TurnView(message.turnId, message.userText, message.attachments));
+                this.announcer.say("Enclave is working on an answer…");
                 break;
             }
             // Chunks change no controls: return before the refresh, they arrive per token.
             case "thoughtChunk":
                 this.turns.get(message.turnId)?.appendThought(message.thoughtTokens);
+                this.announcer.say("Enclave is thinking…");
                 return;
             case "answerChunk":
                 this.turns.get(message.turnId)?.appendAnswer(message.text);
+                if (message.text.trim() !== "") this.announcer.say("Enclave is answering…");
                 return;
             case "turnProgress":
                 this.turns.get(message.turnId)?.showProgress(message.text);
@@ -108,9 +113,15 @@ export class ChatApp {
             case "turnNotice":
                 this.turns.get(message.turnId)?.showNotice(message.text);
                 break;
-            case "turnEnded":
-                this.turns.get(message.turnId)?.end(message.stopReason, message.stats);
+            case "turnEnded": {
+                const turn = this.turns.get(message.turnId);
+                turn?.end(message.stopReason, message.stats);
+                if (turn) {
+                    if (message.stopReason === "abort") this.announcer.say("Stopped. The partial answer is kept.");
+                    else this.announcer.answerComplete(turn.answerText);
+                }
                 break;
+            }
             case "turnFailed":
                 this.turns.get(message.turnId)?.fail(message.message);
                 break;
