@@ -220,6 +220,22 @@ describe("chat webview (Chromium)", function () {
         assert.equal((await view.page.content()).includes("secret-thought"), false);
     });
 
+    it("announces the streaming state and a finished answer in a polite live region", async () => {
+        const region = view.page.locator("[role=status][aria-live=polite].visually-hidden");
+        assert.equal(await region.count(), 1);
+        await view.send(turnStarted("t1", "How do I sort?"));
+        await eventually(async () => assert.equal(await region.textContent(), "Enclave is working on an answer…"));
+        await view.send({type: "thoughtChunk", turnId: "t1", text: "hm", thoughtTokens: 1});
+        await eventually(async () => assert.equal(await region.textContent(), "Enclave is thinking…"));
+        await view.sendAll(answerChunks("t1", "## Sorting\n\nUse **`sort`** with a comparator. It sorts in place.\n\n```ts\nxs.sort();\n```"));
+        await eventually(async () => assert.equal(await region.textContent(), "Enclave is answering…"));
+        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await eventually(async () => assert.equal(await region.textContent(), "Sorting Use sort with a comparator. Answer complete."));
+        // Not shown: it is for screen readers only.
+        const box = await region.boundingBox();
+        assert.ok(box && box.width <= 1 && box.height <= 1, JSON.stringify(box));
+    });
+
     it("Regenerate, New Chat and the past-chats list post their messages", async () => {
         const now = Date.now();
         await view.send(
@@ -241,7 +257,18 @@ describe("chat webview (Chromium)", function () {
         const items = view.page.locator(".history-item");
         await eventually(async () => assert.deepEqual(await items.locator(".history-title").allInnerTexts(), ["Current chat", "Older chat"]));
         assert.equal(await items.first().locator(".history-open").getAttribute("aria-current"), "true");
+        // Deleting asks first, in the row: Cancel keeps the chat, and nothing is posted until Delete.
         await view.page.getByRole("button", {name: "Delete chat “Older chat”"}).click();
+        await eventually(async () => assert.equal(await items.nth(1).locator(".history-confirm-text").innerText(), "Delete “Older chat”?"));
+        await view.settle();
+        assert.deepEqual(await view.posted(), [{type: "regenerate"}, {type: "newChat"}]);
+        await items.nth(1).getByRole("button", {name: "Cancel"}).click();
+        await eventually(async () => assert.equal(await items.nth(1).locator(".history-title").innerText(), "Older chat"));
+        await view.page.getByRole("button", {name: "Delete chat “Older chat”"}).click();
+        await view.page.getByRole("button", {name: "Delete chat “Older chat” for good"}).click();
+        await eventually(async () => assert.equal((await view.posted()).length, 3));
+        // The host's list comes back (here still with both chats): the rows are rows again.
+        await view.send({type: "history", chats: [{id: "a", title: "Older chat", updatedAt: now - 5 * 86_400_000}, {id: "b", title: "Current chat", updatedAt: now}]});
         await items.nth(1).locator(".history-open").click();
         await eventually(async () =>
             assert.deepEqual(await view.posted(), [
