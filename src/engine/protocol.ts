@@ -280,7 +280,7 @@ declare const ENCLAVE_PROTOCOL_VERSION_OVERRIDE: string | undefined;
  * processes of different versions never talk (runtimeDir.ts names the socket after it). A test
  * builds an "older" model process by defining ENCLAVE_PROTOCOL_VERSION_OVERRIDE in esbuild.
  */
-export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "15";
+export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "16";
 
 type Part = "params" | "event" | "result";
 
