@@ -124,6 +124,7 @@ async function main(): Promise<void> {
             postToChat: (message) => chatTap.forward(message),
             postToTrace: (message) => traceTap.forward(message),
             settings: () => ({temperature: 0, maxTokens: 2_100, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"}),
+            modelStatus: () => ({name: "scripted", state: "ready"}),
             reportProblem: (message) => log(message)
         });
         await controller.initialize();

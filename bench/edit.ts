@@ -128,7 +128,7 @@ async function main(): Promise<void> {
                     signal: options.signal,
                     onEvent: (event) => {
                         const at = performance.now();
-                        options.onEvent(event.kind === "answer" ? {kind: "answer", text: answerPieces[pieceIndex++] ?? ""} : event);
+                        options.onEvent(event.kind === "answer" ? {kind: "answer", text: answerPieces[pieceIndex++] ?? "", tokens: event.tokens} : event);
                         chunkMs.push(performance.now() - at);
                     }
                 })

@@ -3,10 +3,11 @@
  * messages to the view and turns user actions into messages for the host; it keeps no chat state
  * of its own beyond what is on screen (the host owns history).
  */
-import type {ChatToHost, HostToChat, HostToChatOf, Transcript} from "../../src/webview/protocol";
+import type {ChatToHost, HostToChat, HostToChatOf, ModelSummary, Transcript} from "../../src/webview/protocol";
 import {el, iconButton} from "../shared/dom";
 import {interceptLinks} from "../shared/links";
 import {followScrollEnd} from "../shared/scrollFollower";
+import {Announcer} from "./announcer";
 import {ChatHistory} from "./chatHistory";
 import {flash, onCodeAction} from "./codeBlocks";
 import {Composer, type ComposerState} from "./composer";
@@ -22,8 +23,9 @@ export class ChatApp {
     private readonly title = el("h1", {class: "chat-title", text: "New chat"});
     private readonly history: ChatHistory;
     private readonly usage = new UsageMeter();
+    private readonly announcer = new Announcer();
     private readonly composer: Composer;
-    private hasModel = false;
+    private model: ModelSummary | null = null;
     private currentChatId: string | undefined;
     private chats: HostToChatOf<"history">["chats"] = [];
     /** Copy buttons waiting for the host's `copied`, by request id. */
@@ -52,7 +54,7 @@ export class ChatApp {
         );
         this.scroller = el("main", {class: "transcript-scroller", attrs: {"aria-label": "Conversation"}}, this.emptyState, this.transcript);
         root.classList.add("chat-app");
-        root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element);
+        root.append(header, this.history.element, this.scroller, this.usage.notice, this.composer.element, this.usage.element, this.announcer.element);
         followScrollEnd(this.scroller, this.transcript);
         interceptLinks(root, (href) => post({type: "openLink", href}));
         onCodeAction(this.transcript, (action, {code, language, turnId, block}, button) => {
@@ -75,10 +77,12 @@ export class ChatApp {
     handle(message: HostToChat): void {
         switch (message.type) {
             case "init":
-                this.hasModel = message.model !== null;
-                this.usage.setModel(message.model, message.thinkingBudget);
+                this.setModel(message.model, message.thinkingBudget);
                 this.chats = message.chats;
                 this.show(message.current);
+                break;
+            case "model":
+                this.setModel(message.model, message.thinkingBudget);
                 break;
             case "history":
                 this.chats = message.chats;
@@ -88,14 +92,17 @@ export class ChatApp {
                 if (message.replaces !== undefined) this.remove(message.replaces);
                 this.remove(message.turnId);
                 this.add(new TurnView(message.turnId, message.userText, message.attachments));
+                this.announcer.say("Enclave is working on an answer…");
                 break;
             }
             // Chunks change no controls: return before the refresh, they arrive per token.
             case "thoughtChunk":
-                this.turns.get(message.turnId)?.appendThought(message.text, message.thoughtTokens);
+                this.turns.get(message.turnId)?.appendThought(message.thoughtTokens);
+                this.announcer.say("Enclave is thinking…");
                 return;
             case "answerChunk":
                 this.turns.get(message.turnId)?.appendAnswer(message.text);
+                if (message.text.trim() !== "") this.announcer.say("Enclave is answering…");
                 return;
             case "turnProgress":
                 this.turns.get(message.turnId)?.showProgress(message.text);
@@ -106,9 +113,15 @@ export class ChatApp {
             case "turnNotice":
                 this.turns.get(message.turnId)?.showNotice(message.text);
                 break;
-            case "turnEnded":
-                this.turns.get(message.turnId)?.end(message.stopReason, message.stats);
+            case "turnEnded": {
+                const turn = this.turns.get(message.turnId);
+                turn?.end(message.stopReason, message.stats);
+                if (turn) {
+                    if (message.stopReason === "abort") this.announcer.say("Stopped. The partial answer is kept.");
+                    else this.announcer.answerComplete(turn.answerText);
+                }
                 break;
+            }
             case "turnFailed":
                 this.turns.get(message.turnId)?.fail(message.message);
                 break;
@@ -123,6 +136,11 @@ export class ChatApp {
             }
         }
         this.refresh();
+    }
+
+    private setModel(model: ModelSummary | null, thinkingBudget: string): void {
+        this.model = model;
+        this.usage.setModel(model, thinkingBudget);
     }
 
     private show(chat: Transcript | null): void {
@@ -152,15 +170,15 @@ export class ChatApp {
         turns.forEach((turn, index) => turn.setLast(index === turns.length - 1));
         this.composer.setBusy(busy, turns.length > 0);
         this.emptyState.hidden = turns.length > 0;
-        if (turns.length === 0) {
-            this.emptyState.replaceChildren(
-                el("p", {class: "empty-title", text: this.hasModel ? "Ask about your code." : "No model is loaded."}),
-                el("p", {
-                    text: this.hasModel
-                        ? "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file, the open editors or code from the workspace with the toggles below."
-                        : "Choose a GGUF model with the command “Enclave: Choose Model File…”."
-                })
-            );
-        }
+        if (turns.length === 0) this.emptyState.replaceChildren(...emptyText(this.model).map((text, index) => el("p", {text, ...(index === 0 ? {class: "empty-title"} : {})})));
     }
+}
+
+/** The empty chat's lines: what to do now, for the configured model in its state. */
+function emptyText(model: ModelSummary | null): string[] {
+    if (model === null) return ["No model is set up.", "Set one up with the command “Enclave: Set Up a Model…”, or choose a GGUF file with “Enclave: Choose Model…”."];
+    const privacy = "The model runs on this machine; nothing you ask leaves it. Attach the selection, the current file, the open editors or code from the workspace with the toggles below.";
+    if (model.state === "error") return [`${model.name} could not be loaded.`, "The status bar item says why; choose another model with “Enclave: Choose Model…”."];
+    const state = model.state === "ready" ? "is ready" : model.state === "loading" ? "is loading" : "loads with your first question";
+    return ["Ask about your code.", `${model.name} ${state}. ${privacy}`];
 }

@@ -1,6 +1,7 @@
 /**
  * The list of past chats, opened from the header. Each entry opens its chat; a separate button
- * deletes it (the host asks for confirmation if it wants to). Titles are host strings, set as text.
+ * asks, in the row, whether to delete it — Delete or Cancel — so one slip of the mouse loses nothing.
+ * Titles are host strings, set as text.
  */
 import type {ChatSummary} from "../../src/webview/protocol";
 import {el, iconButton} from "../shared/dom";
@@ -50,8 +51,31 @@ export class ChatHistory {
             this.events.open(chat.id);
         });
         const remove = iconButton("trash", `Delete chat “${title}”`, {class: "history-delete"});
-        remove.addEventListener("click", () => this.events.delete(chat.id));
-        return el("li", {class: current ? "history-item current" : "history-item"}, open, remove);
+        const item = el("li", {class: current ? "history-item current" : "history-item"}, open, remove);
+        remove.addEventListener("click", () => this.confirm(item, chat.id, title));
+        return item;
+    }
+
+    /** Turns the row into "Delete “title”? [Delete] [Cancel]"; Cancel or Escape puts it back. */
+    private confirm(item: HTMLElement, chatId: string, title: string): void {
+        const children = [...item.childNodes];
+        const question = el("span", {class: "history-confirm-text", text: `Delete “${title}”?`});
+        const yes = el("button", {class: "history-confirm-delete", text: "Delete", attrs: {type: "button", "aria-label": `Delete chat “${title}” for good`}});
+        const no = el("button", {class: "history-confirm-cancel", text: "Cancel", attrs: {type: "button"}});
+        const restore = (): void => {
+            item.replaceChildren(...children);
+            item.querySelector<HTMLElement>(".history-delete")?.focus();
+        };
+        yes.addEventListener("click", () => this.events.delete(chatId));
+        no.addEventListener("click", restore);
+        no.addEventListener("keydown", (event) => {
+            if (event.key === "Escape") {
+                event.stopPropagation();
+                restore();
+            }
+        });
+        item.replaceChildren(question, yes, no);
+        no.focus();
     }
 }
 

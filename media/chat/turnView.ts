@@ -5,7 +5,8 @@
  * workspace code it was given ("Sources"), and a footer with the outcome.
  */
 import type {AnswerStats, Attachment, StopReason, TranscriptTurn} from "../../src/webview/protocol";
-import {el, formatCount, formatSeconds, icon} from "../shared/dom";
+import {countOf, formatDuration, thoughtSummary} from "../../src/webview/format";
+import {el, icon} from "../shared/dom";
 import {linkCitations, SourceList, sourcesOf, type Source} from "./sources";
 import {StreamedMarkdown} from "./streamedMarkdown";
 
@@ -25,6 +26,8 @@ export class TurnView {
     private sources: Source[] = [];
     private waiting = false;
     private thoughtTokens = 0;
+    /** From the first to the last thought token, once the turn has ended. */
+    private thoughtMs: number | undefined;
     private answering = false;
     private finished = false;
 
@@ -108,9 +111,9 @@ export class TurnView {
         this.stopWaiting();
     }
 
-    appendThought(text: string, thoughtTokens: number | undefined): void {
+    appendThought(thoughtTokens: number): void {
         if (this.finished) return;
-        this.thoughtTokens = thoughtTokens ?? this.thoughtTokens + (text === "" ? 0 : 1);
+        this.thoughtTokens = thoughtTokens;
         if (!this.answering) this.showThinking(true);
     }
 
@@ -126,11 +129,14 @@ export class TurnView {
 
     end(stopReason: StopReason, stats: AnswerStats | undefined): void {
         this.finish();
-        if (stats) this.thoughtTokens = stats.thoughtTokens;
+        if (stats) {
+            this.thoughtTokens = stats.thoughtTokens;
+            this.thoughtMs = stats.thoughtMs;
+        }
         if (this.thoughtTokens > 0) this.showThinking(false, stats?.thoughtCutByBudget ?? false);
         else this.thinking.hidden = true;
         const parts: string[] = [];
-        if (stats) parts.push(`${formatCount(stats.answerTokens)} answer tokens`, formatSeconds(stats.elapsedMs));
+        if (stats) parts.push(countOf(stats.answerTokens, "answer token"), formatDuration(stats.elapsedMs));
         const note = stopNotes[stopReason];
         this.footer.replaceChildren(...(note ? [el("span", {class: "stop-note"}, icon(note.icon), el("span", {text: note.text}))] : []), el("span", {text: parts.join(" · ")}));
         this.footer.hidden = false;
@@ -162,8 +168,9 @@ export class TurnView {
     // Updates text and icon in place: rebuilding the spinner on every token would restart its animation.
     private showThinking(live: boolean, cutByBudget = false): void {
         this.waiting = false;
-        const count = `${this.thoughtTokens} ${this.thoughtTokens === 1 ? "token" : "tokens"}`;
-        this.thinkingText.textContent = live ? `Thinking… (${count})` : `Thought for ${count}${cutByBudget ? ", cut short by the thinking budget" : ""}`;
+        this.thinkingText.textContent = live
+            ? `Thinking… (${countOf(this.thoughtTokens, "token")})`
+            : `${thoughtSummary(this.thoughtMs, this.thoughtTokens)}${cutByBudget ? ", cut short by the thinking budget" : ""}`;
         this.thinkingIcon.className = live ? "codicon codicon-loading codicon-modifier-spin" : "codicon codicon-lightbulb";
         this.thinking.classList.toggle("live", live);
         this.thinking.hidden = false;

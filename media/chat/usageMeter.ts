@@ -3,7 +3,11 @@
  * silently — how many of the oldest turns and of the least relevant workspace chunks were left out
  * of the prompt to make it fit.
  */
-import {el, formatCount} from "../shared/dom";
+import type {ModelSummary} from "../../src/webview/protocol";
+import {formatCount} from "../../src/webview/format";
+import {el} from "../shared/dom";
+
+const stateWords: Record<ModelSummary["state"], string> = {notLoaded: "loads on first use", loading: "loading…", ready: "", error: "failed to load"};
 
 export class UsageMeter {
     readonly element: HTMLElement;
@@ -19,8 +23,8 @@ export class UsageMeter {
         this.setUsage(0, 0, 0);
     }
 
-    setModel(model: {name: string; contextSize: number} | null, thinkingBudget: string): void {
-        this.model.textContent = model ? [model.name, thinkingBudget].filter((part) => part !== "").join(" · ") : "No model loaded";
+    setModel(model: ModelSummary | null, thinkingBudget: string): void {
+        this.model.textContent = model ? [model.name, stateWords[model.state], thinkingBudget].filter((part) => part !== "").join(" · ") : "No model set up";
         this.model.title = this.model.textContent;
     }
 

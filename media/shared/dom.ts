@@ -37,14 +37,3 @@ export function iconButton(name: string, label: string, options: {text?: string;
 export function isScrolledToEnd(element: Element, slack = 24): boolean {
     return element.scrollHeight - element.scrollTop - element.clientHeight <= slack;
 }
-
-export function formatCount(n: number): string {
-    if (n < 1000) return String(n);
-    if (n < 10_000) return `${(n / 1000).toFixed(1)}k`;
-    return `${Math.round(n / 1000)}k`;
-}
-
-export function formatSeconds(ms: number): string {
-    const s = ms / 1000;
-    return s < 10 ? `${s.toFixed(1)} s` : s < 60 ? `${Math.round(s)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}

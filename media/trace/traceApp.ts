@@ -35,7 +35,7 @@ export class TraceApp {
                 break;
             case "thoughtChunk":
                 // A chunk for an unknown turn (the view was re-created mid-turn) starts a section for it.
-                (this.turns.get(message.turnId) ?? this.start(message.turnId, "")).append(message.text);
+                (this.turns.get(message.turnId) ?? this.start(message.turnId, "")).append(message.text, message.thoughtTokens);
                 break;
             case "turnEnded":
                 this.turns.get(message.turnId)?.end(message.stats);
@@ -47,18 +47,18 @@ export class TraceApp {
         this.emptyState.hidden = this.turns.size > 0;
     }
 
-    private start(turnId: string, title: string): TraceTurn {
+    private start(turnId: string, title: string, thoughtStartedAt?: number): TraceTurn {
         this.turns.get(turnId)?.dispose();
         for (const earlier of this.turns.values()) earlier.element.open = false;
-        const turn = new TraceTurn(turnId, title);
+        const turn = new TraceTurn(turnId, title, thoughtStartedAt);
         this.turns.set(turnId, turn);
         this.list.append(turn.element);
         return turn;
     }
 
     private restore(data: TraceTurnData): void {
-        const turn = this.start(data.turnId, data.title);
-        turn.append(data.thought);
+        const turn = this.start(data.turnId, data.title, data.thoughtStartedAt);
+        turn.append(data.thought, data.stats?.thoughtTokens);
         if (data.stats) turn.end(data.stats);
     }
 

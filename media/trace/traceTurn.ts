@@ -4,7 +4,8 @@
  * Thought text is untrusted model output and only ever goes into a Text node.
  */
 import type {TraceStats} from "../../src/webview/protocol";
-import {el, formatCount, formatSeconds, icon} from "../shared/dom";
+import {countOf, formatDuration, formatRate} from "../../src/webview/format";
+import {el, icon} from "../shared/dom";
 
 export class TraceTurn {
     readonly element: HTMLDetailsElement;
@@ -13,12 +14,14 @@ export class TraceTurn {
     private readonly notice = el("p", {class: "trace-notice"});
     private readonly thoughtText = document.createTextNode("");
     private readonly thought = el("pre", {class: "thought", attrs: {tabindex: "0", "aria-label": "Thought"}}, this.thoughtText);
-    private readonly startedAt = performance.now();
-    private chunks = 0;
+    /** When the first thought token came (epoch ms): the host's time for a turn the view joins late. */
+    private thoughtStartedAt: number | undefined;
+    private tokens = 0;
     private timer: ReturnType<typeof setInterval> | undefined;
     private ended = false;
 
-    constructor(readonly turnId: string, title: string) {
+    constructor(readonly turnId: string, title: string, thoughtStartedAt?: number) {
+        this.thoughtStartedAt = thoughtStartedAt;
         const summary = el("summary", {class: "trace-summary"}, this.statusIcon, el("span", {class: "trace-title", text: title || "Answer", attrs: {title}}), this.status);
         this.element = el("details", {class: "trace-turn"}, summary, this.notice, this.thought);
         this.element.dataset.turnId = turnId;
@@ -33,12 +36,14 @@ export class TraceTurn {
         return this.ended;
     }
 
-    append(text: string): void {
+    /** `thoughtTokens`: the turn's thought tokens so far, as the host counted them. */
+    append(text: string, thoughtTokens?: number): void {
+        if (thoughtTokens !== undefined) this.tokens = thoughtTokens;
         if (text === "") return;
+        this.thoughtStartedAt ??= Date.now();
         // appendData grows one text node: no re-parse, no HTML, cheap per token.
         this.thoughtText.appendData(text);
         this.thought.hidden = false;
-        this.chunks++;
         if (!this.ended) this.showLive();
     }
 
@@ -54,8 +59,8 @@ export class TraceTurn {
             this.element.classList.add("no-thought");
             return;
         }
-        const rate = stats.tokensPerSecond > 0 ? ` · ${stats.tokensPerSecond.toFixed(1)} tok/s` : "";
-        this.status.textContent = `${formatSeconds(stats.elapsedMs)} · ${formatCount(stats.thoughtTokens)} tokens${rate}`;
+        const rate = stats.tokensPerSecond !== undefined && stats.tokensPerSecond > 0 ? ` · ${formatRate(stats.tokensPerSecond)}` : "";
+        this.status.textContent = `${formatDuration(stats.thoughtMs)} · ${countOf(stats.thoughtTokens, "token")}${rate}`;
         if (stats.thoughtCutByBudget) this.showNotice(`Cut short by the thinking budget after ${stats.thoughtTokens} tokens.`);
     }
 
@@ -65,8 +70,13 @@ export class TraceTurn {
     }
 
     private showLive(): void {
-        const elapsed = formatSeconds(performance.now() - this.startedAt);
-        this.status.textContent = `thinking… ${elapsed}${this.chunks > 0 ? ` · ${formatCount(this.chunks)} tokens` : ""}`;
+        // The time runs from the first thought token: the model's load and the prompt are not thinking.
+        if (this.thoughtStartedAt === undefined) {
+            this.status.textContent = "waiting for the model…";
+            return;
+        }
+        const elapsed = formatDuration(Date.now() - this.thoughtStartedAt);
+        this.status.textContent = `thinking… ${elapsed}${this.tokens > 0 ? ` · ${countOf(this.tokens, "token")}` : ""}`;
     }
 
     private showNotice(text: string): void {

@@ -8,9 +8,10 @@ import {randomUUID} from "node:crypto";
 import {untilAborted} from "../engine/untilAborted";
 import {promptRoom} from "../engine/chatBudgets";
 import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/protocol";
-import type {HostToChat, HostToTrace, Transcript} from "../webview/protocol";
+import type {HostToChat, HostToTrace, ModelSummary, Transcript} from "../webview/protocol";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
 import {summarize} from "./historyStore";
+import {ThoughtClock, traceStats} from "./thoughtClock";
 import {citationInstruction, formatAttachment, toMessages, trimToBudget, userContent} from "./promptAssembly";
 import type {Attachment, Chat, Turn} from "./types";
 import {chunksThatFit, maxRetrievedChunks, workspaceCodeRoom} from "./workspaceBudget";
@@ -40,6 +41,8 @@ export interface ChatControllerPorts {
     postToChat(message: HostToChat): void;
     postToTrace(message: HostToTrace): void;
     settings(): ChatSettings;
+    /** The configured chat model and its state now, without loading it; null when none is configured. */
+    modelStatus(): ModelSummary | null;
     /** Failures that are not a turn's (a history that could not be saved, corrupt files). */
     reportProblem(message: string, error?: unknown): void;
     /** Finds workspace code for a question; without it a turn that asks for workspace code is answered without. */
@@ -53,6 +56,15 @@ export interface SourceLocation {
     endLine: number;
 }
 
+export interface SendOptions {
+    /** Add the workspace code relevant to the question (the composer's toggle). */
+    workspace?: boolean;
+    /** What the panel shows instead of the text sent to the model (and the new chat's title). */
+    displayText?: string;
+    /** Start a new chat unless the current one is about this file (an attachment's file name). */
+    newChatUnlessAbout?: string;
+}
+
 /** Why the turn's retrieval ended without an answer: Stop was pressed while the index worked. */
 class StoppedWhileRetrieving extends Error {}
 
@@ -63,8 +75,7 @@ const progressIntervalMs = 100;
 export class ChatController {
     private chats: Chat[] = [];
     private current: Chat | undefined;
-    private running: {turnId: string; controller: AbortController; done: Promise<void>} | undefined;
-    private model: {name: string; contextSize: number} | null = null;
+    private running: {turnId: string; controller: AbortController; done: Promise<void>; thought: ThoughtClock} | undefined;
     /** The last usage report, repeated to a view that (re)opens. */
     private usage: Extract<HostToChat, {type: "usage"}> | undefined;
     private readonly tokenCounts = new Map<string, number>();
@@ -76,8 +87,7 @@ export class ChatController {
         const {chats, problems} = await this.ports.store.loadAll();
         this.chats = chats;
         this.current = chats[0];
-        for (const problem of problems)
-            this.ports.reportProblem(`A chat history file could not be read and was set aside as ${problem.setAsideAs} (${problem.reason}). Your other chats are unaffected.`);
+        for (const problem of problems) this.ports.reportProblem(describeProblem(problem));
         return problems;
     }
 
@@ -95,21 +105,30 @@ export class ChatController {
             type: "init",
             chats: this.chats.map(summarize),
             current: this.current ? toTranscript(this.current) : null,
-            model: this.model,
+            model: this.ports.modelStatus(),
             thinkingBudget: this.ports.settings().budgetLabel
         });
         if (this.usage && this.current) this.ports.postToChat(this.usage);
     }
 
+    /** The model setting, the model's state or the thinking budget changed: the footer follows. */
+    modelChanged(): void {
+        this.ports.postToChat({type: "model", model: this.ports.modelStatus(), thinkingBudget: this.ports.settings().budgetLabel});
+    }
+
     traceViewReady(): void {
         this.ports.postToTrace({
             type: "init",
-            turns: (this.current?.turns ?? []).map((turn) => ({
-                turnId: turn.id,
-                title: titleOf(turn.userText),
-                thought: turn.thought,
-                ...(turn.stats ? {stats: traceStats(turn.stats)} : {})
-            }))
+            turns: (this.current?.turns ?? []).map((turn) => {
+                const startedAt = this.running?.turnId === turn.id ? this.running.thought.startedAt : undefined;
+                return {
+                    turnId: turn.id,
+                    title: titleOf(shownText(turn)),
+                    thought: turn.thought,
+                    ...(turn.stats ? {stats: turnTraceStats(turn.stats)} : {}),
+                    ...(startedAt !== undefined ? {thoughtStartedAt: startedAt} : {})
+                };
+            })
         });
     }
 
@@ -117,9 +136,11 @@ export class ChatController {
      * Asks the model; resolves when the answer is complete, stopped or failed. `workspace` (the
      * composer's toggle) or `@workspace` in the text adds the workspace code relevant to the question.
      */
-    async send(text: string, attachments: Attachment[], options: {workspace?: boolean} = {}): Promise<void> {
+    async send(text: string, attachments: Attachment[], options: SendOptions = {}): Promise<void> {
         await this.stopAndWait();
-        const chat = this.current ?? this.newChatObject(text);
+        // A question about another file than the chat's starts a chat of its own.
+        if (options.newChatUnlessAbout !== undefined && this.current && !isAbout(this.current, options.newChatUnlessAbout)) this.current = undefined;
+        const chat = this.current ?? this.newChatObject(options.displayText ?? text);
         if (!this.current) {
             this.current = chat;
             this.chats.unshift(chat);
@@ -127,7 +148,15 @@ export class ChatController {
             this.traceViewReady();
         }
         const wantsWorkspace = options.workspace === true || mentionsWorkspace(text);
-        const turn: Turn = {id: randomUUID(), userText: text, attachments, thought: "", answer: "", ...(wantsWorkspace ? {workspace: {searched: false}} : {})};
+        const turn: Turn = {
+            id: randomUUID(),
+            userText: text,
+            ...(options.displayText !== undefined ? {displayText: options.displayText} : {}),
+            attachments,
+            thought: "",
+            answer: "",
+            ...(wantsWorkspace ? {workspace: {searched: false}} : {})
+        };
         chat.turns.push(turn);
         await this.run(chat, turn);
     }
@@ -208,6 +237,7 @@ export class ChatController {
         const turn: Turn = {
             id: randomUUID(),
             userText: last.userText,
+            ...(last.displayText !== undefined ? {displayText: last.displayText} : {}),
             attachments,
             thought: "",
             answer: "",
@@ -224,12 +254,13 @@ export class ChatController {
         const controller = new AbortController();
         let finish!: () => void;
         const done = new Promise<void>((resolve) => (finish = resolve));
-        this.running = {turnId: turn.id, controller, done};
-        const title = titleOf(turn.userText);
+        const thought = new ThoughtClock();
+        this.running = {turnId: turn.id, controller, done, thought};
+        const title = titleOf(shownText(turn));
         this.ports.postToChat({
             type: "turnStarted",
             turnId: turn.id,
-            userText: turn.userText,
+            userText: shownText(turn),
             attachments: turn.attachments.map(toViewAttachment),
             ...(replaces ? {replaces} : {})
         });
@@ -237,13 +268,11 @@ export class ChatController {
         const started = Date.now();
         try {
             const settings = this.ports.settings();
-            this.model = await this.ports.engine.model(controller.signal);
-            const contextSize = this.model.contextSize;
+            const {contextSize} = await this.ports.engine.model(controller.signal);
             // Room for the thought and the answer, but never less than half the context for the prompt.
             const room = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
             const code = turn.workspace ? await this.workspaceCode(turn, room, controller.signal) : {tokens: 0, leftOut: 0};
             const messages = await this.fit(chat, contextSize, room, code);
-            let thoughtChunks = 0;
             const result = await this.ports.engine.chat(
                 {messages, temperature: settings.temperature, maxTokens: settings.maxTokens, thoughtBudget: settings.thoughtBudget},
                 {
@@ -251,9 +280,9 @@ export class ChatController {
                     onEvent: (event) => {
                         if (event.kind === "thought") {
                             turn.thought += event.text;
-                            thoughtChunks++;
-                            this.ports.postToChat({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thoughtChunks});
-                            this.ports.postToTrace({type: "thoughtChunk", turnId: turn.id, text: event.text});
+                            thought.add(event.tokens);
+                            this.ports.postToChat({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
+                            this.ports.postToTrace({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
                         } else {
                             turn.answer += event.text;
                             this.ports.postToChat({type: "answerChunk", turnId: turn.id, text: event.text});
@@ -264,11 +293,17 @@ export class ChatController {
             turn.thought = result.thought;
             turn.answer = result.answer;
             turn.stopReason = result.stopReason;
-            turn.stats = {thoughtTokens: result.thoughtTokens, answerTokens: result.answerTokens, elapsedMs: Date.now() - started, thoughtCutByBudget: result.thoughtCutByBudget};
+            turn.stats = {
+                thoughtTokens: result.thoughtTokens,
+                answerTokens: result.answerTokens,
+                elapsedMs: Date.now() - started,
+                thoughtMs: thought.thoughtMs,
+                thoughtCutByBudget: result.thoughtCutByBudget
+            };
             this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: result.stopReason, stats: turn.stats});
-            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
+            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: turnTraceStats(turn.stats)});
         } catch (error) {
-            turn.stats = {thoughtTokens: 0, answerTokens: 0, elapsedMs: Date.now() - started, thoughtCutByBudget: false};
+            turn.stats = {thoughtTokens: thought.tokens, answerTokens: 0, elapsedMs: Date.now() - started, thoughtMs: thought.thoughtMs, thoughtCutByBudget: false};
             if (error instanceof StoppedWhileRetrieving) {
                 // Stopped before the model started: a stopped turn, not a failed one.
                 turn.stopReason = "abort";
@@ -278,7 +313,7 @@ export class ChatController {
                 turn.error = message;
                 this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
             }
-            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: traceStats(turn.stats)});
+            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: turnTraceStats(turn.stats)});
         } finally {
             chat.updatedAt = Date.now();
             this.running = undefined;
@@ -386,19 +421,27 @@ export class ChatController {
     }
 }
 
+const shownText = (turn: Turn): string => turn.displayText ?? turn.userText;
+
+function isAbout(chat: Chat, fileName: string): boolean {
+    return chat.turns.some((turn) => turn.attachments.some((attachment) => attachment.fileName === fileName));
+}
+
+function describeProblem(problem: HistoryProblem): string {
+    const {partial} = problem;
+    if (!partial) return `A chat history file could not be read and was set aside as ${problem.setAsideAs} (${problem.reason}). Your other chats are unaffected.`;
+    const turns = (n: number): string => `${n} ${n === 1 ? "turn" : "turns"}`;
+    return `${turns(partial.setAside)} of the chat “${partial.title}” could not be read and ${partial.setAside === 1 ? "was" : "were"} set aside (the file as it was is kept as ${problem.setAsideAs}): ${problem.reason}. The rest of the chat (${turns(partial.kept)}) is shown.`;
+}
+
 function titleOf(text: string): string {
     const line = text.trim().split("\n")[0] ?? "";
     return line.length > titleLength ? `${line.slice(0, titleLength - 1)}…` : line || "New chat";
 }
 
-/** What the trace panel shows of a turn's numbers. */
-export function traceStats(stats: Pick<NonNullable<Turn["stats"]>, "thoughtTokens" | "elapsedMs" | "thoughtCutByBudget">) {
-    return {
-        thoughtTokens: stats.thoughtTokens,
-        elapsedMs: stats.elapsedMs,
-        tokensPerSecond: stats.elapsedMs > 0 ? Math.round((stats.thoughtTokens / stats.elapsedMs) * 10_000) / 10 : 0,
-        thoughtCutByBudget: stats.thoughtCutByBudget
-    };
+/** A saved turn from before thought times were kept has no rate: its time was the whole turn's. */
+function turnTraceStats(stats: NonNullable<Turn["stats"]>) {
+    return traceStats(stats.thoughtTokens, stats.thoughtMs ?? 0, stats.thoughtCutByBudget);
 }
 
 function toTranscript(chat: Chat): Transcript {
@@ -407,10 +450,10 @@ function toTranscript(chat: Chat): Transcript {
         title: chat.title,
         turns: chat.turns.map((turn) => ({
             turnId: turn.id,
-            userText: turn.userText,
+            userText: shownText(turn),
             attachments: turn.attachments.map(toViewAttachment),
             answer: turn.answer,
-            ...(turn.stopReason ? {stopReason: turn.stopReason as NonNullable<Transcript["turns"][number]["stopReason"]>} : {}),
+            ...(turn.stopReason ? {stopReason: turn.stopReason} : {}),
             ...(turn.stats ? {stats: turn.stats} : {}),
             ...(turn.error ? {error: turn.error} : {}),
             ...(turn.notice ? {notice: turn.notice} : {})

@@ -1,17 +1,23 @@
 /**
  * Chats on disk: one JSON file per chat, written atomically (a temp file renamed over the old
  * one), so a crash mid-write never leaves half a chat. A file that cannot be read as a chat is
- * set aside (renamed *.corrupt-<time>) and reported, and every other chat stays available.
+ * set aside (renamed *.corrupt-<time>) and reported, and every other chat stays available. Each
+ * turn is checked with the chat view's own schemas (historySchema.ts): a turn the view could not
+ * show is set aside (the file as it was is copied to *.invalid-turns-<time>) and the rest of its
+ * chat stays.
  */
 import {randomUUID} from "node:crypto";
-import {mkdir, readdir, readFile, rename, rm, writeFile} from "node:fs/promises";
+import {copyFile, mkdir, readdir, readFile, rename, rm, writeFile} from "node:fs/promises";
 import {join} from "node:path";
-import type {Chat, ChatSummary} from "./types";
+import {chatIdPattern, prettyError, SavedChatEnvelope, SavedTurn} from "./historySchema";
+import type {Chat, ChatSummary, Turn} from "./types";
 
 export interface HistoryProblem {
     file: string;
     setAsideAs: string;
     reason: string;
+    /** Set when only some turns were set aside: the chat's title and how many of its turns were kept. */
+    partial?: {title: string; kept: number; setAside: number};
 }
 
 export interface LoadedHistory {
@@ -19,7 +25,6 @@ export interface LoadedHistory {
     problems: HistoryProblem[];
 }
 
-const idPattern = /^[A-Za-z0-9_-]{1,64}$/;
 
 export class ChatHistoryStore {
     constructor(private readonly dir: string) {}
@@ -32,12 +37,27 @@ export class ChatHistoryStore {
         for (const name of await readdir(this.dir)) {
             if (!name.endsWith(".json")) continue;
             const file = join(this.dir, name);
+            let parsed: ParsedChat;
             try {
-                chats.push(parseChat(await readFile(file, "utf8")));
+                parsed = parseChat(await readFile(file, "utf8"));
             } catch (error) {
                 const setAsideAs = `${file}.corrupt-${Date.now()}`;
                 await rename(file, setAsideAs).catch(() => undefined);
                 problems.push({file, setAsideAs, reason: error instanceof Error ? error.message : String(error)});
+                continue;
+            }
+            chats.push(parsed.chat);
+            if (parsed.invalid.length > 0) {
+                // The original stays whole beside the chat, which is saved with the turns that are valid.
+                const setAsideAs = `${file}.invalid-turns-${Date.now()}`;
+                await copyFile(file, setAsideAs).catch(() => undefined);
+                await this.save(parsed.chat).catch(() => undefined);
+                problems.push({
+                    file,
+                    setAsideAs,
+                    reason: parsed.invalid.join("; "),
+                    partial: {title: parsed.chat.title, kept: parsed.chat.turns.length, setAside: parsed.invalid.length}
+                });
             }
         }
         chats.sort((a, b) => b.updatedAt - a.updatedAt);
@@ -65,20 +85,24 @@ export function summarize(chat: Chat): ChatSummary {
 
 function assertId(id: string): void {
     // Ids become file names: nothing that could leave the folder.
-    if (!idPattern.test(id)) throw new Error(`Invalid chat id: ${id}`);
+    if (!chatIdPattern.test(id)) throw new Error(`Invalid chat id: ${id}`);
 }
 
-function parseChat(text: string): Chat {
-    const value: unknown = JSON.parse(text);
-    if (!isChat(value)) throw new Error("not a chat");
-    return value;
+interface ParsedChat {
+    chat: Chat;
+    /** Why each turn that was left out is invalid, e.g. "turn 2: stopReason: Invalid option…". */
+    invalid: string[];
 }
 
-function isChat(value: unknown): value is Chat {
-    if (typeof value !== "object" || value === null) return false;
-    const chat = value as Partial<Chat>;
-    return typeof chat.id === "string" && idPattern.test(chat.id) && typeof chat.title === "string" &&
-        typeof chat.createdAt === "number" && typeof chat.updatedAt === "number" && Array.isArray(chat.turns) &&
-        chat.turns.every((turn) => typeof turn === "object" && turn !== null && typeof turn.id === "string" &&
-            typeof turn.userText === "string" && typeof turn.answer === "string" && typeof turn.thought === "string" && Array.isArray(turn.attachments));
+function parseChat(text: string): ParsedChat {
+    const envelope = SavedChatEnvelope.safeParse(JSON.parse(text));
+    if (!envelope.success) throw new Error(`not a chat (${prettyError(envelope.error)})`);
+    const turns: Turn[] = [];
+    const invalid: string[] = [];
+    envelope.data.turns.forEach((raw, index) => {
+        const turn = SavedTurn.safeParse(raw);
+        if (turn.success) turns.push(turn.data);
+        else invalid.push(`turn ${index + 1}: ${prettyError(turn.error)}`);
+    });
+    return {chat: {...envelope.data, turns}, invalid};
 }

@@ -1,4 +1,6 @@
 /** A chat as Enclave keeps it: what the user asked (with attachments), what the model thought and answered. */
+import type {AnswerStats, StopReason} from "../webview/protocol";
+
 export type AttachmentKind = "selection" | "file" | "editors" | "workspace";
 
 export interface Attachment {
@@ -15,20 +17,18 @@ export interface Attachment {
     uri?: string;
 }
 
-export interface TurnStats {
-    thoughtTokens: number;
-    answerTokens: number;
-    elapsedMs: number;
-    thoughtCutByBudget: boolean;
-}
+/** The chat view's own stats type: what is saved is what is shown. */
+export type TurnStats = AnswerStats;
 
 export interface Turn {
     id: string;
     userText: string;
+    /** What the panel shows for `userText` when it is a canned prompt, e.g. "Explain `greet` (sample.ts:2-4)". */
+    displayText?: string;
     attachments: Attachment[];
     thought: string;
     answer: string;
-    stopReason?: string;
+    stopReason?: StopReason;
     stats?: TurnStats;
     error?: string;
     /**

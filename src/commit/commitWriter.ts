@@ -38,7 +38,7 @@ export interface CommitMessage {
 
 export interface WriteOptions {
     signal?: AbortSignal | undefined;
-    onThought?: ((text: string) => void) | undefined;
+    onThought?: ((text: string, tokens: number) => void) | undefined;
     /** The message so far, cleaned: each call replaces the one before. */
     onMessage?: ((message: string) => void) | undefined;
 }
@@ -67,7 +67,7 @@ export async function writeCommitMessage(input: CommitInput, engine: CommitEngin
         {
             signal: options.signal,
             onEvent: (event) => {
-                if (event.kind === "thought") return options.onThought?.(event.text);
+                if (event.kind === "thought") return options.onThought?.(event.text, event.tokens);
                 answer += event.text;
                 const message = cleanCommitMessage(answer);
                 if (message !== shown) options.onMessage?.((shown = message));

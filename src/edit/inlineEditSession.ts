@@ -24,7 +24,7 @@ export interface RewriteSettings {
 export interface RoundPorts {
     /** The proposal so far (replaces what was shown before). */
     lines(snapshot: StreamSnapshot): void;
-    thought(text: string): void;
+    thought(text: string, tokens: number): void;
 }
 
 export type RoundOutcome =
@@ -85,7 +85,7 @@ export class InlineEditSession {
                     signal: AbortSignal.any([signal, codeDone.signal]),
                     onEvent: (event) => {
                         if (signal.aborted) return;
-                        if (event.kind === "thought") return ports.thought(event.text);
+                        if (event.kind === "thought") return ports.thought(event.text, event.tokens);
                         const snapshot = stream.push(event.text);
                         if (!snapshot) return;
                         ports.lines(snapshot);

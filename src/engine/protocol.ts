@@ -112,7 +112,11 @@ const ChatParams = z.object({
 });
 export type ChatParams = z.infer<typeof ChatParams>;
 
-const ChatEvent = z.object({kind: z.enum(["thought", "answer"]), text: z.string()});
+/**
+ * A piece of the thought or the answer. `tokens`: how many model tokens it holds (the worker counts
+ * them; a piece may hold several, and tokens that show no text are counted in the next piece).
+ */
+const ChatEvent = z.object({kind: z.enum(["thought", "answer"]), text: z.string(), tokens: z.number().int().nonnegative()});
 export type ChatEvent = z.infer<typeof ChatEvent>;
 
 const StopReason = z.enum(["eos", "maxTokens", "abort", "stopString", "timeCap"]);
@@ -311,7 +315,7 @@ declare const ENCLAVE_PROTOCOL_VERSION_OVERRIDE: string | undefined;
  * processes of different versions never talk (runtimeDir.ts names the socket after it). A test
  * builds an "older" model process by defining ENCLAVE_PROTOCOL_VERSION_OVERRIDE in esbuild.
  */
-export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "16";
+export const protocolVersion: string = typeof ENCLAVE_PROTOCOL_VERSION_OVERRIDE === "string" ? ENCLAVE_PROTOCOL_VERSION_OVERRIDE : "17";
 
 type Part = "params" | "event" | "result";
 

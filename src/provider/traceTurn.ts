@@ -1,12 +1,16 @@
+import {ThoughtClock, traceStats} from "../chat/thoughtClock";
 import type {HostToTrace} from "../webview/protocol";
 
 let count = 0;
 
-/** One section of the Reasoning panel: opened with a title, fed thought text as it streams, closed with its stats. */
+/**
+ * One section of the Reasoning panel: opened with a title, fed thought text as it streams (with the
+ * model's token count of each piece), closed with its stats — the thought timed from its first to
+ * its last token (ThoughtClock). Review units, inline edits and commit messages each open one.
+ */
 export class TraceTurn {
     private readonly turnId = `trace-${Date.now()}-${++count}`;
-    private readonly started = Date.now();
-    private chunks = 0;
+    private readonly clock = new ThoughtClock();
     private ended = false;
 
     constructor(
@@ -16,20 +20,15 @@ export class TraceTurn {
         post({type: "turnStarted", turnId: this.turnId, title});
     }
 
-    thought(text: string): void {
+    thought(text: string, tokens: number): void {
         if (this.ended) return;
-        this.chunks++;
-        this.post({type: "thoughtChunk", turnId: this.turnId, text});
+        this.clock.add(tokens);
+        this.post({type: "thoughtChunk", turnId: this.turnId, text, thoughtTokens: this.clock.tokens});
     }
 
-    end(): void {
+    end(thoughtCutByBudget = false): void {
         if (this.ended) return;
         this.ended = true;
-        const elapsedMs = Date.now() - this.started;
-        this.post({
-            type: "turnEnded",
-            turnId: this.turnId,
-            stats: {thoughtTokens: this.chunks, elapsedMs, tokensPerSecond: elapsedMs > 0 ? Math.round((this.chunks / elapsedMs) * 10_000) / 10 : 0, thoughtCutByBudget: false}
-        });
+        this.post({type: "turnEnded", turnId: this.turnId, stats: traceStats(this.clock.tokens, this.clock.thoughtMs, thoughtCutByBudget)});
     }
 }

@@ -86,7 +86,8 @@ export interface ReviewResult {
 export interface ReviewOptions {
     signal?: AbortSignal | undefined;
     onProgress?: ((progress: ReviewProgress) => void) | undefined;
-    onThought?: ((text: string, unit: ReviewUnit) => void) | undefined;
+    /** A piece of a unit's thought and how many model tokens it holds. */
+    onThought?: ((text: string, unit: ReviewUnit, tokens: number) => void) | undefined;
     onAnswer?: ((text: string, unit: ReviewUnit) => void) | undefined;
     /** A file's findings, once all of its units are done. */
     onFileDone?: ((review: FileReview) => void) | undefined;
@@ -166,7 +167,7 @@ async function reviewUnit(
             signal,
             onEvent: (event) => {
                 streamed++;
-                if (event.kind === "thought") options.onThought?.(event.text, unit);
+                if (event.kind === "thought") options.onThought?.(event.text, unit, event.tokens);
                 else options.onAnswer?.(event.text, unit);
                 progress("reasoning", streamed);
             }

@@ -56,7 +56,10 @@ export type ChatSummary = z.infer<typeof ChatSummary>;
 const AnswerStats = z.object({
     thoughtTokens: Count,
     answerTokens: Count,
+    /** The whole turn, from the question to the end of the answer (the model's load included). */
     elapsedMs: Millis,
+    /** From the first to the last thought token; absent in chats saved before it was kept. */
+    thoughtMs: Millis.optional(),
     /** True when the thinking budget, not the model, ended the thought. */
     thoughtCutByBudget: z.boolean()
 });
@@ -80,7 +83,12 @@ export type TranscriptTurn = z.infer<typeof TranscriptTurn>;
 const Transcript = z.object({id: Id, title: Label, turns: z.array(TranscriptTurn).max(10_000)});
 export type Transcript = z.infer<typeof Transcript>;
 
-const ModelSummary = z.object({name: Label, contextSize: Count});
+/**
+ * The configured chat model as the panel shows it from the start: its name, whether it is loaded
+ * (it loads on first use), and its context size once known.
+ */
+export const modelStates = ["notLoaded", "loading", "ready", "error"] as const;
+const ModelSummary = z.object({name: Label, state: z.enum(modelStates), contextSize: Count.optional()});
 export type ModelSummary = z.infer<typeof ModelSummary>;
 
 // ── host → chat ────────────────────────────────────────────────────────────────────────────────
@@ -94,6 +102,7 @@ const HostToChat = z.discriminatedUnion("type", [
         type: z.literal("init"),
         chats: z.array(ChatSummary).max(10_000),
         current: Transcript.nullable(),
+        /** null: no chat model is configured. */
         model: ModelSummary.nullable(),
         /** Shown as is, e.g. "Thinking: normal". */
         thinkingBudget: Label
@@ -118,8 +127,8 @@ const HostToChat = z.discriminatedUnion("type", [
         type: z.literal("thoughtChunk"),
         turnId: Id,
         text: Text,
-        /** Thought tokens so far in this turn; without it the view counts chunks. */
-        thoughtTokens: Count.optional()
+        /** Thought tokens so far in this turn, as the model counted them. */
+        thoughtTokens: Count
     }),
     z.object({type: z.literal("turnEnded"), turnId: Id, stopReason: StopReason, stats: AnswerStats}),
     z.object({type: z.literal("turnFailed"), turnId: Id, message: Label}),
@@ -137,6 +146,8 @@ const HostToChat = z.discriminatedUnion("type", [
         workspaceChunksLeftOut: Count.optional()
     }),
     z.object({type: z.literal("history"), chats: z.array(ChatSummary).max(10_000)}),
+    /** The configured model or its state changed (a setting, a load, an error): the footer follows. */
+    z.object({type: z.literal("model"), model: ModelSummary.nullable(), thinkingBudget: Label}),
     /** The answer to a `copyCode`: whether the code is on the clipboard now. */
     z.object({type: z.literal("copied"), requestId: Id, ok: z.boolean()})
 ]);
@@ -206,20 +217,24 @@ export type ChatToHostOf<K extends ChatToHost["type"]> = Extract<ChatToHost, {ty
 
 const TraceStats = z.object({
     thoughtTokens: Count,
-    elapsedMs: Millis,
-    tokensPerSecond: z.number().nonnegative(),
+    /** From the first to the last thought token (the model's load and the prompt are not thinking). */
+    thoughtMs: Millis,
+    /** Thought tokens per second of `thoughtMs`; absent when there is no time to divide by. */
+    tokensPerSecond: z.number().nonnegative().optional(),
     thoughtCutByBudget: z.boolean()
 });
 export type TraceStats = z.infer<typeof TraceStats>;
 
-const TraceTurn = z.object({turnId: Id, title: Label, thought: Text, stats: TraceStats.optional()});
+/** `thoughtStartedAt` (epoch ms): when a turn still thinking began to, so a re-created view's timer goes on from there. */
+const TraceTurn = z.object({turnId: Id, title: Label, thought: Text, stats: TraceStats.optional(), thoughtStartedAt: z.number().optional()});
 export type TraceTurn = z.infer<typeof TraceTurn>;
 
 const HostToTrace = z.discriminatedUnion("type", [
     /** Earlier turns of the current chat; a turn without `stats` is still thinking. */
     z.object({type: z.literal("init"), turns: z.array(TraceTurn).max(10_000)}),
     z.object({type: z.literal("turnStarted"), turnId: Id, title: Label}),
-    z.object({type: z.literal("thoughtChunk"), turnId: Id, text: Text}),
+    /** `thoughtTokens`: the turn's thought tokens so far, as the model counted them. */
+    z.object({type: z.literal("thoughtChunk"), turnId: Id, text: Text, thoughtTokens: Count}),
     z.object({type: z.literal("turnEnded"), turnId: Id, stats: TraceStats}),
     z.object({type: z.literal("clear")})
 ]);
@@ -230,6 +245,12 @@ export type HostToTraceOf<K extends HostToTrace["type"]> = Extract<HostToTrace, 
 
 const TraceToHost = z.discriminatedUnion("type", [z.object({type: z.literal("ready")})]);
 export type TraceToHost = z.infer<typeof TraceToHost>;
+
+/**
+ * The schemas saved chats are checked with (src/chat/historySchema.ts): a saved turn is what the
+ * view renders plus what only the host keeps, so history the host loads is history the view accepts.
+ */
+export const viewSchemas = {text: Text, label: Label, id: Id, line: Line, attachmentKind: AttachmentKind, transcriptTurn: TranscriptTurn, maxAttachments: MAX_ATTACHMENTS} as const;
 
 // ── parsing ────────────────────────────────────────────────────────────────────────────────────
 

@@ -22,6 +22,11 @@ describe("worker: chat on a scripted R1 model", function () {
         assert.equal(result.answer, "Hello!");
         assert.equal(result.stopReason, "eos");
         assert.ok(!result.answer.includes("think"), "no think tags leak into the answer");
+        // Each piece says how many tokens it holds: together, the real counts, not the number of pieces.
+        const tokens = (kind: ChatEvent["kind"]) => events.filter((event) => event.kind === kind).reduce((sum, event) => sum + (event.tokens ?? 0), 0);
+        assert.equal(tokens("thought"), result.thoughtTokens);
+        assert.equal(tokens("answer"), result.answerTokens);
+        assert.ok(result.thoughtTokens > 0 && result.answerTokens > 0);
     });
 
     it("keeps working over a multi-turn conversation on the same sequence", async () => {

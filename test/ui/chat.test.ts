@@ -52,6 +52,20 @@ describe("chat webview (Chromium)", function () {
         assert.deepEqual(await view.posted(), [{type: "ready"}]);
     });
 
+    it("names a configured model that is not loaded yet, and the footer follows model changes", async () => {
+        await view.send(initChat({model: {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"}}));
+        await eventually(async () => assert.equal(await view.page.locator(".model-label").innerText(), "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M · loads on first use · Thinking: normal"));
+        const empty = await view.page.locator(".empty-state").innerText();
+        assert.match(empty, /Ask about your code/);
+        assert.match(empty, /DeepSeek-R1-Distill-Qwen-7B-Q4_K_M loads with your first question/);
+        assert.doesNotMatch(empty, /No model/);
+        await view.send({type: "model", model: {name: "Qwen-14B", state: "ready", contextSize: 8192}, thinkingBudget: "Thinking: deep"});
+        await eventually(async () => assert.equal(await view.page.locator(".model-label").innerText(), "Qwen-14B · Thinking: deep"));
+        await eventually(async () => assert.match(await view.page.locator(".empty-state").innerText(), /Qwen-14B is ready/));
+        await view.send({type: "model", model: null, thinkingBudget: "Thinking: deep"});
+        await eventually(async () => assert.match(await view.page.locator(".empty-state").innerText(), /No model is set up/));
+    });
+
     it("streams markdown as it arrives: heading, lists, table, highlighted code", async () => {
         await view.send(turnStarted("t1", "How do I sort?"));
         const chunks = answerChunks("t1", sampleAnswer, 4);
@@ -196,14 +210,30 @@ describe("chat webview (Chromium)", function () {
 
     it("shows a compact thinking indicator, never the thought itself", async () => {
         await view.send(turnStarted("t1"));
-        await view.sendAll([1, 2, 3, 4, 5].map((n) => ({type: "thoughtChunk", turnId: "t1", text: `secret-thought-${n} `})));
+        await view.sendAll([1, 2, 3, 4, 5].map((n) => ({type: "thoughtChunk", turnId: "t1", text: `secret-thought-${n} `, thoughtTokens: n})));
         await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thinking… (5 tokens)"));
         await view.send({type: "thoughtChunk", turnId: "t1", text: "x", thoughtTokens: 40});
         await view.sendAll(answerChunks("t1", "The answer."));
-        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats({thoughtTokens: 41, thoughtCutByBudget: true})});
-        await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thought for 41 tokens, cut short by the thinking budget"));
+        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats({thoughtTokens: 41, thoughtMs: 12_300, thoughtCutByBudget: true})});
+        await eventually(async () => assert.equal(await view.page.locator(`[data-turn-id="t1"] .thinking`).innerText(), "Thought for 12 s, cut short by the thinking budget"));
         assert.equal(await view.page.locator(answer("t1")).innerText(), "The answer.");
         assert.equal((await view.page.content()).includes("secret-thought"), false);
+    });
+
+    it("announces the streaming state and a finished answer in a polite live region", async () => {
+        const region = view.page.locator("[role=status][aria-live=polite].visually-hidden");
+        assert.equal(await region.count(), 1);
+        await view.send(turnStarted("t1", "How do I sort?"));
+        await eventually(async () => assert.equal(await region.textContent(), "Enclave is working on an answer…"));
+        await view.send({type: "thoughtChunk", turnId: "t1", text: "hm", thoughtTokens: 1});
+        await eventually(async () => assert.equal(await region.textContent(), "Enclave is thinking…"));
+        await view.sendAll(answerChunks("t1", "## Sorting\n\nUse **`sort`** with a comparator. It sorts in place.\n\n```ts\nxs.sort();\n```"));
+        await eventually(async () => assert.equal(await region.textContent(), "Enclave is answering…"));
+        await view.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
+        await eventually(async () => assert.equal(await region.textContent(), "Sorting Use sort with a comparator. Answer complete."));
+        // Not shown: it is for screen readers only.
+        const box = await region.boundingBox();
+        assert.ok(box && box.width <= 1 && box.height <= 1, JSON.stringify(box));
     });
 
     it("Regenerate, New Chat and the past-chats list post their messages", async () => {
@@ -227,7 +257,18 @@ describe("chat webview (Chromium)", function () {
         const items = view.page.locator(".history-item");
         await eventually(async () => assert.deepEqual(await items.locator(".history-title").allInnerTexts(), ["Current chat", "Older chat"]));
         assert.equal(await items.first().locator(".history-open").getAttribute("aria-current"), "true");
+        // Deleting asks first, in the row: Cancel keeps the chat, and nothing is posted until Delete.
         await view.page.getByRole("button", {name: "Delete chat “Older chat”"}).click();
+        await eventually(async () => assert.equal(await items.nth(1).locator(".history-confirm-text").innerText(), "Delete “Older chat”?"));
+        await view.settle();
+        assert.deepEqual(await view.posted(), [{type: "regenerate"}, {type: "newChat"}]);
+        await items.nth(1).getByRole("button", {name: "Cancel"}).click();
+        await eventually(async () => assert.equal(await items.nth(1).locator(".history-title").innerText(), "Older chat"));
+        await view.page.getByRole("button", {name: "Delete chat “Older chat”"}).click();
+        await view.page.getByRole("button", {name: "Delete chat “Older chat” for good"}).click();
+        await eventually(async () => assert.equal((await view.posted()).length, 3));
+        // The host's list comes back (here still with both chats): the rows are rows again.
+        await view.send({type: "history", chats: [{id: "a", title: "Older chat", updatedAt: now - 5 * 86_400_000}, {id: "b", title: "Current chat", updatedAt: now}]});
         await items.nth(1).locator(".history-open").click();
         await eventually(async () =>
             assert.deepEqual(await view.posted(), [
@@ -351,7 +392,7 @@ describe("chat webview (Chromium)", function () {
                 );
                 await page.send({type: "usage", usedTokens: 2310, contextSize: 8192, trimmedTurns: 1});
                 await page.send(turnStarted("t1", "How do I sort numbers in place?", {attachments: [{kind: "selection", label: "sort.ts:12-18"}]}));
-                await page.sendAll([1, 2, 3].map(() => ({type: "thoughtChunk", turnId: "t1", text: "…"})));
+                await page.sendAll([1, 2, 3].map((n) => ({type: "thoughtChunk", turnId: "t1", text: "…", thoughtTokens: n * 4})));
                 await page.sendAll(answerChunks("t1", sampleAnswer, 20));
                 await page.send({type: "turnEnded", turnId: "t1", stopReason: "eos", stats: answerStats()});
                 await ended(page, "t1");

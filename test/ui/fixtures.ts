@@ -11,7 +11,7 @@ export const answerStats = (overrides: Partial<AnswerStats> = {}): AnswerStats =
 
 export const traceStats = (overrides: Partial<TraceStats> = {}): TraceStats => ({
     thoughtTokens: 42,
-    elapsedMs: 2100,
+    thoughtMs: 2100,
     tokensPerSecond: 20,
     thoughtCutByBudget: false,
     ...overrides
@@ -21,7 +21,7 @@ export const initChat = (overrides: Partial<HostToChatOf<"init">> = {}): HostToC
     type: "init",
     chats: [],
     current: null,
-    model: {name: "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M", contextSize: 8192},
+    model: {name: "DeepSeek-R1-Distill-Qwen-1.5B-Q4_K_M", state: "ready", contextSize: 8192},
     thinkingBudget: "Thinking: normal",
     ...overrides
 });
@@ -41,9 +41,10 @@ export function answerChunks(turnId: string, text: string, size = 3): HostToChat
     return chunks;
 }
 
-export function thoughtChunks(turnId: string, text: string, size = 3): HostToTrace[] {
+/** `text` as trace thoughtChunks of `size` characters, each counted as `tokensPerChunk` tokens. */
+export function thoughtChunks(turnId: string, text: string, size = 3, tokensPerChunk = 1): HostToTrace[] {
     const chunks: HostToTrace[] = [];
-    for (let i = 0; i < text.length; i += size) chunks.push({type: "thoughtChunk", turnId, text: text.slice(i, i + size)});
+    for (let i = 0; i < text.length; i += size) chunks.push({type: "thoughtChunk", turnId, text: text.slice(i, i + size), thoughtTokens: (i / size + 1) * tokensPerChunk});
     return chunks;
 }
 

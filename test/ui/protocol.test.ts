@@ -12,18 +12,20 @@ describe("webview protocol", () => {
                 type: "init",
                 chats: [],
                 current: {id: "c", title: "t", turns: [{turnId: "1", userText: "q", attachments: [{kind: "file", label: "a.ts"}], answer: "a", stopReason: "eos", stats}]},
-                model: {name: "R1", contextSize: 4096},
+                model: {name: "R1", state: "ready", contextSize: 4096},
                 thinkingBudget: ""
             },
             {type: "turnStarted", turnId: "1", userText: "q", attachments: [{kind: "selection", label: "a.ts:1-3"}]},
             {type: "turnStarted", turnId: "2", userText: "q", attachments: [], replaces: "1"},
             {type: "answerChunk", turnId: "1", text: "x"},
-            {type: "thoughtChunk", turnId: "1", text: "x"},
+            {type: "thoughtChunk", turnId: "1", text: "x", thoughtTokens: 1},
             {type: "thoughtChunk", turnId: "1", text: "x", thoughtTokens: 7},
             {type: "turnEnded", turnId: "1", stopReason: "abort", stats},
             {type: "turnFailed", turnId: "1", message: "boom"},
             {type: "usage", usedTokens: 10, contextSize: 100, trimmedTurns: 0},
             {type: "history", chats: []},
+            {type: "model", model: {name: "R1", state: "notLoaded"}, thinkingBudget: "Thinking: normal"},
+            {type: "model", model: null, thinkingBudget: ""},
             {type: "copied", requestId: "copy-1", ok: true},
             {type: "copied", requestId: "copy-2", ok: false}
         ];
@@ -85,11 +87,11 @@ describe("webview protocol", () => {
     });
 
     it("validates the trace view's messages", () => {
-        const traceStats = {thoughtTokens: 0, elapsedMs: 10, tokensPerSecond: 0, thoughtCutByBudget: false};
+        const traceStats = {thoughtTokens: 0, thoughtMs: 10, tokensPerSecond: 0, thoughtCutByBudget: false};
         for (const message of [
             {type: "init", turns: [{turnId: "1", title: "q", thought: "hm", stats: traceStats}, {turnId: "2", title: "q", thought: ""}]},
             {type: "turnStarted", turnId: "1", title: "q"},
-            {type: "thoughtChunk", turnId: "1", text: "hm"},
+            {type: "thoughtChunk", turnId: "1", text: "hm", thoughtTokens: 2},
             {type: "turnEnded", turnId: "1", stats: traceStats},
             {type: "clear"}
         ]) assert.ok(parseHostToTrace(message).ok, JSON.stringify(message));

@@ -107,7 +107,7 @@ const inPageDriver = `async ({view, turnId, chunks, intervalMs, chunksPerTick}) 
         for (const text of chunks.slice(i, i + chunksPerTick)) {
             posted += nonWhitespace(text);
             posts.push({t: performance.now(), chars: posted});
-            send(view === "chat" ? {type: "answerChunk", turnId, text} : {type: "thoughtChunk", turnId, text});
+            send(view === "chat" ? {type: "answerChunk", turnId, text} : {type: "thoughtChunk", turnId, text, thoughtTokens: 1});
         }
         await sleep(intervalMs);
     }

@@ -45,7 +45,7 @@ describe("trace webview (Chromium)", function () {
         await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .thought`).innerText(), thought.slice(0, 40)));
         await eventually(async () => assert.match(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), /^thinking… \d/));
         await view.sendAll(chunks.slice(10));
-        await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 57, elapsedMs: 2850, tokensPerSecond: 20})});
+        await view.send({type: "turnEnded", turnId: "t1", stats: traceStats({thoughtTokens: 57, thoughtMs: 2850, tokensPerSecond: 20})});
         await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "2.9 s · 57 tokens · 20.0 tok/s"));
         const text = await eventually(async () => {
             const shown = await view.page.locator(`${turn("t1")} .thought`).evaluate((element) => element.textContent);
@@ -56,6 +56,14 @@ describe("trace webview (Chromium)", function () {
         assert.equal(await view.page.locator(`${turn("t1")} .thought *`).count(), 0, "no elements inside the thought");
         assert.equal(await view.page.locator(`${turn("t1")} .trace-title`).innerText(), "How do I sort numbers?");
         assert.equal(await view.page.locator(`${turn("t1")} .trace-notice`).isVisible(), false);
+    });
+
+    it("times the thought from its first token, and a re-created view's timer goes on from the host's start, not from 0.0 s", async () => {
+        await view.send({type: "turnStarted", turnId: "t1", title: "q"});
+        await eventually(async () => assert.equal(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), "waiting for the model…"));
+        await view.send({type: "init", turns: [{turnId: "t1", title: "q", thought: "Long thought so far", thoughtStartedAt: Date.now() - 65_000}]});
+        await view.send({type: "thoughtChunk", turnId: "t1", text: " and more", thoughtTokens: 812});
+        await eventually(async () => assert.match(await view.page.locator(`${turn("t1")} .trace-status`).innerText(), /^thinking… 1 min [5-9] s · 812 tokens$/));
     });
 
     it("says when the thinking budget cut the thought short", async () => {
@@ -86,7 +94,7 @@ describe("trace webview (Chromium)", function () {
         const openSections = async (): Promise<boolean[]> => view.page.locator("details.trace-turn").evaluateAll((all) => all.map((d) => (d as HTMLDetailsElement).open));
         await eventually(async () => assert.deepEqual(await openSections(), [false, true]));
         await view.send({type: "turnStarted", turnId: "c", title: "third"});
-        await view.send({type: "thoughtChunk", turnId: "c", text: "thought C"});
+        await view.send({type: "thoughtChunk", turnId: "c", text: "thought C", thoughtTokens: 2});
         await eventually(async () => assert.deepEqual(await openSections(), [false, false, true]));
         await eventually(async () => assert.equal(await view.page.locator(`${turn("c")} .thought`).innerText(), "thought C"));
         // Keyboard: the summary toggles its section.
@@ -95,7 +103,7 @@ describe("trace webview (Chromium)", function () {
         await eventually(async () => assert.equal(await view.page.locator(`${turn("a")}`).evaluate((d) => (d as HTMLDetailsElement).open), true));
         assert.equal(await view.page.locator(`${turn("a")} .thought`).innerText(), "thought A");
         // A chunk for a turn the view has not seen (re-created mid-turn) still shows.
-        await view.send({type: "thoughtChunk", turnId: "d", text: "orphan"});
+        await view.send({type: "thoughtChunk", turnId: "d", text: "orphan", thoughtTokens: 1});
         await eventually(async () => assert.equal(await view.page.locator(`${turn("d")} .thought`).innerText(), "orphan"));
         assert.equal(await view.page.locator(".empty-state").isVisible(), false);
         await view.send({type: "clear"});
@@ -124,9 +132,9 @@ describe("trace webview (Chromium)", function () {
                 await page.send({
                     type: "init",
                     turns: [
-                        {turnId: "a", title: "What does this regex match?", thought: "Hmm.", stats: traceStats({thoughtTokens: 180, elapsedMs: 9100, tokensPerSecond: 19.8})},
+                        {turnId: "a", title: "What does this regex match?", thought: "Hmm.", stats: traceStats({thoughtTokens: 180, thoughtMs: 9100, tokensPerSecond: 19.8})},
                         {turnId: "b", title: "Rename the variable", thought: "", stats: traceStats({thoughtTokens: 0, tokensPerSecond: 0})},
-                        {turnId: "c", title: "Why is this slow?", thought: "The loop.", stats: traceStats({thoughtTokens: 256, thoughtCutByBudget: true, elapsedMs: 12_000, tokensPerSecond: 21.3})}
+                        {turnId: "c", title: "Why is this slow?", thought: "The loop.", stats: traceStats({thoughtTokens: 256, thoughtCutByBudget: true, thoughtMs: 12_000, tokensPerSecond: 21.3})}
                     ]
                 });
                 await page.send({type: "turnStarted", turnId: "t1", title: "How do I sort numbers in place?"});

@@ -243,7 +243,7 @@ describe("XSS: model output never executes (Chromium)", function () {
                             title: all,
                             turns: texts.map((text, index) => ({turnId: `h${index}`, userText: text, attachments: [{kind: "file", label: text}], answer: "", error: text}))
                         },
-                        model: {name: all, contextSize: 10},
+                        model: {name: all, state: "ready", contextSize: 10},
                         thinkingBudget: all
                     })
                 );

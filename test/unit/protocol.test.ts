@@ -50,8 +50,8 @@ describe("protocol", () => {
         assert.equal(parsePart("unloadModel", "params", {modelPath: ""}).ok, false, "a model path is needed");
         assert.ok(parsePart("status", "result", {pid: 1, protocolVersion: "15", windows: 2, clients: 3, models: [{modelPath: "/m.gguf", role: "chat", users: 2, idleMs: 0}], activeRequests: 1, idleExitMs: 1000}).ok);
         assert.equal(parsePart("status", "result", {pid: 1, protocolVersion: "15", windows: -1, clients: 0, models: [], activeRequests: 0, idleExitMs: 0}).ok, false);
-        assert.ok(parsePart("chat", "event", {kind: "thought", text: "hm"}).ok);
-        assert.equal(parsePart("chat", "event", {kind: "thought"}).ok, false);
+        assert.ok(parsePart("chat", "event", {kind: "thought", text: "hm", tokens: 1}).ok);
+        assert.equal(parsePart("chat", "event", {kind: "thought", text: "hm"}).ok, false);
         assert.equal(parsePart("tokenize", "result", {tokens: [1.5]}).ok, false);
     });
 });

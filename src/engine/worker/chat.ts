@@ -43,7 +43,7 @@ export async function runChat(loaded: LoadedModel, params: ChatParams, signal: A
         const stripper = new LeadingTagStripper("<think>");
         const budgetReached = new AbortController();
         const answerFull = new AbortController();
-        const state = {firstTokenMs: null as number | null, thoughtTokens: 0, answerTokens: 0, rawThought: "", thought: "", answer: ""};
+        const state = {firstTokenMs: null as number | null, thoughtTokens: 0, answerTokens: 0, rawThought: "", thought: "", answer: "", unsentThoughtTokens: 0};
 
         const onResponseChunk = (chunk: LlamaChatResponseChunk) => {
             if (chunk.tokens.length === 0 && chunk.text === "") return;
@@ -57,16 +57,20 @@ export async function runChat(loaded: LoadedModel, params: ChatParams, signal: A
                     return;
                 }
                 state.thoughtTokens += chunk.tokens.length;
+                state.unsentThoughtTokens += chunk.tokens.length;
                 state.rawThought += chunk.text;
                 const text = stripper.push(chunk.text);
                 state.thought += text;
-                if (text !== "") emit({kind: "thought", text});
+                if (text !== "") {
+                    emit({kind: "thought", text, tokens: state.unsentThoughtTokens});
+                    state.unsentThoughtTokens = 0;
+                }
                 if (decision === "closeAfter") budgetReached.abort();
             } else {
                 if (answerFull.signal.aborted) return;
                 state.answerTokens += chunk.tokens.length;
                 state.answer += chunk.text;
-                emit({kind: "answer", text: chunk.text});
+                emit({kind: "answer", text: chunk.text, tokens: chunk.tokens.length});
                 if (state.answerTokens >= limits.answerTokens) answerFull.abort();
             }
         };
@@ -99,7 +103,7 @@ export async function runChat(loaded: LoadedModel, params: ChatParams, signal: A
         const held = stripper.flush();
         if (held !== "") {
             state.thought += held;
-            emit({kind: "thought", text: held});
+            emit({kind: "thought", text: held, tokens: state.unsentThoughtTokens});
         }
         const answerWasFull = answerFull.signal.aborted && !signal.aborted;
         return {

@@ -6,7 +6,8 @@ import type {EngineClient} from "../../engine/client";
 import {Disposable} from "../../engine/lifecycle";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
-import {readChatSettings} from "../settings";
+import {affectsSettings, readChatSettings, readModelPath} from "../settings";
+import {chatModelStatus} from "./chatModelStatus";
 import {ChatViewProvider} from "./chatViewProvider";
 import {CodeProposals} from "./codeProposals";
 import {EditorTracker} from "./editorTracker";
@@ -51,6 +52,7 @@ export class ChatFeature extends Disposable {
             postToChat: (message) => this.chatView.post(message),
             postToTrace: (message) => this.traceView.post(message),
             settings: readChatSettings,
+            modelStatus: () => chatModelStatus(readModelPath("chat"), engine.state),
             reportProblem: (message, error) => errors.report(error ?? new Error(message), message),
             ...(workspace ? {workspace} : {})
         });
@@ -61,6 +63,13 @@ export class ChatFeature extends Disposable {
         this.chatView = this.register(new ChatViewProvider(context.extensionUri, controller, editors, this.proposals, log));
         this.traceView = this.register(new TraceViewProvider(context.extensionUri, controller, log));
         this.register(new ExplainCommand(controller));
+        // The footer names the configured model and its state from the start, and follows both.
+        this.register(engine.onDidChangeState(() => this.controller.modelChanged()));
+        this.register(
+            vscode.workspace.onDidChangeConfiguration((event) => {
+                if (affectsSettings(event, ["chat.model", "chat.thinkingBudget"])) this.controller.modelChanged();
+            })
+        );
         this.register(vscode.commands.registerCommand("enclave.newChat", () => this.controller.newChat()));
         this.register(vscode.commands.registerCommand("enclave.stopChat", () => this.controller.stop()));
         this.initialized = this.controller.initialize().then(

@@ -1,9 +1,8 @@
 import * as vscode from "vscode";
 import type {ChatController} from "../../chat/chatController";
 import {Disposable} from "../../engine/lifecycle";
+import {explainLabel, explainPrompt} from "../../chat/explainRequest";
 import {selectionAttachment} from "./attachments";
-
-const explainPrompt = "Explain this code: what it does, how it works, and anything surprising or risky in it.";
 
 /**
  * "Explain with Enclave": a command (palette, editor context menu) and a code action on a
@@ -38,7 +37,7 @@ export class ExplainCommand extends Disposable implements vscode.CodeActionProvi
         const attachment = selectionAttachment(editor);
         // Open the panels first, so the answer streams into a view that is there.
         await vscode.commands.executeCommand("enclave.chat.focus");
-        await this.controller().send(explainPrompt, [attachment]);
+        await this.controller().send(explainPrompt, [attachment], {displayText: explainLabel(attachment), newChatUnlessAbout: attachment.fileName});
     }
 }
 

@@ -10,7 +10,7 @@ import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";
 import {EditLenses, lensCommands, type EditPhase} from "./editLenses";
-import {EditTrace} from "./editTrace";
+import {TraceTurn} from "../traceTurn";
 import {DiffDecorations, InlineDiff, type DecoratedLines, type DiffInterrupted} from "./inlineDiff";
 import {askInstruction} from "./instructionInput";
 
@@ -134,11 +134,11 @@ export class InlineEditFeature extends Disposable {
         const controller = new AbortController();
         active.controller = controller;
         this.setPhase(active, "streaming");
-        const trace = new EditTrace(this.postToTrace, `Edit ${active.name}: ${instruction}`);
+        const trace = new TraceTurn(this.postToTrace, `Edit ${active.name}: ${instruction}`);
         const shown = (lines: readonly string[]): void => void active.diff.show(lines);
         try {
-            const outcome = await active.session.round(instruction, controller.signal, {lines: (snapshot) => shown(snapshot.lines), thought: (text) => trace.thought(text)});
-            trace.end(outcome.kind === "stopped" ? undefined : outcome.result);
+            const outcome = await active.session.round(instruction, controller.signal, {lines: (snapshot) => shown(snapshot.lines), thought: (text, tokens) => trace.thought(text, tokens)});
+            trace.end(outcome.kind !== "stopped" && outcome.result?.thoughtCutByBudget === true);
             if (this.active !== active) return "interrupted";
             if (outcome.kind === "done") {
                 await active.diff.show(outcome.lines);
@@ -148,7 +148,7 @@ export class InlineEditFeature extends Disposable {
             if (outcome.kind === "empty") this.notify("warning", "the answer had no code, so nothing changed. Try another instruction.");
             return (await this.backOff(active)) ?? (outcome.kind === "empty" ? "empty" : "stopped");
         } catch (error) {
-            trace.end(undefined);
+            trace.end();
             if (this.active !== active) return "interrupted";
             this.errors.report(error, "Edit with Enclave");
             return (await this.backOff(active)) ?? "failed";

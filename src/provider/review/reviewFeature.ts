@@ -85,7 +85,7 @@ export class ReviewFeature extends Disposable {
                                 progress.report({message: `${step.done}/${step.total}${file} (${step.phase})`, increment: ((step.done - lastDone) / step.total) * 100});
                                 lastDone = step.done;
                             },
-                            onThought: (text, unit) => trace.thought(text, unit),
+                            onThought: (text, unit, tokens) => trace.thought(text, unit, tokens),
                             onFileDone: (fileReview) => void this.publish(target, fileReview.file, fileReview.findings)
                         });
                         trace.end();

@@ -8,13 +8,13 @@ export class ReviewTrace {
 
     constructor(private readonly post: (message: HostToTrace) => void) {}
 
-    thought(text: string, unit: ReviewUnit): void {
+    thought(text: string, unit: ReviewUnit, tokens: number): void {
         if (this.current?.unit !== unit) {
             this.end();
             const part = unit.part.count > 1 ? ` (${unit.part.index}/${unit.part.count})` : "";
             this.current = {unit, turn: new TraceTurn(this.post, `Review: ${unit.file}${part}`)};
         }
-        this.current.turn.thought(text);
+        this.current.turn.thought(text, tokens);
     }
 
     end(): void {

@@ -123,7 +123,7 @@ export class CommitMessageFeature extends Disposable {
                     input,
                     this.engine,
                     {contextSize: info.contextSize, thoughtBudget: chat.thoughtBudget, maxTokens: chat.maxTokens, temperature: chat.temperature},
-                    {signal: controller.signal, onThought: (text) => thinking.thought(text), onMessage: show}
+                    {signal: controller.signal, onThought: (text, tokens) => thinking.thought(text, tokens), onMessage: show}
                 );
                 if (controller.signal.aborted) throw controller.signal.reason;
                 if (result.message === "") {

@@ -34,13 +34,15 @@ describe("chat and reasoning panels", () => {
         assert.equal(turn.thought, "Hmm, ok.");
         assert.equal(turn.attachments[0]?.label, "sample.ts:2-4");
         assert.match(turn.attachments[0]?.content ?? "", /function greet/);
+        assert.equal(turn.displayText, "Explain `greet` (sample.ts:2-4)");
+        assert.equal(enclave.chat.controller.currentChat?.title, "Explain `greet` (sample.ts:2-4)");
     });
 
     it("shows the explained answer in the chat panel, its thought in the reasoning panel, and the attachment", async function () {
         skipWithoutScreenshots(this, "checking the panels on screen");
         const enclave = await api();
         await showPanels(enclave, ["trace", "chat"]);
-        const wanted = ["Hello!", "Hmm, ok.", "sample.ts:2-4"];
+        const wanted = ["Hello!", "Hmm, ok.", "sample.ts:2-4", "Explain `greet` (sample.ts:2-4)"];
         await waitForScreenText("chat-and-trace-panels", (text) => wanted.every((part) => text.includes(part)), `${wanted.join(", ")} on screen`);
     });
 

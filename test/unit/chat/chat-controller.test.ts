@@ -5,8 +5,11 @@ import {join} from "node:path";
 import {ChatController, type ChatSettings} from "../../../src/chat/chatController";
 import {promptRoom} from "../../../src/engine/chatBudgets";
 import {ChatHistoryStore} from "../../../src/chat/historyStore";
-import type {HostToChat, HostToTrace} from "../../../src/webview/protocol";
+import type {ModelSummary, HostToChat, HostToTrace} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
+import {declaredName, explainLabel, explainPrompt} from "../../../src/chat/explainRequest";
+import {writeFile} from "node:fs/promises";
+import {parseHostToChat} from "../../../src/webview/protocol";
 
 describe("ChatController", () => {
     let dir: string;
@@ -15,6 +18,7 @@ describe("ChatController", () => {
     let toTrace: HostToTrace[];
     let problems: string[];
     let settings: ChatSettings;
+    let modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
 
     const make = () =>
         new ChatController({
@@ -23,6 +27,7 @@ describe("ChatController", () => {
             postToChat: (message) => toChat.push(message),
             postToTrace: (message) => toTrace.push(message),
             settings: () => settings,
+            modelStatus: () => modelStatus,
             reportProblem: (message) => problems.push(message)
         });
 
@@ -32,6 +37,7 @@ describe("ChatController", () => {
         toChat = [];
         toTrace = [];
         problems = [];
+        modelStatus = {name: "fake", state: "notLoaded"};
         settings = {temperature: 0.6, maxTokens: 512, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"};
     });
     afterEach(() => rm(dir, {recursive: true, force: true}));
@@ -46,6 +52,114 @@ describe("ChatController", () => {
         assert.ok(toChat.some((m) => m.type === "turnEnded" && m.stopReason === "eos"));
         assert.ok(toTrace.some((m) => m.type === "turnEnded"));
         assert.ok(toChat.some((m) => m.type === "usage" && m.contextSize === 4096 && m.trimmedTurns === 0));
+    });
+
+    it("names the configured model and its state from the start, before any turn, and follows changes", async () => {
+        modelStatus = {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"};
+        const controller = make();
+        await controller.initialize();
+        controller.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        assert.deepEqual(init?.type === "init" && init.model, {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"});
+        assert.equal(engine.requests.length, 0, "nothing was loaded or asked");
+        modelStatus = {name: "Qwen-14B", state: "loading"};
+        settings = {...settings, budgetLabel: "Thinking: deep"};
+        controller.modelChanged();
+        assert.deepEqual(toChat.at(-1), {type: "model", model: {name: "Qwen-14B", state: "loading"}, thinkingBudget: "Thinking: deep"});
+        modelStatus = null;
+        controller.modelChanged();
+        assert.deepEqual(toChat.at(-1), {type: "model", model: null, thinkingBudget: "Thinking: deep"});
+    });
+
+    it("shows a saved chat whose turn has a stop reason the view does not know: the valid turns, and a notice (never a blank panel)", async () => {
+        const turn = (id: string, stopReason: string) => ({id, userText: `q ${id}`, attachments: [], thought: "", answer: `a ${id}`, stopReason});
+        await writeFile(join(dir, "old.json"), JSON.stringify({id: "old", title: "Old chat", createdAt: 1, updatedAt: 2, turns: [turn("t1", "eos"), turn("t2", "contextFull"), turn("t3", "maxTokens")]}));
+        const controller = make();
+        await controller.initialize();
+        controller.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        // What the view does with it: the same parse the webview runs on arrival.
+        const parsed = parseHostToChat(JSON.parse(JSON.stringify(init)));
+        assert.ok(parsed.ok, parsed.ok ? "" : parsed.error);
+        assert.ok(parsed.value.type === "init");
+        assert.deepEqual(parsed.value.current?.turns.map((t) => t.answer), ["a t1", "a t3"]);
+        assert.equal(problems.length, 1);
+        assert.match(problems[0] ?? "", /1 turn of the chat “Old chat” could not be read and was set aside .*stopReason.*The rest of the chat \(2 turns\) is shown\./);
+    });
+
+    it("counts the model's tokens, not pieces, and times the thought from its first to its last token", async () => {
+        const controller = make();
+        await controller.initialize();
+        engine.chat = async (_params, {onEvent}) => {
+            // The model loads and reads the prompt first: not thinking time.
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            onEvent({kind: "thought", text: "Let", tokens: 3});
+            await new Promise((resolve) => setTimeout(resolve, 50));
+            onEvent({kind: "thought", text: " me see.", tokens: 4});
+            await new Promise((resolve) => setTimeout(resolve, 60));
+            onEvent({kind: "answer", text: "Yes.", tokens: 2});
+            return {thought: "Let me see.", answer: "Yes.", stopReason: "eos", thoughtCutByBudget: false, thoughtTokens: 7, answerTokens: 2, firstTokenMs: 60, totalMs: 170};
+        };
+        await controller.send("Q?", []);
+        const live = toChat.filter((m) => m.type === "thoughtChunk").map((m) => (m.type === "thoughtChunk" ? m.thoughtTokens : -1));
+        assert.deepEqual(live, [3, 7], "the running count is in tokens");
+        const traceLive = toTrace.filter((m) => m.type === "thoughtChunk").map((m) => (m.type === "thoughtChunk" ? m.thoughtTokens : -1));
+        assert.deepEqual(traceLive, [3, 7]);
+        const ended = toChat.find((m) => m.type === "turnEnded");
+        assert.ok(ended?.type === "turnEnded");
+        const thoughtMs = ended.stats.thoughtMs ?? -1;
+        assert.ok(thoughtMs >= 40 && thoughtMs < 110, `thought time ${thoughtMs} ms: from the first to the last thought token`);
+        assert.ok(ended.stats.elapsedMs >= 160, `the turn's time ${ended.stats.elapsedMs} ms`);
+        const traceEnded = toTrace.find((m) => m.type === "turnEnded");
+        assert.ok(traceEnded?.type === "turnEnded");
+        assert.equal(traceEnded.stats.thoughtTokens, 7);
+        assert.equal(traceEnded.stats.thoughtMs, thoughtMs);
+        // Tokens per second of thinking time: 7 tokens over ~50 ms, not over the whole turn.
+        assert.ok((traceEnded.stats.tokensPerSecond ?? 0) > 60, String(traceEnded.stats.tokensPerSecond));
+    });
+
+    it("Explain shows its label, not the canned prompt, titles the chat after the code, and starts a new chat unless it is about the same file", async () => {
+        const controller = make();
+        await controller.initialize();
+        await controller.send("Something else?", []);
+        const first = controller.currentChat?.id;
+        const selection = (fileName: string, content: string) => ({kind: "selection" as const, label: `${fileName}:2-4`, fileName, startLine: 2, endLine: 4, content});
+        const greet = selection("sample.ts", "function greet(name: string) {\n  return `Hi ${name}`;\n}");
+        await controller.send(explainPrompt, [greet], {displayText: explainLabel(greet), newChatUnlessAbout: "sample.ts"});
+        const chat = controller.currentChat;
+        assert.notEqual(chat?.id, first, "a chat about nothing else: a new one");
+        assert.equal(chat?.title, "Explain `greet` (sample.ts:2-4)");
+        const started = toChat.filter((m) => m.type === "turnStarted").at(-1);
+        assert.equal(started?.type === "turnStarted" && started.userText, "Explain `greet` (sample.ts:2-4)");
+        assert.match(engine.requests.at(-1)?.messages.at(-1)?.content ?? "", /Explain this code: what it does/, "the model still gets the instruction");
+        // The same file: the same chat. Another file: a new chat.
+        const other = selection("sample.ts", "const add = (a, b) => a + b;");
+        await controller.send(explainPrompt, [other], {displayText: explainLabel(other), newChatUnlessAbout: "sample.ts"});
+        assert.equal(controller.currentChat?.id, chat?.id);
+        assert.equal(controller.currentChat?.turns.length, 2);
+        const elsewhere = selection("util.py", "def helper(x):\n    return x");
+        await controller.send(explainPrompt, [elsewhere], {displayText: explainLabel(elsewhere), newChatUnlessAbout: "util.py"});
+        assert.notEqual(controller.currentChat?.id, chat?.id);
+        assert.equal(controller.currentChat?.title, "Explain `helper` (util.py:2-4)");
+        // After a reload the saved turn still shows its label.
+        toChat = [];
+        const reloaded = make();
+        await reloaded.initialize();
+        reloaded.chatViewReady();
+        const init = toChat.find((m) => m.type === "init");
+        assert.equal(init?.type === "init" && init.current?.turns[0]?.userText, "Explain `helper` (util.py:2-4)");
+    });
+
+    it("names the code a selection declares, across languages", () => {
+        assert.equal(declaredName("\n  export async function loadAll(dir) {"), "loadAll");
+        assert.equal(declaredName("const greet = (name: string) => name;"), "greet");
+        assert.equal(declaredName("class Greeter extends Base {"), "Greeter");
+        assert.equal(declaredName("    def helper(self, x):"), "helper");
+        assert.equal(declaredName("pub fn parse(input: &str) -> u32 {"), "parse");
+        assert.equal(declaredName("    private render(state: State): void {"), "render");
+        assert.equal(declaredName("if (ready) {"), undefined);
+        assert.equal(declaredName("x += 1;"), undefined);
+        assert.equal(explainLabel({kind: "selection", label: "a.ts:1-1", fileName: "a.ts", content: "x += 1;"}), "Explain a.ts:1-1");
     });
 
     it("sends earlier answers but never earlier thoughts, and attachments in DeepSeek's format", async () => {

@@ -9,7 +9,7 @@ import {maxRetrievedChunks, workspaceCodeShare} from "../../../src/chat/workspac
 import {mentionsWorkspace, withoutWorkspaceMention} from "../../../src/chat/workspaceMention";
 import type {RetrievedCode, RetrieveOptions, WorkspaceRetriever} from "../../../src/chat/workspaceRetriever";
 import {promptRoom} from "../../../src/engine/chatBudgets";
-import type {HostToChat, HostToChatOf} from "../../../src/webview/protocol";
+import type {ModelSummary, HostToChat, HostToChatOf} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
 
 /** Chunk `index` of a fake workspace: `words` words of code in src/f<index>.ts, lines 10·index+1 to 10·index+10. */
@@ -57,6 +57,7 @@ describe("ChatController with workspace code", () => {
     let retriever: FakeRetriever;
     let toChat: HostToChat[];
     let settings: ChatSettings;
+    const modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
 
     const make = (withRetriever = true) =>
         new ChatController({
@@ -65,6 +66,7 @@ describe("ChatController with workspace code", () => {
             postToChat: (message) => toChat.push(message),
             postToTrace: () => undefined,
             settings: () => settings,
+            modelStatus: () => modelStatus,
             reportProblem: (message) => assert.fail(message),
             ...(withRetriever ? {workspace: retriever} : {})
         });

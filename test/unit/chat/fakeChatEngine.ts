@@ -18,7 +18,7 @@ export class FakeEngine implements ChatEnginePort {
 
     async chat(params: ChatParams, {signal, onEvent}: {signal: AbortSignal; onEvent: (event: ChatEvent) => void}): Promise<ChatResult> {
         this.requests.push(params);
-        onEvent({kind: "thought", text: "Hm."});
+        onEvent({kind: "thought", text: "Hm.", tokens: 1});
         let answer = "";
         let stopReason: ChatResult["stopReason"] = "eos";
         for (const word of this.answer.split(/(?<= )/)) {
@@ -27,7 +27,7 @@ export class FakeEngine implements ChatEnginePort {
                 break;
             }
             answer += word;
-            onEvent({kind: "answer", text: word});
+            onEvent({kind: "answer", text: word, tokens: 1});
             await new Promise((resolve) => setTimeout(resolve, this.delayMs));
         }
         return {thought: "Hm.", answer, stopReason, thoughtCutByBudget: false, thoughtTokens: 1, answerTokens: answer.length, firstTokenMs: 1, totalMs: 1};

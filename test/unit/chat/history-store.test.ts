@@ -54,6 +54,25 @@ describe("chat history store", () => {
         assert.equal((await store.loadAll()).problems.length, 0, "reported once, then out of the way");
     });
 
+    it("checks each turn with the chat view's schemas: a turn with an unknown stop reason is set aside, the valid ones stay", async () => {
+        const valid = (id: string) => ({id, userText: `q ${id}`, attachments: [], thought: "", answer: `a ${id}`, stopReason: "eos", stats: {thoughtTokens: 1, answerTokens: 2, elapsedMs: 3, thoughtCutByBudget: false}});
+        const saved = {id: "mixed", title: "Mixed", createdAt: 1, updatedAt: 2, turns: [valid("t1"), {...valid("t2"), stopReason: "contextFull"}, valid("t3")]};
+        await writeFile(join(dir, "mixed.json"), JSON.stringify(saved));
+        const store = new ChatHistoryStore(dir);
+        const {chats, problems} = await store.loadAll();
+        assert.deepEqual(chats[0]?.turns.map((turn) => turn.id), ["t1", "t3"]);
+        assert.equal(problems.length, 1);
+        assert.deepEqual(problems[0]?.partial, {title: "Mixed", kept: 2, setAside: 1});
+        assert.match(problems[0]?.reason ?? "", /turn 2: .*stopReason/);
+        // The file as it was is kept whole; the chat is saved with its valid turns, so it is reported once.
+        const aside = (await readdir(dir)).find((name) => name.startsWith("mixed.json.invalid-turns-"));
+        assert.ok(aside, "set aside");
+        assert.deepEqual(JSON.parse(await readFile(join(dir, aside), "utf8")), saved);
+        const again = await store.loadAll();
+        assert.deepEqual(again.problems, []);
+        assert.deepEqual(again.chats[0]?.turns.map((turn) => turn.id), ["t1", "t3"]);
+    });
+
     it("refuses ids that could escape the folder", async () => {
         const store = new ChatHistoryStore(dir);
         await assert.rejects(store.save(chat("../evil", 1)), /Invalid chat id/);

@@ -31,9 +31,9 @@ describe("commit message writer", () => {
         const seen: ChatParams[] = [];
         const engine = fakeEngine(
             [
-                {kind: "thought", text: "The diff adds x."},
-                {kind: "answer", text: "```\nfeat(core): add x"},
-                {kind: "answer", text: "\n\nx was missing.\n```"}
+                {kind: "thought", text: "The diff adds x.", tokens: 1},
+                {kind: "answer", text: "```\nfeat(core): add x", tokens: 1},
+                {kind: "answer", text: "\n\nx was missing.\n```", tokens: 1}
             ],
             seen
         );

@@ -22,8 +22,8 @@ class ScriptedEngine implements RewriteEnginePort {
     }
 }
 
-const answer = (...texts: string[]): ChatEvent[] => texts.map((text) => ({kind: "answer", text}));
-const thought = (text: string): ChatEvent => ({kind: "thought", text});
+const answer = (...texts: string[]): ChatEvent[] => texts.map((text) => ({kind: "answer", text, tokens: 1}));
+const thought = (text: string): ChatEvent => ({kind: "thought", text, tokens: 1});
 const file = "def f(x):\r\n    if x:\r\n        return 1\r\n    return 2\r\n";
 const source = {fileName: "a.py", language: "python", file: linedText(file), range: {start: 1, end: 3}};
 const settings = () => ({temperature: 0.6, maxTokens: 256, thoughtBudget: 64});
@@ -92,7 +92,7 @@ describe("an inline edit session", () => {
         let aborted = false;
         const engine: RewriteEnginePort = {
             chat: async (_params, {signal, onEvent}) => {
-                onEvent({kind: "answer", text: "```\nx\n```\n"});
+                onEvent({kind: "answer", text: "```\nx\n```\n", tokens: 3});
                 aborted = signal.aborted;
                 return {thought: "", answer: "", stopReason: "abort", thoughtCutByBudget: false, thoughtTokens: 0, answerTokens: 1, firstTokenMs: 1, totalMs: 1};
             }

@@ -19,10 +19,10 @@ class FakeEngine implements ReviewEngine {
 
     async chat(params: ChatParams, options: {signal?: AbortSignal | undefined; onEvent?: ((event: ChatEvent) => void) | undefined} = {}): Promise<ChatResult> {
         this.chats.push(params);
-        options.onEvent?.({kind: "thought", text: "Looking."});
+        options.onEvent?.({kind: "thought", text: "Looking.", tokens: 2});
         if (this.hold) await Promise.race([this.hold, new Promise((resolve) => options.signal?.addEventListener("abort", resolve))]);
         const aborted = options.signal?.aborted ?? false;
-        if (!aborted) options.onEvent?.({kind: "answer", text: this.answer});
+        if (!aborted) options.onEvent?.({kind: "answer", text: this.answer, tokens: 5});
         return {thought: "Looking.", answer: aborted ? "" : this.answer, stopReason: aborted ? "abort" : "eos", thoughtCutByBudget: false, thoughtTokens: 2, answerTokens: 5, firstTokenMs: 1, totalMs: 2};
     }
 
