@@ -310,8 +310,7 @@ describe("enclave-review CLI", function () {
             const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
             try {
                 // Wait until the model process runs the review, then a little longer so that it is generating.
-                const worker = await workerOf(child.pid!);
-                await reviewRunning(ownRuntime);
+                const worker = await reviewRunning(ownRuntime);
                 await new Promise((resolve) => setTimeout(resolve, afterMs));
                 await act({child, worker, exited, stderr: () => stderr, runtimeDir: ownRuntime});
             } finally {
@@ -365,25 +364,17 @@ async function waitForStatus(runtimeDir: string, done: (status: ProcessStatus) =
 }
 
 /** Waits until the model process has the review's model loaded and a request running. */
-async function reviewRunning(runtimeDir: string): Promise<void> {
+/**
+ * Waits until the model process of `runtimeDir` runs the review; its pid, as it reports it (not
+ * "the CLI's child": the CLI also runs git).
+ */
+async function reviewRunning(runtimeDir: string): Promise<number> {
     // The process listens once it has started; until then a connection attempt would start another one.
     for (let tries = 0; tries < 500 && !existsSync(join(runtimeDir, `engine-v${protocolVersion}.sock`)); tries++) await new Promise((resolve) => setTimeout(resolve, 20));
     const status = await waitForStatus(runtimeDir, (status) => status.models.length > 0 && status.activeRequests > 0);
     assert.ok(status.activeRequests > 0, "the review is running in the model process");
+    return status.pid;
 }
 
-/** The CLI's model process, once it has started (its child until the CLI exits: it starts it detached). */
-async function workerOf(cliPid: number): Promise<number> {
-    for (let tries = 0; tries < 200; tries++) {
-        const worker = childPids(cliPid)[0];
-        if (worker != null) return worker;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    throw new Error("the CLI started no model process");
-}
 
-function childPids(pid: number): number[] {
-    const result = spawnSync("pgrep", ["-P", String(pid)], {encoding: "utf8"});
-    return result.stdout.split("\n").filter(Boolean).map(Number);
-}
 

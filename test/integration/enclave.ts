@@ -29,6 +29,9 @@ export async function waitFor(condition: () => boolean, what: string | (() => st
 export async function showPanels(enclave: EnclaveApi, panels: ReadonlyArray<"chat" | "trace">, timeoutMs = 30_000): Promise<void> {
     const views = {chat: enclave.chat.chatView, trace: enclave.chat.traceView};
     const started = Date.now();
+    // A panel that was ready once may be hidden now (another view took the side bar, e.g. Source
+    // Control): bring each to the front first.
+    for (const panel of panels) await vscode.commands.executeCommand(`enclave.${panel}.focus`);
     for (;;) {
         const waiting = panels.filter((panel) => !views[panel].isReady);
         if (waiting.length === 0) return;

@@ -255,7 +255,11 @@ describe("XSS: model output never executes (Chromium)", function () {
                 await page.page.keyboard.press("Escape");
                 await assertInert(page, "header, nav, .transcript, .model-label", page === strict ? "with CSP" : "without CSP");
                 assert.equal(await page.page.locator(".chat-title").evaluate((element) => element.textContent), all);
-                assert.deepEqual(await page.page.locator(".history-title").evaluateAll((titles) => titles.map((title) => title.textContent)), texts.map((text) => text.trim() || "Untitled chat").reverse());
+                // The poke pressed every row's Delete, so a row may be asking "Delete “title”?" instead: the title is text there too.
+                const rowTitles = await page.page
+                    .locator(".history-item")
+                    .evaluateAll((items) => items.map((item) => item.querySelector(".history-title")?.textContent ?? item.querySelector(".history-confirm-text")?.textContent?.replace(/^Delete “([\s\S]*)”\?$/, "$1")));
+                assert.deepEqual(rowTitles, texts.map((text) => text.trim() || "Untitled chat").reverse());
                 assert.deepEqual(await page.page.locator(".user-text").evaluateAll((items) => items.map((item) => item.textContent)), [...texts, all]);
                 assert.deepEqual(await page.page.locator(".turn-error").evaluateAll((items) => items.map((item) => item.textContent)), [...texts, all]);
             }

@@ -39,7 +39,9 @@ describe("after a reload", () => {
         assert.ok(explained, "the explained chat was handed over");
         await enclave.chat.controller.openChat(explained.id);
         await showPanels(enclave, ["chat"]);
-        const userText = explained.turns[0]?.userText.split("\n")[0] ?? "";
+        // The panel shows a canned prompt's short form (displayText), e.g. "Explain `greet` (sample.ts:2-4)".
+        const firstTurn = enclave.chat.controller.currentChat?.turns[0];
+        const userText = (firstTurn?.displayText ?? firstTurn?.userText ?? "").split("\n")[0] ?? "";
         await waitForScreenText("reopened-chat", (text) => text.includes("Hello!") && text.includes(explained.title) && text.includes(userText), `the reopened chat "${explained.title}" with its answer on screen`);
     });
 });
