@@ -3,11 +3,12 @@
  * prefaces removed; a subject longer than the limit wrapped into the body. Safe on a partial answer,
  * so the text streaming into the input box is already clean (an unclosed `<think>` hides what follows).
  */
+import {withoutThought} from "../chat/answerText";
 import {maxSubjectLength} from "./prompt";
 
 export function cleanCommitMessage(answer: string): string {
     let text = answer.replace(/\r\n?/g, "\n");
-    text = stripThoughts(text);
+    text = withoutThought(text);
     text = unquoteWhole(stripFences(text).trim());
     text = text.replace(/^(here(?:'s| is) (?:a|the) (?:suggested |proposed )?commit message:?|commit message:)\s*\n/i, "");
     const lines = text.split("\n");
@@ -19,16 +20,6 @@ export function cleanCommitMessage(answer: string): string {
     const wrapped = wrapSubject(subject);
     const body = [...(wrapped.rest !== "" ? [wrapped.rest] : []), ...bodyLines].join("\n").replace(/^\n+/, "").trimEnd();
     return body === "" ? wrapped.subject : `${wrapped.subject}\n\n${wrapBody(body)}`;
-}
-
-/** Removes `<think>…</think>`, text before a lone `</think>` (templates that open the thought themselves), and an unclosed `<think>…`. */
-function stripThoughts(text: string): string {
-    let result = text.replace(/<think>[\s\S]*?<\/think>/g, "");
-    const close = result.lastIndexOf("</think>");
-    if (close >= 0) result = result.slice(close + "</think>".length);
-    const open = result.indexOf("<think>");
-    if (open >= 0) result = result.slice(0, open);
-    return result;
 }
 
 /** The inside of the first code fence when the answer has one (an unclosed one while streaming). */

@@ -8,6 +8,7 @@
  * (fragmentSource.ts). Lines are shown once complete, re-indented to the target's indentation in
  * the file's unit (fragmentText.ts). Plain TypeScript.
  */
+import {withoutThought} from "../chat/answerText";
 import {codeBlockAt} from "./fragmentSource";
 import {fragmentLines, isBlank, reindent} from "./fragmentText";
 
@@ -25,19 +26,7 @@ export interface StreamSnapshot {
     readonly complete: boolean;
 }
 
-const thinkOpen = "<think>";
-const thinkClose = "</think>";
 const fenceOpener = /^\s*(`{3,}|~{3,})/;
-
-/** The answer without any thought: after the last `</think>`; nothing while an opened thought is still open. */
-export function withoutThought(answer: string): string {
-    const close = answer.lastIndexOf(thinkClose);
-    if (close >= 0) return answer.slice(close + thinkClose.length);
-    const lead = answer.trimStart();
-    // A thought still open, or what may yet become "<think>".
-    if (lead.startsWith(thinkOpen) || (lead !== "" && thinkOpen.startsWith(lead))) return "";
-    return answer;
-}
 
 export class RewriteStream {
     private answer = "";

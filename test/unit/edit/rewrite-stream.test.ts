@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {applyEdit, nextEdit} from "../../../src/edit/inlineDiff";
-import {RewriteStream, withoutThought} from "../../../src/edit/rewriteStream";
+import {withoutThought} from "../../../src/chat/answerText";
+import {RewriteStream} from "../../../src/edit/rewriteStream";
 
 const fourSpaces = {width: 0, unit: "    "};
 
