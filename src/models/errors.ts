@@ -3,8 +3,10 @@
  * "Import GGUF File…") and a message a user can read as it is.
  */
 export const modelErrorCodes = [
-    /** The download host cannot be reached: no network, DNS failure, refused or silent connection. */
+    /** The download host cannot be reached: no network, DNS failure, no route, or no answer at all. */
     "Offline",
+    /** The host was reached but no download server answered: the connection was refused or dropped. */
+    "Unreachable",
     /** The host answered with an HTTP error (not 404/401/403). */
     "ServerError",
     /** The host says the file does not exist. */

@@ -7,7 +7,8 @@
  * make anyway): that also proves the server speaks ranges and serves a GGUF file. A tag URI asks
  * the manifest. The response body is cancelled as soon as it has been read, so no request stays open.
  */
-import {ModelError, describeError} from "./errors";
+import {ModelError} from "./errors";
+import {connectionFailure} from "./networkFailure";
 import {defaultHuggingFaceEndpoint, fileUrl, manifestUrl, parseHfUri} from "./hfUri";
 
 export interface ReachabilityOptions {
@@ -62,13 +63,7 @@ export async function checkReachable(uri: string, options: ReachabilityOptions =
     } catch (error) {
         if (error instanceof ModelError) throw error;
         if (options.signal?.aborted === true) throw new ModelError("Cancelled", "The download was cancelled.");
-        const why = timeout.aborted ? `no answer within ${Math.round(timeoutMs / 100) / 10} s` : networkReason(error);
-        throw new ModelError(
-            "Offline",
-            `Enclave cannot reach ${host} (${why}): this computer seems to be offline, or the server is blocked. To use a model without the network, import a GGUF file.`,
-            [],
-            describeError(error)
-        );
+        throw connectionFailure(endpoint, error, timeout.aborted ? timeoutMs : undefined);
     }
 }
 
@@ -96,13 +91,4 @@ function httpError(status: number, what: string, host: string): ModelError {
     if (status === 404) return new ModelError("NotFound", `${host} has no file ${what} (HTTP 404). The model may have been moved or renamed.`);
     if (status === 401 || status === 403) return new ModelError("AccessDenied", `${host} refuses access to ${what} (HTTP ${status}); the repository may be gated or private.`);
     return new ModelError("ServerError", `${host} answered with an error (HTTP ${status}). Try again later.`);
-}
-
-function networkReason(error: unknown): string {
-    const text = describeError(error);
-    if (/ECONNREFUSED/.test(text)) return "connection refused";
-    if (/ENOTFOUND|EAI_AGAIN/.test(text)) return "host name not found";
-    if (/ENETUNREACH|EHOSTUNREACH/.test(text)) return "network unreachable";
-    if (/ECONNRESET|socket hang up|other side closed/i.test(text)) return "connection closed";
-    return "network error";
 }

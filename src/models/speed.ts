@@ -38,6 +38,11 @@ export function formatTokensPerSecond(tokensPerSecond: number): string {
     return `about ${text} ${text === "1" ? "token" : "tokens"}/s`;
 }
 
+/** Below this, generated text comes slower than people read: worth a warning before a download. */
+export const slowTokensPerSecond = 5;
+
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
+
 export interface SpeedOf {
     readonly label: string;
     /** "chat", "completions". */
@@ -59,7 +64,11 @@ export function describeSpeed(models: readonly SpeedOf[], memoryBytesPerSecond: 
         const figures = measured.map((model) => `${formatTokensPerSecond(model.tokensPerSecond ?? 0)} in ${model.use}`).join(" and ");
         sentences.push(`Expect ${figures} at best — an estimate: memory copies at ${formatBytes(memoryBytesPerSecond)}/s here (measured on one core), and each generated token reads every weight held in RAM once.`);
     }
+    // Each model is named once in the offer already: its use says which one is meant here.
     if (onGpu.length > 0)
-        sentences.push(`${onGpu.map((model) => model.label).join(" and ")} ${onGpu.length > 1 ? "run" : "runs"} entirely on the GPU, whose speed Enclave has not measured.`);
+        sentences.push(`The ${onGpu.length > 1 ? "models" : "model"} for ${onGpu.map((model) => model.use).join(" and ")} ${onGpu.length > 1 ? "run" : "runs"} entirely on the GPU, whose speed Enclave has not measured.`);
+    const slow = measured.filter((model) => (model.tokensPerSecond ?? 0) < slowTokensPerSecond);
+    if (slow.length > 0)
+        sentences.push(`${capitalized(slow.map((model) => model.use).join(" and "))} will be slow on this machine: answers come at ${slow.map((model) => formatTokensPerSecond(model.tokensPerSecond ?? 0)).join(" and ")}.`);
     return sentences.join(" ");
 }

@@ -351,20 +351,23 @@ describe("model downloads (loopback Hugging Face server)", function () {
     });
 
     describe("offline", () => {
-        const offline = async (endpoint: string, id: string): Promise<number> => {
+        const offline = async (endpoint: string, id: string, expect: { code: string; message: RegExp } = { code: "Offline", message: /offline/ }): Promise<number> => {
             const started = performance.now();
             const error = await rejection(run({ id, files: ["hf:enclave/scripted-GGUF/Scripted-Q8_0.gguf"], modelsDir: path.join(dir, `models-${id}`), endpoint }).handle.result, ModelError);
             const elapsed = performance.now() - started;
-            assert.equal(error.code, "Offline");
-            assert.match(error.message, /offline/);
+            assert.equal(error.code, expect.code);
+            assert.match(error.message, expect.message);
             assert.match(error.message, /import a GGUF file/);
             assert.ok(elapsed < 5000, `took ${Math.round(elapsed)} ms`);
             assert.equal(existsSync(path.join(dir, `models-${id}`, "Scripted-Q8_0.gguf")), false);
             return elapsed;
         };
 
-        it("an endpoint that refuses connections fails in under 5 seconds with the offline message", async () => {
-            const elapsed = await offline(await closedPortUrl(), "refused");
+        it("a loopback endpoint that refuses connections fails in under 5 seconds, naming the server, not offline", async () => {
+            const endpoint = await closedPortUrl();
+            const server = endpoint.replace(/\/$/, "").replace(/[.]/g, "\\.");
+            const elapsed = await offline(endpoint, "refused", { code: "Unreachable", message: new RegExp(`^The server at ${server} refused the connection: no server is running at that port on this computer\\.`) });
+            assert.doesNotMatch((await rejection(run({ id: "refused-again", files: ["hf:enclave/scripted-GGUF/Scripted-Q8_0.gguf"], modelsDir: path.join(dir, "models-refused-again"), endpoint }).handle.result, ModelError)).message, /offline/);
             console.log(`      offline (connection refused) reported in ${Math.round(elapsed)} ms`);
         });
 

@@ -10,6 +10,7 @@ import type {InstalledRole, ModelPreset} from "../../models/catalogue";
 import {startDownload, type DownloadHandle} from "../../models/downloadClient";
 import {ModelError, describeError} from "../../models/errors";
 import {formatBytes} from "../../models/units";
+import {withNotificationProgress} from "../notificationProgress";
 import {readHuggingFaceEndpoint, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
 import type {ModelsContext} from "./modelsContext";
@@ -78,8 +79,8 @@ export class ModelDownloads {
         this.last = record;
         let current = first;
         try {
-            await vscode.window.withProgress(
-                {location: vscode.ProgressLocation.Notification, title: `Enclave: downloading ${labels}`, cancellable: true},
+            await withNotificationProgress(
+                `Enclave: downloading ${labels}`,
                 async (progress, token) => {
                     const increments = new ProgressIncrements();
                     const combined = new CombinedProgress(parts.map((part) => ({label: part.preset.label, nominalBytes: part.preset.sizeBytes})));

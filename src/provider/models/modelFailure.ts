@@ -17,8 +17,8 @@ export interface ModelFailure {
 export const importAction = "Import GGUF File…";
 const showLog = "Show Log";
 
-/** Codes after which importing a local file is the way forward: the network is not there. */
-const offlineCodes = new Set(["Offline", "Stalled"]);
+/** Codes after which importing a local file is the way forward: the download server is not there. */
+const offlineCodes = new Set(["Offline", "Unreachable", "Stalled"]);
 
 /** The sentence shown for `failure`. */
 export function failureText(failure: ModelFailure): string {

@@ -9,6 +9,7 @@ import {isEngineError} from "../../engine/errors";
 import type {ModelRole} from "../../engine/protocol";
 import type {InstalledRole} from "../../models/catalogue";
 import {formatBytes} from "../../models/units";
+import {withNotificationProgress} from "../notificationProgress";
 import {readModelsFolder, useModel} from "../settings";
 import {failureText, showModelFailure} from "./modelFailure";
 import {readOverview, type ModelsContext} from "./modelsContext";
@@ -53,8 +54,8 @@ export class ModelImports {
         const name = path.basename(source);
         let result;
         try {
-            result = await vscode.window.withProgress(
-                {location: vscode.ProgressLocation.Notification, title: `Enclave: importing ${name}`, cancellable: true},
+            result = await withNotificationProgress(
+                `Enclave: importing ${name}`,
                 async (progress, token) => {
                     const controller = new AbortController();
                     const onCancel = token.onCancellationRequested(() => controller.abort());

@@ -100,7 +100,9 @@ describe("model manager", function () {
         skipWithoutScreenshots(this, "checking the notifications on screen");
         const preset = catalogue.find((candidate) => candidate.role === "completion" && candidate.files.length === 1) as ModelPreset;
         assert.equal((await enclaveApi()).models.downloads.lastDownload?.outcome, "failed", "the test before left a failed download");
-        await notificationText("models-offline", "Import GGUF File");
+        const text = await notificationText("models-offline", "Import GGUF File");
+        // The failure is shown once VS Code has closed the progress (it keeps one up for 800 ms at least).
+        assert.ok(!text.includes("Connecting to the server"), `no progress left beside the failure:\n${text.slice(0, 2000)}`);
         // VS Code keeps the progress notification of a finished task briefly at most.
         await waitForScreenText("models-offline-later", (text) => !text.includes(`downloading ${preset.label}`), "the failed download's progress notification to go away");
     });

@@ -68,7 +68,8 @@ describe("first-run offer", () => {
     it("a discrete GPU that holds a model gets no made-up figure for it", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(16, "cuda", 8))));
         const coder = offer.parts[1]?.preset.label ?? "";
-        assert.match(offer.message, new RegExp(`${coder.replace(/\./g, "\\.")} runs entirely on the GPU, whose speed Enclave has not measured\\.`));
+        assert.match(offer.message, / The model for completions runs entirely on the GPU, whose speed Enclave has not measured\.$/);
+        assert.equal(offer.message.split(coder).length, 2, "the coder is named once");
     });
 
     it("uses what is already in the models folder and downloads only the rest", () => {

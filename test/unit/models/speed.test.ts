@@ -44,9 +44,24 @@ describe("generation speed estimate", () => {
         assert.equal(formatTokensPerSecond(1.02), "about 1 token/s");
         assert.equal(
             describeSpeed([{ label: "A", use: "chat", tokensPerSecond: 8.46 }, { label: "B", use: "completions" }], 16e9),
-            "Expect about 8.5 tokens/s in chat at best — an estimate: memory copies at 14.9 GB/s here (measured on one core), and each generated token reads every weight held in RAM once. B runs entirely on the GPU, whose speed Enclave has not measured."
+            "Expect about 8.5 tokens/s in chat at best — an estimate: memory copies at 14.9 GB/s here (measured on one core), and each generated token reads every weight held in RAM once. The model for completions runs entirely on the GPU, whose speed Enclave has not measured."
         );
         assert.equal(describeSpeed([{ label: "A", use: "chat", tokensPerSecond: 8 }], undefined), undefined);
+    });
+
+    it("warns when a model will be slow on this machine (under 5 tokens/s), naming its use, not the model again", () => {
+        const text = describeSpeed([{ label: "DeepSeek-R1-Distill-Qwen 14B", use: "chat", tokensPerSecond: 3.04 }, { label: "Qwen2.5-Coder 1.5B", use: "completions", tokensPerSecond: 41 }], 6.2 * GiB) ?? "";
+        assert.equal(
+            text,
+            "Expect about 3 tokens/s in chat and about 41 tokens/s in completions at best — an estimate: memory copies at 6.2 GB/s here (measured on one core), and each generated token reads every weight held in RAM once. Chat will be slow on this machine: answers come at about 3 tokens/s."
+        );
+        assert.doesNotMatch(text, /DeepSeek|Qwen/, "the offer names each model once, before this sentence");
+        const both = describeSpeed([{ label: "A", use: "chat", tokensPerSecond: 0.6 }, { label: "B", use: "completions", tokensPerSecond: 4.1 }], 6.2 * GiB) ?? "";
+        assert.match(both, / Chat and completions will be slow on this machine: answers come at under 1 token\/s and about 4\.1 tokens\/s\.$/);
+    });
+
+    it("gives no warning at 5 tokens/s or more", () => {
+        assert.doesNotMatch(describeSpeed([{ label: "A", use: "chat", tokensPerSecond: 5 }], 6.2 * GiB) ?? "", /slow/);
     });
 });
 
