@@ -13,14 +13,14 @@ const POLL_MS = 100;
  * @param name letters, digits, "_", "-", "." — the file is <ENCLAVE_SCREENSHOT_DIR>/<name>.png
  * @returns the PNG path, or undefined where screenshots are not available
  */
-export async function screenshot(name: string, timeoutMs = 30_000): Promise<string | undefined> {
+export async function screenshot(name: string, timeoutMs = 30_000, request: "" | "editor-lines" = ""): Promise<string | undefined> {
     const dir = process.env.ENCLAVE_SCREENSHOT_DIR;
     if (!dir) return undefined;
     if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must match [\\w.-]+: ${name}`);
     mkdirSync(dir, {recursive: true});
     const done = join(dir, `${name}.done`);
     rmSync(done, {force: true});
-    writeFileSync(join(dir, `${name}.request`), "");
+    writeFileSync(join(dir, `${name}.request`), request);
     const deadline = Date.now() + timeoutMs;
     while (!existsSync(done)) {
         if (Date.now() > deadline) throw new Error(`screenshot ${name}: no answer from the launcher within ${timeoutMs} ms`);
@@ -69,6 +69,28 @@ export async function waitForScreenText(name: string, holds: (text: string) => b
         if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; on screen:\n${text.slice(0, 2000)}`);
         await new Promise((resolve) => setTimeout(resolve, 250));
     }
+}
+
+/** A line an editor shows, and the colours a screenshot has along it (test/vscode/screenshots.mjs). */
+export interface EditorLineColours {
+    /** The line's text, trimmed. */
+    readonly text: string;
+    /** The width in pixels of the strip sampled: the editor's text area. */
+    readonly width: number;
+    /** The strip's most common colours, "#rrggbb" → pixels, most common first. */
+    readonly colours: Readonly<Record<string, number>>;
+}
+
+/**
+ * Screenshots the workbench (as `name`) and returns, for every line its editors show, the colours
+ * the picture has along that line. Where screenshots are not available this throws: call
+ * skipWithoutScreenshots first.
+ */
+export async function editorLineColours(name: string): Promise<EditorLineColours[]> {
+    if ((await screenshot(name, undefined, "editor-lines")) === undefined) throw new Error("editor line colours: screenshots are not available here (call skipWithoutScreenshots first)");
+    const file = join(process.env.ENCLAVE_SCREENSHOT_DIR ?? "", `${name}.lines.json`);
+    if (!existsSync(file)) throw new Error(`screenshot ${name}: the launcher saved no line colours beside the picture`);
+    return JSON.parse(readFileSync(file, "utf8")) as EditorLineColours[];
 }
 
 /**

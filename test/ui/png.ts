@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
 import type {Browser} from "playwright-core";
+import {installPngDecoder} from "../support/pngDecoder.mjs";
 import {darkTheme, lightTheme} from "./theme";
 
 export interface PngSummary {
@@ -24,14 +25,10 @@ export async function pngSummary(browser: Browser, file: string): Promise<PngSum
     // A page of its own (about:blank): the webview pages block every request that is not to their server.
     const page = await browser.newPage();
     try {
+        await installPngDecoder(page);
         return await page.evaluate(async (base64) => {
-            const data = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-            const bitmap = await createImageBitmap(new Blob([data], {type: "image/png"}));
-            const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-            const context = canvas.getContext("2d");
-            if (!context) throw new Error("no 2d context");
-            context.drawImage(bitmap, 0, 0);
-            const pixels = context.getImageData(0, 0, bitmap.width, bitmap.height).data;
+            const bitmap = await enclaveDecodePng(base64);
+            const pixels = bitmap.pixels;
             const counts = new Map<number, number>();
             for (let i = 0; i < pixels.length; i += 4) {
                 const rgb = ((pixels[i] ?? 0) << 16) | ((pixels[i + 1] ?? 0) << 8) | (pixels[i + 2] ?? 0);

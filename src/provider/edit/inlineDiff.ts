@@ -9,12 +9,17 @@ export interface DiffInterrupted {
     readonly restored: boolean;
 }
 
-/** The two looks of the inline diff; made once by the feature, shared by its diffs. */
+/**
+ * The two looks of the inline diff; made once by the feature, shared by its diffs. They are the diff
+ * editor's own theme colours: high-contrast themes give the line backgrounds no colour and mark
+ * changes with a border colour instead, which is transparent in the other themes — hence both.
+ */
 export class DiffDecorations extends Disposable {
     readonly removed = this.register(
         vscode.window.createTextEditorDecorationType({
             isWholeLine: true,
             backgroundColor: new vscode.ThemeColor("diffEditor.removedLineBackground"),
+            ...outline("diffEditor.removedTextBorder"),
             textDecoration: "line-through",
             overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.deletedForeground"),
             overviewRulerLane: vscode.OverviewRulerLane.Left
@@ -24,10 +29,16 @@ export class DiffDecorations extends Disposable {
         vscode.window.createTextEditorDecorationType({
             isWholeLine: true,
             backgroundColor: new vscode.ThemeColor("diffEditor.insertedLineBackground"),
+            ...outline("diffEditor.insertedTextBorder"),
             overviewRulerColor: new vscode.ThemeColor("editorOverviewRuler.addedForeground"),
             overviewRulerLane: vscode.OverviewRulerLane.Left
         })
     );
+}
+
+/** A thin outline in the theme colour `id` (an outline, unlike a border, takes no room from the line). */
+function outline(id: string): vscode.DecorationRenderOptions {
+    return {outlineColor: new vscode.ThemeColor(id), outlineStyle: "solid", outlineWidth: "1px"};
 }
 
 /** The decorations a diff has set on its editor now (what the user sees marked), for tests. */

@@ -10,7 +10,8 @@ import type {EnclaveApi} from "../../../src/extension";
 import type {EditOutcome} from "../../../src/provider/edit/inlineEditFeature";
 import {editedFileText, editedLines, editFile, editFileLines, editFileText, editTarget} from "../editFixture";
 import {enclaveApi, resetSaved, waitFor} from "../enclave";
-import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
+import {background, channelDistance, contrast, lineShowing, mark} from "../lineMarks";
+import {editorLineColours, screenshot, skipWithoutScreenshots, waitForScreenText, type EditorLineColours} from "../screenshot";
 
 const folder = (): vscode.WorkspaceFolder => vscode.workspace.workspaceFolders?.[0] ?? assert.fail("a workspace folder is open");
 const fileUri = (): vscode.Uri => vscode.Uri.joinPath(folder().uri, editFile);
@@ -38,19 +39,25 @@ const edit = (instruction: string): Thenable<EditOutcome> => vscode.commands.exe
 const diffText = (proposed: readonly string[]): string =>
     [...editFileLines.slice(0, editTarget.end + 1), ...proposed, ...editFileLines.slice(editTarget.end + 1)].join("\r\n");
 
+/** The file to rewrite, written afresh. */
+const writeEditFile = (): Thenable<void> => vscode.workspace.fs.writeFile(fileUri(), new TextEncoder().encode(editFileText));
+
+/** No editors, no rewrite file, the chat model setting as it was. */
+async function cleanUp(): Promise<void> {
+    await vscode.commands.executeCommand("workbench.action.closeAllEditors");
+    await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder().uri, "edit"), {recursive: true});
+    await vscode.workspace.getConfiguration("enclave").update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
+}
+
 describe("Edit with Enclave", () => {
     let enclave: EnclaveApi;
 
     before(async () => {
         enclave = await enclaveApi();
-        await vscode.workspace.fs.writeFile(fileUri(), new TextEncoder().encode(editFileText));
+        await writeEditFile();
     });
 
-    after(async () => {
-        await vscode.commands.executeCommand("workbench.action.closeAllEditors");
-        await vscode.workspace.fs.delete(vscode.Uri.joinPath(folder().uri, "edit"), {recursive: true});
-        await vscode.workspace.getConfiguration("enclave").update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
-    });
+    after(cleanUp);
 
     // Each test starts from the file as written, saved, and no rewrite waiting.
     beforeEach(async () => {
@@ -164,6 +171,93 @@ describe("Edit with Enclave", () => {
         assert.equal(enclave.edit.state(), undefined);
         assert.match(enclave.edit.lastNotice ?? "", /edit\/shapes\.ts was edited during the rewrite, so the rewrite was cancelled and the original text is back/);
     });
+});
+
+/** Themes the inline diff must be visible in, and the editor background each paints. */
+const themes = [
+    {name: "Default Light Modern", kind: vscode.ColorThemeKind.Light, editorBackground: "#ffffff"},
+    {name: "Default Dark Modern", kind: vscode.ColorThemeKind.Dark, editorBackground: "#1f1f1f"},
+    {name: "Default High Contrast", kind: vscode.ColorThemeKind.HighContrast, editorBackground: "#000000"}
+] as const;
+
+// Lines of the diff whose text is unique in the file; an undecorated line of the same editor.
+const removedTexts = editFileLines.slice(editTarget.start, editTarget.end + 1).map((line) => line.trim());
+const addedTexts = editedLines.map((line) => line.trim()).filter((text) => text !== "}");
+const plainText = "perimeter(width: number, height: number): number {";
+
+/**
+ * What is wrong with the inline diff in one screenshot of the editor in `theme` (empty: nothing):
+ * the theme is applied (a plain line has its editor background), every removed and every added line
+ * carries a mark a plain line has not — a background that visibly differs from the editor's, and in
+ * high contrast a mark (fill or outline) of at least 3:1 contrast — and removed and added differ.
+ */
+function diffProblems(lines: readonly EditorLineColours[], theme: (typeof themes)[number]): string[] {
+    const plain = lineShowing(lines, plainText);
+    if (typeof plain === "string") return [plain];
+    if (background(plain) !== theme.editorBackground) return [`the plain line's background is ${background(plain)}, not ${theme.name}'s ${theme.editorBackground} (not applied yet?)`];
+    const problems: string[] = [];
+    const marks = {removed: new Set<string>(), added: new Set<string>()};
+    for (const [kind, texts] of [["removed", removedTexts], ["added", addedTexts]] as const)
+        for (const text of texts) {
+            const line = lineShowing(lines, text);
+            if (typeof line === "string") {
+                problems.push(line);
+                continue;
+            }
+            const colour = mark(line, plain);
+            if (colour === undefined) {
+                problems.push(`the ${kind} line "${text}" has no mark a plain line lacks (colours ${JSON.stringify(line.colours)})`);
+                continue;
+            }
+            marks[kind].add(colour);
+            if (theme.kind === vscode.ColorThemeKind.HighContrast) {
+                if (contrast(colour, theme.editorBackground) < 3) problems.push(`the ${kind} line's mark ${colour} has contrast ${contrast(colour, theme.editorBackground).toFixed(2)} < 3 on ${theme.editorBackground}`);
+            } else if (background(line) !== colour || channelDistance(colour, theme.editorBackground) < 10)
+                problems.push(`the ${kind} line "${text}" has background ${background(line)}, not a visible decoration background (mark ${colour}, editor ${theme.editorBackground})`);
+        }
+    for (const colour of marks.removed) if (marks.added.has(colour)) problems.push(`removed and added lines are both marked ${colour}`);
+    return problems;
+}
+
+describe("Edit with Enclave: the inline diff in light, dark and high-contrast themes", () => {
+    const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration("workbench");
+    let userTheme: string | undefined;
+    let written = false;
+
+    before(async function () {
+        skipWithoutScreenshots(this, "the inline diff's colours on screen");
+        const enclave = await enclaveApi();
+        const configured = settings().inspect<string>("colorTheme");
+        assert.equal(configured?.workspaceValue, undefined, "no workspace theme overrides the user's");
+        userTheme = configured?.globalValue;
+        await writeEditFile();
+        written = true;
+        await resetSaved(fileUri(), editFileText);
+        await useModel(enclave, "editModel");
+        const editor = await openWithSelection();
+        assert.equal(await edit("Check that the area is not negative."), "review");
+        // The cursor away from the diff and the plain line: no selection or current-line colours on them.
+        editor.selection = new vscode.Selection(0, 0, 0, 0);
+    });
+
+    after(async () => {
+        if (!written) return;
+        await settings().update("colorTheme", userTheme, vscode.ConfigurationTarget.Global);
+        await vscode.commands.executeCommand("enclave.inlineEdit.undo");
+        await cleanUp();
+    });
+
+    for (const theme of themes)
+        it(`marks the removed and the added lines visibly in ${theme.name}`, async () => {
+            await settings().update("colorTheme", theme.name, vscode.ConfigurationTarget.Global);
+            await waitFor(() => vscode.window.activeColorTheme.kind === theme.kind, `the workbench to apply ${theme.name}`);
+            const shot = `inline-edit-diff-${theme.name.toLowerCase().replaceAll(" ", "-")}`;
+            // The workbench repaints after it reports the theme: screenshot until the picture shows it.
+            const deadline = Date.now() + 15_000;
+            let problems = diffProblems(await editorLineColours(shot), theme);
+            while (problems.length > 0 && Date.now() < deadline) problems = diffProblems(await editorLineColours(shot), theme);
+            assert.deepEqual(problems, [], `the inline diff in ${theme.name} (${shot}.png)`);
+        });
 });
 
 /** The prompts the model process rendered so far (its test log, ENCLAVE_TEST_PROMPT_LOG). */
