@@ -30,7 +30,7 @@ import {ProgressMeter} from "./downloadProgress";
 import type {DownloadProgress, DownloadRequest, DownloadSettings, DownloadedModel} from "./downloadProtocol";
 import {checkReachable, defaultReachabilityTimeoutMs} from "./reachability";
 import {transferOf, type Transfer} from "./transfer";
-import {GiB, formatBytes} from "./units";
+import {GiB, formatFileSize} from "./units";
 
 export interface DownloadOptions extends DownloadSettings {
     readonly signal?: AbortSignal;
@@ -182,7 +182,7 @@ async function checkDiskSpace(staging: string, neededBytes: number, marginBytes:
     if (free < neededBytes + marginBytes)
         throw new ModelError(
             "NotEnoughDisk",
-            `The download needs ${formatBytes(neededBytes)} of free disk space (plus ${formatBytes(marginBytes)} to spare), but only ${formatBytes(free)} is free where models are stored.`
+            `The download needs ${formatFileSize(neededBytes)} of free disk space (plus ${formatFileSize(marginBytes)} to spare), but only ${formatFileSize(free)} is free where models are stored.`
         );
 }
 
@@ -250,7 +250,7 @@ async function verifyPublished(staged: readonly string[], published: readonly Pu
         };
         const size = (await stat(file)).size;
         if (facts.sizeBytes != null && size !== facts.sizeBytes)
-            await fail("SizeMismatch", `${name} is ${formatBytes(size)} (${size.toLocaleString("en")} bytes), but ${facts.source} publishes ${formatBytes(facts.sizeBytes)} (${facts.sizeBytes.toLocaleString("en")} bytes) for it.`);
+            await fail("SizeMismatch", `${name} is ${formatFileSize(size)} (${size.toLocaleString("en")} bytes), but ${facts.source} publishes ${formatFileSize(facts.sizeBytes)} (${facts.sizeBytes.toLocaleString("en")} bytes) for it.`);
         if (facts.sha256 != null) {
             const sha256 = await sha256Of(file, signal);
             if (sha256 !== facts.sha256)

@@ -20,7 +20,7 @@ import {prescanGguf} from "./ggufPrescan";
 import {implausibleModel} from "./ggufSanity";
 import {sampleWeights} from "./ggufWeights";
 import {splitPartNames, splitPartOf} from "./hfUri";
-import {formatBytes} from "./units";
+import {formatFileSize} from "./units";
 
 export interface GgufCheck {
     /** The file to load: the first part of a split model. */
@@ -163,7 +163,7 @@ async function checkPart(file: string, size: number, expectedSize: number | unde
     const scan = await prescanGguf(file, size);
     if ("kind" in scan) {
         problems.push(scan.kind === "truncated"
-            ? {code: "Truncated", message: `${name} is incomplete (${formatBytes(size)}): ${scan.reason}. Download or copy it again.`}
+            ? {code: "Truncated", message: `${name} is incomplete (${formatFileSize(size)}): ${scan.reason}. Download or copy it again.`}
             : {code: "Corrupt", message: `${name} is damaged: ${scan.reason}. Download or copy it again.`});
         return undefined;
     }
@@ -183,7 +183,7 @@ async function checkPart(file: string, size: number, expectedSize: number | unde
     if (scan.dataEnd > size) {
         problems.push({
             code: "Truncated",
-            message: `${name} is incomplete: it has ${formatBytes(size)} of the ${formatBytes(scan.dataEnd)} its header describes (${missingBytes(scan.dataEnd - size)} of tensor data ${scan.dataEnd - size === 1 ? "is" : "are"} missing). Download or copy it again.`
+            message: `${name} is incomplete: it has ${formatFileSize(size)} of the ${formatFileSize(scan.dataEnd)} its header describes (${missingBytes(scan.dataEnd - size)} of tensor data ${scan.dataEnd - size === 1 ? "is" : "are"} missing). Download or copy it again.`
         });
         return info;
     }

@@ -12,7 +12,7 @@
  */
 import {open} from "node:fs/promises";
 import {blockTraitsOf} from "./ggmlTypes";
-import {formatBytes} from "./units";
+import {formatBytes, formatFileSize} from "./units";
 
 /** No real model comes near these; a header that goes beyond them is damaged. */
 export const prescanLimits = {
@@ -129,7 +129,7 @@ function walk(bytes: Buffer, size: number): Prescan {
         if (value > limit) corrupt(`its header says ${what} is ${amount(value)}, far more than any model has`);
         if (value * unitBytes > left())
             (value > plausible ? corrupt : truncated)(
-                `${value > plausible ? "its header says" : "it ends inside its header:"} ${what} is ${amount(value)}, which needs more than the ${formatBytes(left())} left in the file`
+                `${value > plausible ? "its header says" : "it ends inside its header:"} ${what} is ${amount(value)}, which needs more than the ${formatFileSize(left())} left in the file`
             );
         return value;
     };
@@ -152,7 +152,7 @@ function walk(bytes: Buffer, size: number): Prescan {
     const entryCount = bounded(u64("the entry count"), 0, prescanLimits.entries, 0, "the number of metadata entries");
     if (tensorCount * 32 + entryCount * 13 > left()) {
         const counts = `${tensorCount.toLocaleString("en")} tensors and ${entryCount.toLocaleString("en")} metadata entries`;
-        if (tensorCount > plausibleCount || entryCount > plausibleCount) corrupt(`its header says it has ${counts}, more than its ${formatBytes(size)} can hold`);
+        if (tensorCount > plausibleCount || entryCount > plausibleCount) corrupt(`its header says it has ${counts}, more than its ${formatFileSize(size)} can hold`);
         truncated(`it ends inside its header, which describes ${counts}`);
     }
 

@@ -181,7 +181,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
             }
         });
 
-        it("a small file served under a 14B model's name, which publishes 8.4 GB, fails with both sizes and leaves nothing", async () => {
+        it("a small file served under a 14B model's name, which publishes 8.99 GB, fails with both sizes and leaves nothing", async () => {
             const published = 8_988_880_000;
             const server = await startHfServer({ files: new Map([[fake14B, scripted]]), linked: new Map([[fake14B, { size: published }]]) });
             try {
@@ -190,7 +190,7 @@ describe("model downloads (loopback Hugging Face server)", function () {
                 assert.equal(error.code, "InvalidModel");
                 assert.equal(error.problems[0]?.code, "SizeMismatch");
                 const host = new URL(server.url).host;
-                assert.equal(error.message, `The downloaded file R1-14B-Q4_K_M.gguf is ${(scripted.length / 1024).toFixed(1)} KB (${scripted.length.toLocaleString("en")} bytes), but ${host} publishes 8.4 GB (8,988,880,000 bytes) for it. It was deleted; start the download again.`);
+                assert.equal(error.message, `The downloaded file R1-14B-Q4_K_M.gguf is ${Number((scripted.length / 1000).toPrecision(3))} KB (${scripted.length.toLocaleString("en")} bytes), but ${host} publishes 8.99 GB (8,988,880,000 bytes) for it. It was deleted; start the download again.`);
                 await nothingUnderFinalName(modelsDir);
                 assert.equal(existsSync(path.join(stagingDir(modelsDir, "published-size"), "R1-14B-Q4_K_M.gguf")), false, "the bad file was kept for a resume");
             } finally {

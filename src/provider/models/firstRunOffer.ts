@@ -9,7 +9,7 @@
 import type {ModelsOverview} from "../../engine/modelManagerProtocol";
 import type {ModelRole} from "../../engine/protocol";
 import {presetById, type ModelPreset} from "../../models/catalogue";
-import {formatBytes} from "../../models/units";
+import {formatFileSize} from "../../models/units";
 
 export interface OfferPart {
     readonly role: ModelRole;
@@ -54,7 +54,7 @@ export function firstRunOffer(overview: ModelsOverview, options: OfferOptions = 
     const toDownload = parts.filter((entry) => entry.entryPath === undefined);
     const total = downloadBytes(parts);
     const what = toDownload.length === parts.length
-        ? `download ${parts.map((entry) => `${entry.preset.label} (${sizeOf(entry.preset)}) for ${useOf(entry)}`).join(" and ")}${parts.length > 1 ? `, ${formatBytes(total)} in all` : ""}`
+        ? `download ${parts.map((entry) => `${entry.preset.label} (${sizeOf(entry.preset)}) for ${useOf(entry)}`).join(" and ")}${parts.length > 1 ? `, ${formatFileSize(total)} in all` : ""}`
         : parts.map((entry) => entry.entryPath === undefined
             ? `download ${entry.preset.label} (${sizeOf(entry.preset)}) for ${useOf(entry)}`
             : `use ${entry.preset.label}, already in the models folder, for ${useOf(entry)}`).join(", and ");
@@ -78,5 +78,5 @@ const downloadBytes = (parts: readonly OfferPart[]): number =>
 
 function sizeOf(preset: ModelPreset): string {
     const parts = preset.files.length > 1 ? ` in ${preset.files.length} parts` : "";
-    return `${formatBytes(preset.sizeBytes)}${parts}`;
+    return `${formatFileSize(preset.sizeBytes)}${parts}`;
 }

@@ -7,7 +7,7 @@ import * as vscode from "vscode";
 import type {InstalledModelData, ModelsOverview} from "../../engine/modelManagerProtocol";
 import type {ModelRole} from "../../engine/protocol";
 import {presetById} from "../../models/catalogue";
-import {formatBytes} from "../../models/units";
+import {formatFileSize} from "../../models/units";
 import {readModelPath, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
 import {readOverview, type ModelsContext} from "./modelsContext";
@@ -63,7 +63,7 @@ export class ManageModels {
         const name = (model.presetId === undefined ? undefined : presetById(model.presetId)?.label) ?? model.name ?? model.fileName;
         return {
             label: `${model.problems.length > 0 ? "$(warning)" : "$(file)"} ${name}`,
-            description: [formatBytes(model.sizeBytes), model.linked ? "linked (takes no space here)" : undefined, uses.length > 0 ? `in use for ${uses.join(" and ")}` : undefined]
+            description: [formatFileSize(model.sizeBytes), model.linked ? "linked (takes no space here)" : undefined, uses.length > 0 ? `in use for ${uses.join(" and ")}` : undefined]
                 .filter((part) => part !== undefined).join(" · "),
             detail: model.problems.length > 0 ? `Cannot be used: ${model.problems.map((problem) => problem.message).join(" ")}` : model.fileName,
             buttons: [deleteButton],
@@ -76,7 +76,7 @@ export class ManageModels {
         const {engine, log} = this.context;
         const remove = "Delete";
         const answer = await vscode.window.showWarningMessage(
-            `Delete ${model.fileName} (${formatBytes(model.sizeBytes)})?`,
+            `Delete ${model.fileName} (${formatFileSize(model.sizeBytes)})?`,
             {modal: true, detail: model.linked ? "Only the link in the models folder is removed; the file it points to stays." : "Its files are removed from the models folder."},
             remove
         );
@@ -92,7 +92,7 @@ export class ManageModels {
             void showModelFailure(log, `Delete ${model.fileName}`, result.error);
             return false;
         }
-        log.write("info", `Deleted ${model.entryPath} (${formatBytes(model.sizeBytes)}).`);
+        log.write("info", `Deleted ${model.entryPath} (${formatFileSize(model.sizeBytes)}).`);
         return true;
     }
 
@@ -101,7 +101,7 @@ export class ManageModels {
         const {engine, log} = this.context;
         const remove = "Discard";
         const answer = await vscode.window.showWarningMessage(
-            `Discard the unfinished download of ${partialName(partial)} (${formatBytes(partial.sizeBytes)})?`,
+            `Discard the unfinished download of ${partialName(partial)} (${formatFileSize(partial.sizeBytes)})?`,
             {modal: true, detail: "Downloading it again then starts from the beginning."},
             remove
         );
@@ -111,7 +111,7 @@ export class ManageModels {
             void showModelFailure(log, `Discard ${partial.id}`, result.error);
             return false;
         }
-        log.write("info", `Discarded the unfinished download ${partial.id} (${formatBytes(partial.sizeBytes)}).`);
+        log.write("info", `Discarded the unfinished download ${partial.id} (${formatFileSize(partial.sizeBytes)}).`);
         return true;
     }
 
@@ -135,7 +135,7 @@ function partialName(partial: Partial): string {
 function partialItem(partial: Partial): ModelItem {
     return {
         label: `$(cloud-download) ${partialName(partial)}`,
-        description: `${formatBytes(partial.sizeBytes)} · unfinished download`,
+        description: `${formatFileSize(partial.sizeBytes)} · unfinished download`,
         detail: "Downloading this model again resumes here; the trash button frees the space.",
         buttons: [discardButton],
         partial
@@ -148,8 +148,8 @@ function usesOf(entryPath: string): ModelRole[] {
 
 function usageLine(overview: ModelsOverview): string {
     const {disk} = overview;
-    const parts = [`${formatBytes(disk.modelsBytes)} of models`, `${formatBytes(disk.freeBytes)} free on this disk`];
-    if (disk.linkedBytes > 0) parts.push(`${formatBytes(disk.linkedBytes)} linked from elsewhere`);
-    if (disk.partialBytes > 0) parts.push(`${formatBytes(disk.partialBytes)} in unfinished downloads (resumed when downloaded again)`);
+    const parts = [`${formatFileSize(disk.modelsBytes)} of models`, `${formatFileSize(disk.freeBytes)} free on this disk`];
+    if (disk.linkedBytes > 0) parts.push(`${formatFileSize(disk.linkedBytes)} linked from elsewhere`);
+    if (disk.partialBytes > 0) parts.push(`${formatFileSize(disk.partialBytes)} in unfinished downloads (resumed when downloaded again)`);
     return overview.installed.length === 0 ? `No models yet · ${parts.slice(1).join(" · ")}` : parts.join(" · ");
 }

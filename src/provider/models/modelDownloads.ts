@@ -9,7 +9,7 @@ import * as vscode from "vscode";
 import type {InstalledRole, ModelPreset} from "../../models/catalogue";
 import {startDownload, type DownloadHandle} from "../../models/downloadClient";
 import {ModelError, describeError} from "../../models/errors";
-import {formatBytes} from "../../models/units";
+import {formatFileSize} from "../../models/units";
 import {withNotificationProgress} from "../notificationProgress";
 import {readHuggingFaceEndpoint, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
@@ -104,7 +104,7 @@ export class ModelDownloads {
                         const onCancel = token.onCancellationRequested(() => void handle.cancel());
                         try {
                             const result = await handle.result;
-                            log.write("info", `${preset.label}: ${result.alreadyInstalled ? "already installed" : `downloaded ${formatBytes(result.totalBytes - result.resumedBytes)}`} in ${Date.now() - started} ms → ${result.entryPath}.`);
+                            log.write("info", `${preset.label}: ${result.alreadyInstalled ? "already installed" : `downloaded ${formatFileSize(result.totalBytes - result.resumedBytes)}`} in ${Date.now() - started} ms → ${result.entryPath}.`);
                             await useModel(part.role, result.entryPath);
                             paths[index] = result.entryPath;
                             record.entryPaths.push(result.entryPath);

@@ -8,7 +8,7 @@ import * as vscode from "vscode";
 import {isEngineError} from "../../engine/errors";
 import type {ModelRole} from "../../engine/protocol";
 import type {InstalledRole} from "../../models/catalogue";
-import {formatBytes} from "../../models/units";
+import {formatFileSize} from "../../models/units";
 import {withNotificationProgress} from "../notificationProgress";
 import {readModelsFolder, useModel} from "../settings";
 import {failureText, showModelFailure} from "./modelFailure";
@@ -64,7 +64,7 @@ export class ModelImports {
                         return await engine.importModel({sourcePath: source, modelsDir, mode}, {
                             signal: controller.signal,
                             onEvent: ({copiedBytes, totalBytes}) =>
-                                progress.report({message: `${formatBytes(copiedBytes)} of ${formatBytes(totalBytes)}`, increment: increments.advance(copiedBytes, totalBytes)})
+                                progress.report({message: `${formatFileSize(copiedBytes)} of ${formatFileSize(totalBytes)}`, increment: increments.advance(copiedBytes, totalBytes)})
                         });
                     } finally {
                         onCancel.dispose();
@@ -84,7 +84,7 @@ export class ModelImports {
         const model = result.model;
         const useAs = role ?? (await this.roleOf(model.entryPath));
         const where = await useModel(useAs, model.entryPath);
-        log.write("info", `Imported ${name} (${formatBytes(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs} (set in the ${where}).`);
+        log.write("info", `Imported ${name} (${formatFileSize(model.sizeBytes)}${model.linked ? ", linked" : ""}) → ${model.entryPath}; used for ${useAs} (set in the ${where}).`);
         const done = model.alreadyInstalled ? vscode.l10n.t("{0} was already in the models folder.", name) : vscode.l10n.t("Imported {0}.", name);
         const use =
             useAs === "chat"

@@ -6,7 +6,7 @@ import * as vscode from "vscode";
 import type {ModelRole} from "../../engine/protocol";
 import {Disposable} from "../../engine/lifecycle";
 import {embeddingPresets} from "../../models/catalogue";
-import {formatBytes} from "../../models/units";
+import {formatFileSize} from "../../models/units";
 import {FirstRun} from "./firstRun";
 import {ManageModels} from "./manageModels";
 import {ModelDownloads} from "./modelDownloads";
@@ -48,7 +48,7 @@ export class ModelsFeature extends Disposable {
         const answer = confirmed
             ? download
             : await vscode.window.showInformationMessage(
-                `Download ${preset.label} (${formatBytes(preset.sizeBytes)}) to re-rank the workspace search by meaning? It runs on this machine, in Enclave's model process.`,
+                `Download ${preset.label} (${formatFileSize(preset.sizeBytes)}) to re-rank the workspace search by meaning? It runs on this machine, in Enclave's model process.`,
                 download
             );
         return answer === download ? this.downloads.download(preset, "embedding") : undefined;

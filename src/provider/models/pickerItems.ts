@@ -11,7 +11,7 @@
 import type {InstalledModelData, ModelsOverview, PresetVerdictData} from "../../engine/modelManagerProtocol";
 import type {ModelRole} from "../../engine/protocol";
 import type {ModelPreset} from "../../models/catalogue";
-import {formatBytes} from "../../models/units";
+import {formatFileSize} from "../../models/units";
 
 export type PickerAction = "import" | "chooseFile" | "useChatModel";
 
@@ -72,7 +72,7 @@ function installedEntry(model: InstalledModelData, byId: ReadonlyMap<string, Mod
     const isCurrent = current !== undefined && samePath(current, model.entryPath);
     const usable = model.problems.length === 0;
     const name = (model.presetId == null ? undefined : byId.get(model.presetId)?.label) ?? model.name ?? model.fileName;
-    const facts = [formatBytes(model.sizeBytes), model.quantization, model.linked ? "linked" : undefined].filter((fact) => fact != null);
+    const facts = [formatFileSize(model.sizeBytes), model.quantization, model.linked ? "linked" : undefined].filter((fact) => fact != null);
     return {
         kind: "installed",
         label: `${!usable ? "$(warning)" : isCurrent ? "$(check)" : model.plans?.[role]?.fits === false ? "$(circle-slash)" : "$(file)"} ${name}`,
@@ -91,7 +91,7 @@ function presetEntry(verdict: PresetVerdictData, byId: ReadonlyMap<string, Model
     return {
         kind: "preset",
         label: `${icon} ${preset.label}`,
-        description: `${formatBytes(preset.sizeBytes)} download${parts} · ${preset.quantization}`,
+        description: `${formatFileSize(preset.sizeBytes)} download${parts} · ${preset.quantization}`,
         detail: verdict.fits ? [verdict.reason, verdict.note].filter((text) => text != null).join(" ") : `Does not fit: ${verdict.reason}`,
         preset,
         verdict

@@ -3,18 +3,18 @@
  * Plain logic (no vscode import) so it is unit-tested.
  */
 import type {DownloadProgress} from "../../models/downloadProtocol";
-import {formatBytes, formatDuration} from "../../models/units";
+import {formatFileSize, formatDuration} from "../../models/units";
 
 export function formatDownloadProgress(progress: DownloadProgress): string {
     switch (progress.phase) {
         case "checking":
             return "Connecting to the server…";
         case "verifying":
-            return `Checking the downloaded file (${formatBytes(progress.totalBytes)})…`;
+            return `Checking the downloaded file (${formatFileSize(progress.totalBytes)})…`;
         case "downloading": {
             if (progress.totalBytes <= 0) return "Starting…";
-            const parts = [`${formatBytes(progress.downloadedBytes)} of ${formatBytes(progress.totalBytes)}`];
-            if (progress.bytesPerSecond > 0) parts.push(`${formatBytes(progress.bytesPerSecond)}/s`);
+            const parts = [`${formatFileSize(progress.downloadedBytes)} of ${formatFileSize(progress.totalBytes)}`];
+            if (progress.bytesPerSecond > 0) parts.push(`${formatFileSize(progress.bytesPerSecond)}/s`);
             // No estimate until a speed is known: a made-up number is worse than none.
             if (progress.secondsLeft !== undefined && progress.downloadedBytes < progress.totalBytes) parts.push(`${formatDuration(progress.secondsLeft)} left`);
             return parts.join(" · ");

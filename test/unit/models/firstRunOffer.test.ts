@@ -31,7 +31,7 @@ describe("first-run offer", () => {
         assert.deepEqual(offer.parts.map((part) => [part.role, part.preset.id, part.entryPath]), [
             ["chat", "r1-distill-qwen-1.5b", undefined], ["completion", "qwen2.5-coder-0.5b", undefined]
         ]);
-        assert.match(offer.message, /^Set up Enclave: download DeepSeek-R1-Distill-Qwen 1\.5B \(1\.8 GB\) for chat and review and Qwen2\.5-Coder 0\.5B \(506\.4 MB\) for inline completions, 2\.3 GB in all\? Recommended for this machine: 8 GB RAM, no GPU\./);
+        assert.match(offer.message, /^Set up Enclave: download DeepSeek-R1-Distill-Qwen 1\.5B \(1\.89 GB\) for chat and review and Qwen2\.5-Coder 0\.5B \(531 MB\) for inline completions, 2\.42 GB in all\? Recommended for this machine: 8 GB RAM, no GPU\./);
         // 16e9 B/s ÷ 1.89e9 B ≈ 8.5 and ÷ 0.531e9 B ≈ 30: the figures follow from the measurement, not a constant.
         assert.match(offer.message, /Expect about 8\.5 tokens\/s in chat and about 30 tokens\/s in completions at best — an estimate: memory copies at 14\.9 GB\/s here \(measured on one core\)/);
         assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download Both", "Chat Model Only"]);
@@ -50,17 +50,17 @@ describe("first-run offer", () => {
         assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download Both", "Chat Model Only"]);
     });
 
-    it("24 GB without a GPU: the 14B distill and the 1.5B coder, 9.9 GB in all", () => {
+    it("24 GB without a GPU: the 14B distill and the 1.5B coder, 10.6 GB in all", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(24))));
         assert.deepEqual(offer.parts.map((part) => part.preset.id), ["r1-distill-qwen-14b", "qwen2.5-coder-1.5b"]);
-        assert.match(offer.message, /download DeepSeek-R1-Distill-Qwen 14B \(8\.4 GB\) for chat and review and Qwen2\.5-Coder 1\.5B \(1\.5 GB\) for inline completions, 9\.9 GB in all\?/);
+        assert.match(offer.message, /download DeepSeek-R1-Distill-Qwen 14B \(8\.99 GB\) for chat and review and Qwen2\.5-Coder 1\.5B \(1\.65 GB\) for inline completions, 10\.6 GB in all\?/);
         assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download Both", "Chat Model Only"]);
     });
 
     it("192 GB unified memory: the full R1 in 3 parts with a coder beside it, its speed from the experts a token uses", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(192, "metal", 144, true))));
         assert.deepEqual(offer.parts.map((part) => part.preset.id), ["deepseek-r1-671b", "qwen2.5-coder-7b"]);
-        assert.match(offer.message, /download DeepSeek-R1 671B \(1\.58-bit\) \(122 GB in 3 parts\) for chat and review and Qwen2\.5-Coder 7B \(7\.5 GB\) for inline completions, 129\.5 GB in all\?/);
+        assert.match(offer.message, /download DeepSeek-R1 671B \(1\.58-bit\) \(131 GB in 3 parts\) for chat and review and Qwen2\.5-Coder 7B \(8\.1 GB\) for inline completions, 139 GB in all\?/);
         // 16e9 ÷ (131e9 × 37/671) ≈ 2.2: a dense estimate (0.12) would be twenty times too slow.
         assert.match(offer.message, /Expect about 2\.2 tokens\/s in chat/);
     });
@@ -77,7 +77,7 @@ describe("first-run offer", () => {
         const chatInstalled = { ...overview, installed: [installedCopy("/m/r1.gguf", "r1-distill-qwen-1.5b")] };
         const offer = setUp(firstRunOffer(chatInstalled));
         assert.equal(offer.parts[0]?.entryPath, "/m/r1.gguf");
-        assert.match(offer.message, /^Set up Enclave: use DeepSeek-R1-Distill-Qwen 1\.5B, already in the models folder, for chat and review, and download Qwen2\.5-Coder 0\.5B \(506\.4 MB\) for inline completions\?/);
+        assert.match(offer.message, /^Set up Enclave: use DeepSeek-R1-Distill-Qwen 1\.5B, already in the models folder, for chat and review, and download Qwen2\.5-Coder 0\.5B \(531 MB\) for inline completions\?/);
         assert.deepEqual(offer.choices.map((choice) => choice.label), ["Set Up Both", "Chat Model Only"]);
         const both = { ...overview, installed: [installedCopy("/m/r1.gguf", "r1-distill-qwen-1.5b"), installedCopy("/m/c.gguf", "qwen2.5-coder-0.5b")] };
         assert.equal(setUp(firstRunOffer(both)).choices[0]?.label, "Use Both");
@@ -90,7 +90,7 @@ describe("first-run offer", () => {
         const offer = setUp(firstRunOffer(overviewFor(machine(8)), { completionConfigured: true }));
         assert.deepEqual(offer.parts.map((part) => part.preset.id), ["r1-distill-qwen-1.5b"]);
         assert.deepEqual(offer.choices.map((choice) => choice.label), ["Download"]);
-        assert.match(offer.message, /^Set up Enclave: download DeepSeek-R1-Distill-Qwen 1\.5B \(1\.8 GB\) for chat and review\?/);
+        assert.match(offer.message, /^Set up Enclave: download DeepSeek-R1-Distill-Qwen 1\.5B \(1\.89 GB\) for chat and review\?/);
     });
 
     it("when no coder fits beside the chat model, the chat model alone is offered, for completions too", () => {

@@ -31,7 +31,7 @@ describe("model picker items", () => {
         const presets = entries.filter((entry) => entry.kind === "preset");
         assert.equal(presets[0]?.preset.id, "r1-distill-qwen-1.5b");
         assert.match(presets[0]?.label ?? "", /^\$\(star-full\) DeepSeek-R1-Distill-Qwen 1\.5B$/);
-        assert.match(presets[0]?.description ?? "", /^1\.8 GB download · Q8_0$/);
+        assert.match(presets[0]?.description ?? "", /^1\.89 GB download · Q8_0$/);
         assert.match(presets[0]?.detail ?? "", /^Fits in memory with a .*-token context/);
         assert.deepEqual(presets.map((entry) => entry.preset.role).filter((role) => role !== "chat"), [], "chat presets only");
         assert.equal(presets.length, catalogue.filter((preset) => preset.role === "chat").length);
@@ -49,12 +49,12 @@ describe("model picker items", () => {
     });
 
     it("an installed preset is listed once, under Installed, with its size, and marked when in use", () => {
-        const file = installed("DeepSeek-R1-Distill-Qwen-1.5B-Q8_0.gguf", { presetId: "r1-distill-qwen-1.5b", quantization: "Q8_0", sizeBytes: 1.76 * GiB });
+        const file = installed("DeepSeek-R1-Distill-Qwen-1.5B-Q8_0.gguf", { presetId: "r1-distill-qwen-1.5b", quantization: "Q8_0", sizeBytes: 1_894_532_128 });
         const entries = buildPickerEntries({ role: "chat", overview: overview([file]), presets: catalogue, current: file.entryPath });
         assert.deepEqual(separators(entries), ["Installed", "All presets", "Other"], "nothing left to recommend: it is installed");
         const [entry] = entries.filter((item) => item.kind === "installed");
         assert.equal(entry?.label, "$(check) DeepSeek-R1-Distill-Qwen 1.5B");
-        assert.equal(entry?.description, "1.8 GB · Q8_0 · in use");
+        assert.equal(entry?.description, "1.89 GB · Q8_0 · in use");
         assert.ok(!entries.some((item) => item.kind === "preset" && item.preset.id === "r1-distill-qwen-1.5b"));
     });
 
@@ -78,7 +78,7 @@ describe("model picker items", () => {
     it("lists installed models by role; a broken one is shown with its problem; completions can fall back to the chat model", () => {
         const models = [
             installed("r1.gguf", { name: "Some R1", roles: ["chat"] }),
-            installed("coder.gguf", { roles: ["completion"], linked: true, sizeBytes: 500 * 1024 ** 2 }),
+            installed("coder.gguf", { roles: ["completion"], linked: true, sizeBytes: 500 * 1000 ** 2 }),
             installed("broken.gguf", { roles: [], problems: [{ code: "Truncated", message: "broken.gguf is incomplete." }] })
         ];
         const completion = buildPickerEntries({ role: "completion", overview: overview(models), presets: catalogue });

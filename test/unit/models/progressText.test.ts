@@ -3,8 +3,9 @@ import type { DownloadProgress } from "../../../src/models/downloadProtocol";
 import { ProgressMeter } from "../../../src/models/downloadProgress";
 import { CombinedProgress, ProgressIncrements, formatDownloadProgress } from "../../../src/provider/models/progressText";
 
-const MiB = 1024 ** 2;
-const GiB = 1024 ** 3;
+// File sizes read in decimal units, as Hugging Face shows them.
+const MB = 1000 ** 2;
+const GB = 1000 ** 3;
 
 function downloading(downloadedBytes: number, totalBytes: number, bytesPerSecond: number, secondsLeft?: number): DownloadProgress {
     return { phase: "downloading", downloadedBytes, totalBytes, bytesPerSecond, secondsLeft };
@@ -12,29 +13,29 @@ function downloading(downloadedBytes: number, totalBytes: number, bytesPerSecond
 
 describe("download progress text", () => {
     it("shows bytes of total, speed and time left", () => {
-        assert.equal(formatDownloadProgress(downloading(312 * MiB, 1.1 * GiB, 24 * MiB, 35)), "312 MB of 1.1 GB · 24 MB/s · 35 s left");
-        assert.equal(formatDownloadProgress(downloading(2 * GiB, 4.4 * GiB, 5.5 * MiB, 460)), "2 GB of 4.4 GB · 5.5 MB/s · 7 min 40 s left");
+        assert.equal(formatDownloadProgress(downloading(312 * MB, 1.1 * GB, 24 * MB, 35)), "312 MB of 1.1 GB · 24 MB/s · 35 s left");
+        assert.equal(formatDownloadProgress(downloading(2 * GB, 4.4 * GB, 5.5 * MB, 460)), "2 GB of 4.4 GB · 5.5 MB/s · 7 min 40 s left");
     });
 
     it("leaves out speed and time left until they are known, and time left once done", () => {
-        assert.equal(formatDownloadProgress(downloading(0, 100 * MiB, 0)), "0 B of 100 MB");
-        assert.equal(formatDownloadProgress(downloading(100 * MiB, 100 * MiB, 10 * MiB, 0)), "100 MB of 100 MB · 10 MB/s");
+        assert.equal(formatDownloadProgress(downloading(0, 100 * MB, 0)), "0 B of 100 MB");
+        assert.equal(formatDownloadProgress(downloading(100 * MB, 100 * MB, 10 * MB, 0)), "100 MB of 100 MB · 10 MB/s");
         assert.equal(formatDownloadProgress(downloading(0, 0, 0)), "Starting…");
     });
 
     it("names the phases before and after the transfer", () => {
         assert.equal(formatDownloadProgress({ phase: "checking", downloadedBytes: 0, totalBytes: 0, bytesPerSecond: 0 }), "Connecting to the server…");
-        assert.match(formatDownloadProgress({ phase: "verifying", downloadedBytes: GiB, totalBytes: GiB, bytesPerSecond: 0, secondsLeft: 0 }), /^Checking the downloaded file \(1 GB\)/);
+        assert.match(formatDownloadProgress({ phase: "verifying", downloadedBytes: GB, totalBytes: GB, bytesPerSecond: 0, secondsLeft: 0 }), /^Checking the downloaded file \(1 GB\)/);
     });
 
     it("reads a real meter's output: resumed bytes count from the start, speed from the window", () => {
         let now = 0;
         const meter = new ProgressMeter(5000, () => now);
-        meter.update(200 * MiB, 1000 * MiB); // resumed from a partial file
+        meter.update(200 * MB, 1000 * MB); // resumed from a partial file
         now = 4000;
-        const text = formatDownloadProgress(meter.update(300 * MiB, 1000 * MiB));
+        const text = formatDownloadProgress(meter.update(300 * MB, 1000 * MB));
         // 100 MB in 4 s = 25 MB/s; 700 MB left → 28 s.
-        assert.equal(text, "300 MB of 1000 MB · 25 MB/s · 28 s left");
+        assert.equal(text, "300 MB of 1 GB · 25 MB/s · 28 s left");
     });
 });
 
@@ -61,17 +62,17 @@ describe("progress increments", () => {
 });
 
 describe("one progress for several downloads", () => {
-    const items = [{ label: "R1 7B", nominalBytes: 800 * MiB }, { label: "Coder 0.5B", nominalBytes: 200 * MiB }];
+    const items = [{ label: "R1 7B", nominalBytes: 800 * MB }, { label: "Coder 0.5B", nominalBytes: 200 * MB }];
 
     it("counts bytes of the whole, takes the real size when the server tells it, and says which model is under way", () => {
         const combined = new CombinedProgress(items);
-        const first = combined.update(0, downloading(400 * MiB, 800 * MiB, 20 * MiB, 20));
-        assert.equal(first.message, "R1 7B (1 of 2) · 400 MB of 1000 MB · 20 MB/s · 30 s left");
-        assert.equal(first.overall.downloadedBytes, 400 * MiB);
+        const first = combined.update(0, downloading(400 * MB, 800 * MB, 20 * MB, 20));
+        assert.equal(first.message, "R1 7B (1 of 2) · 400 MB of 1 GB · 20 MB/s · 30 s left");
+        assert.equal(first.overall.downloadedBytes, 400 * MB);
         // The coder really is 300 MB; the first download counts as complete whatever its last report said.
-        const second = combined.update(1, downloading(100 * MiB, 300 * MiB, 10 * MiB, 20));
+        const second = combined.update(1, downloading(100 * MB, 300 * MB, 10 * MB, 20));
         assert.equal(second.message, "Coder 0.5B (2 of 2) · 900 MB of 1.1 GB · 10 MB/s · 20 s left");
-        assert.deepEqual([second.overall.downloadedBytes, second.overall.totalBytes], [900 * MiB, 1100 * MiB]);
+        assert.deepEqual([second.overall.downloadedBytes, second.overall.totalBytes], [900 * MB, 1100 * MB]);
         assert.equal(combined.update(1, { phase: "checking", downloadedBytes: 0, totalBytes: 0, bytesPerSecond: 0 }).message, "Coder 0.5B (2 of 2) · Connecting to the server…");
     });
 
@@ -79,17 +80,17 @@ describe("one progress for several downloads", () => {
         const combined = new CombinedProgress(items);
         const increments = new ProgressIncrements();
         const steps = [
-            combined.update(0, downloading(400 * MiB, 800 * MiB, 1)),
-            combined.update(0, downloading(800 * MiB, 800 * MiB, 1)),
-            combined.update(1, downloading(0, 200 * MiB, 1)),
-            combined.update(1, downloading(200 * MiB, 200 * MiB, 1))
+            combined.update(0, downloading(400 * MB, 800 * MB, 1)),
+            combined.update(0, downloading(800 * MB, 800 * MB, 1)),
+            combined.update(1, downloading(0, 200 * MB, 1)),
+            combined.update(1, downloading(200 * MB, 200 * MB, 1))
         ].map((step) => increments.next(step.overall));
         assert.deepEqual(steps, [40, 40, 0, 20]);
     });
 
     it("reads a single download exactly as before", () => {
         const combined = new CombinedProgress([items[0] ?? { label: "", nominalBytes: 0 }]);
-        const progress = downloading(300 * MiB, 1000 * MiB, 25 * MiB, 28);
+        const progress = downloading(300 * MB, 1000 * MB, 25 * MB, 28);
         assert.deepEqual(combined.update(0, progress), { overall: progress, message: formatDownloadProgress(progress) });
     });
 });
