@@ -14,7 +14,7 @@ import {withNotificationProgress} from "../notificationProgress";
 import {readHuggingFaceEndpoint, readModelsFolder, useModel} from "../settings";
 import {showModelFailure} from "./modelFailure";
 import type {ModelsContext} from "./modelsContext";
-import {CombinedProgress, ProgressIncrements} from "./progressText";
+import {CombinedProgress, ProgressIncrements, downloadedMessage} from "./progressText";
 
 /** One download as it went (of one model or several in one progress): for the log, and for the integration tests to measure. */
 export interface DownloadRecord {
@@ -39,8 +39,6 @@ export interface DownloadPart {
     /** The model becomes this role's model once it is downloaded. */
     readonly role: InstalledRole;
 }
-
-const roleUse = (role: InstalledRole): string => (role === "chat" ? "chat" : role === "completion" ? "completions" : "re-ranking the workspace search");
 
 export class ModelDownloads {
     private readonly running = new Map<string, DownloadHandle>();
@@ -117,8 +115,7 @@ export class ModelDownloads {
             );
             record.durationMs = Date.now() - record.startedAt;
             record.outcome = "done";
-            const uses = parts.map((part) => `${part.preset.label} for ${roleUse(part.role)}`).join(" and ");
-            void vscode.window.showInformationMessage(`${labels} ${parts.length > 1 ? "are" : "is"} ready. Enclave uses ${uses}; ${parts.length > 1 ? "they load" : "it loads"} when you first need ${parts.length > 1 ? "them" : "it"}.`);
+            void vscode.window.showInformationMessage(downloadedMessage(parts.map((part) => ({label: part.preset.label, role: part.role}))));
         } catch (error) {
             record.durationMs = Date.now() - record.startedAt;
             const failure = error instanceof ModelError ? error : new ModelError("DownloadFailed", "The download failed.", [], describeError(error));

@@ -1,7 +1,8 @@
 /**
- * Download progress as one line of a progress notification: "312 MB of 1.1 GB · 24 MB/s · 35 s left".
- * Plain logic (no vscode import) so it is unit-tested.
+ * Download progress as one line of a progress notification: "327 MB of 1.18 GB · 25.2 MB/s · 35 s left",
+ * and the message when the downloads are done. Plain logic (no vscode import) so it is unit-tested.
  */
+import type {InstalledRole} from "../../models/catalogue";
 import type {DownloadProgress} from "../../models/downloadProtocol";
 import {formatFileSize, formatDuration} from "../../models/units";
 
@@ -82,3 +83,11 @@ export class CombinedProgress {
 }
 
 const sum = (values: readonly number[]): number => values.reduce((total, value) => total + value, 0);
+
+const roleUse = (role: InstalledRole): string => (role === "chat" ? "chat" : role === "completion" ? "completions" : "re-ranking the workspace search");
+
+/** "Ready: Enclave uses A for chat and B for completions; they load when you first need them." — each model named once. */
+export function downloadedMessage(parts: readonly {label: string; role: InstalledRole}[]): string {
+    const uses = parts.map((part) => `${part.label} for ${roleUse(part.role)}`).join(" and ");
+    return `Ready: Enclave uses ${uses}; ${parts.length > 1 ? "they load when you first need them" : "it loads when you first need it"}.`;
+}

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import type { DownloadProgress } from "../../../src/models/downloadProtocol";
 import { ProgressMeter } from "../../../src/models/downloadProgress";
-import { CombinedProgress, ProgressIncrements, formatDownloadProgress } from "../../../src/provider/models/progressText";
+import { CombinedProgress, ProgressIncrements, downloadedMessage, formatDownloadProgress } from "../../../src/provider/models/progressText";
 
 // File sizes read in decimal units, as Hugging Face shows them.
 const MB = 1000 ** 2;
@@ -92,5 +92,12 @@ describe("one progress for several downloads", () => {
         const combined = new CombinedProgress([items[0] ?? { label: "", nominalBytes: 0 }]);
         const progress = downloading(300 * MB, 1000 * MB, 25 * MB, 28);
         assert.deepEqual(combined.update(0, progress), { overall: progress, message: formatDownloadProgress(progress) });
+    });
+
+    it("says the downloads are ready naming each model once, with what it is used for", () => {
+        assert.equal(downloadedMessage([{label: "DeepSeek-R1-Distill-Qwen 1.5B", role: "chat"}, {label: "Qwen2.5-Coder 0.5B", role: "completion"}]),
+            "Ready: Enclave uses DeepSeek-R1-Distill-Qwen 1.5B for chat and Qwen2.5-Coder 0.5B for completions; they load when you first need them.");
+        assert.equal(downloadedMessage([{label: "nomic-embed-text-v1.5", role: "embedding"}]),
+            "Ready: Enclave uses nomic-embed-text-v1.5 for re-ranking the workspace search; it loads when you first need it.");
     });
 });
