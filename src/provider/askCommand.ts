@@ -4,6 +4,7 @@ import {Disposable} from "../engine/lifecycle";
 import type {ChatResult} from "../engine/protocol";
 import type {ErrorReporter} from "./errorReporter";
 import type {Log} from "./log";
+import {withNotificationProgress} from "./notificationProgress";
 import {readChatSettings} from "./settings";
 
 /**
@@ -26,10 +27,8 @@ export class AskCommand extends Disposable {
         const typed = await vscode.window.showInputBox({prompt: "Ask the local model", placeHolder: "What does a mutex protect against?", ignoreFocusOut: true});
         if (!typed?.trim()) return undefined;
         try {
-            const result = await vscode.window.withProgress(
-                {location: vscode.ProgressLocation.Notification, title: "Enclave", cancellable: true},
-                (progress, token) => this.ask(typed, token, (phase) => progress.report({message: phase}))
-            );
+            // The failure is reported once the progress has closed (withNotificationProgress), not beside it.
+            const result = await withNotificationProgress("Enclave", (progress, token) => this.ask(typed, token, (phase) => progress.report({message: phase})));
             this.log.show();
             return result;
         } catch (error) {

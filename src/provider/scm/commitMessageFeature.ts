@@ -9,6 +9,7 @@ import type {HostToTrace} from "../../webview/protocol";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";
+import {withNotificationProgress} from "../notificationProgress";
 import {TraceTurn} from "../traceTurn";
 import {clickedRoot, gitApi, type GitApi, type GitRepository} from "./gitExtension";
 
@@ -88,10 +89,12 @@ export class CommitMessageFeature extends Disposable {
         return picked?.repository;
     }
 
-    private stream(repository: GitRepository, api: GitApi, original: string): Thenable<string | undefined> {
+    private async stream(repository: GitRepository, api: GitApi, original: string): Promise<string | undefined> {
         const root = repository.rootUri.fsPath;
         const name = root.split(/[\\/]/).pop() ?? root;
-        return vscode.window.withProgress({location: vscode.ProgressLocation.Notification, title: `Enclave: writing the commit message for ${name}`, cancellable: true}, async (progress, token) => {
+        // What is said when it ends is said once the progress has closed, never beside it.
+        let after: (() => void) | undefined;
+        const result = await withNotificationProgress(`Enclave: writing the commit message for ${name}`, async (progress, token) => {
             const controller = new AbortController();
             const cancel = token.onCancellationRequested(() => controller.abort(new UserTookOver("cancelled")));
             let trace: TraceTurn | undefined;
@@ -110,7 +113,7 @@ export class CommitMessageFeature extends Disposable {
                 progress.report({message: "reading the changes…"});
                 const input = await readCommitInput(root, git);
                 if (!input) {
-                    void vscode.window.showInformationMessage(`Enclave: there are no changes to describe in ${name}.`);
+                    after = () => void vscode.window.showInformationMessage(`Enclave: there are no changes to describe in ${name}.`);
                     return undefined;
                 }
                 progress.report({message: "loading the model…"});
@@ -128,7 +131,7 @@ export class CommitMessageFeature extends Disposable {
                 if (controller.signal.aborted) throw controller.signal.reason;
                 if (result.message === "") {
                     if (ours()) repository.inputBox.value = original;
-                    void vscode.window.showWarningMessage("Enclave: the model gave no commit message; try again, or with a larger thinking budget.");
+                    after = () => void vscode.window.showWarningMessage("Enclave: the model gave no commit message; try again, or with a larger thinking budget.");
                     return undefined;
                 }
                 show(result.message);
@@ -144,13 +147,16 @@ export class CommitMessageFeature extends Disposable {
                     return undefined;
                 }
                 if (ours()) repository.inputBox.value = original;
-                if (isGitError(error)) void vscode.window.showErrorMessage(`Enclave: ${error.message}`);
-                else this.errors.report(error, `Commit message for ${name}`);
+                after = isGitError(error)
+                    ? () => void vscode.window.showErrorMessage(`Enclave: ${error.message}`)
+                    : () => this.errors.report(error, `Commit message for ${name}`);
                 return undefined;
             } finally {
                 trace?.end();
                 cancel.dispose();
             }
         });
+        after?.();
+        return result;
     }
 }

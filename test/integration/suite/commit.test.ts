@@ -13,7 +13,7 @@ import type {EnclaveApi} from "../../../src/extension";
 import type {GitApi, GitRepository} from "../../../src/provider/scm/gitExtension";
 import {commitMessage, commitThought} from "../commitFixture";
 import {enclaveApi, waitFor} from "../enclave";
-import {screenshot} from "../screenshot";
+import {notificationText, screenshot, skipWithoutScreenshots} from "../screenshot";
 
 interface GitExtension {
     readonly enabled: boolean;
@@ -33,6 +33,7 @@ describe("commit messages", function () {
     let enclave: EnclaveApi;
     let parent: string;
     let repository: GitRepository;
+    let gitExtensionApi: GitApi;
     /** What the SourceControl title button passes (the command reads its rootUri). */
     let clicked: {rootUri: vscode.Uri};
     const config = () => vscode.workspace.getConfiguration("enclave");
@@ -89,6 +90,7 @@ describe("commit messages", function () {
         const exports = extension.isActive ? extension.exports : await extension.activate();
         await waitFor(() => exports.enabled, "the Git extension to be enabled", 30_000);
         const api = exports.getAPI(1);
+        gitExtensionApi = api;
         const opened = await api.openRepository(vscode.Uri.file(root));
         assert.ok(opened, `the Git extension opened ${root}`);
         repository = opened;
@@ -161,5 +163,21 @@ describe("commit messages", function () {
         assert.equal((await writeMessage()).message, commitMessage);
         assert.deepEqual(asked, [typed, typed]);
         await boxSays(commitMessage);
+    });
+
+    it("says a repository with nothing to describe has no changes once its progress has closed, never beside it", async function () {
+        skipWithoutScreenshots(this, "checking the notifications on screen");
+        await useModel("commitModel");
+        const root = join(parent, "clean repo");
+        mkdirSync(root);
+        git(root, "init", "-q");
+        writeFileSync(join(root, "readme.txt"), "nothing to see\n");
+        git(root, "add", "-A");
+        git(root, "commit", "-q", "-m", "docs: readme");
+        const clean = await gitExtensionApi.openRepository(vscode.Uri.file(root)) ?? assert.fail(`the Git extension opened ${root}`);
+        assert.equal(await vscode.commands.executeCommand<string | undefined>("enclave.writeCommitMessage", {rootUri: clean.rootUri}), undefined);
+        const text = await notificationText("commit-no-changes", "no changes to describe in clean repo");
+        // VS Code keeps a progress notification up for 800 ms at least; the message waits for it to close.
+        assert.ok(!text.includes("writing the commit message"), `no progress left beside the message:\n${text.slice(0, 2000)}`);
     });
 });
