@@ -12,6 +12,8 @@ import {ReviewFeature} from "./provider/review/reviewFeature";
 import {CommitMessageFeature} from "./provider/scm/commitMessageFeature";
 import {ErrorReporter} from "./provider/errorReporter";
 import {Log} from "./provider/log";
+import {EnclaveParticipant} from "./provider/lm/enclaveParticipant";
+import {LmChatProvider} from "./provider/lm/lmChatProvider";
 import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
@@ -31,6 +33,8 @@ export interface EnclaveApi {
     readonly models: ModelsFeature;
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
+    /** `@enclave` in VS Code's Chat view. */
+    readonly participant: EnclaveParticipant;
     statusBarText(): string;
     /** The model status item's tooltip and click command. */
     statusBarView(): StatusView | undefined;
@@ -65,7 +69,10 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         errors,
         downloadProcessPath: vscode.Uri.joinPath(context.extensionUri, "dist", "download.mjs").fsPath
     });
+    const participant = new EnclaveParticipant(engine, log, index);
     context.subscriptions.push(
+        new LmChatProvider(engine, log),
+        participant,
         review,
         edit,
         commitMessages,
@@ -81,7 +88,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         new AskCommand(engine, log, errors)
     );
     log.write("info", "Enclave activated. The model loads on first use.");
-    return {engine: client, chat, completion, review, edit, commitMessages, models, workspaceIndex: index, errors, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
+    return {engine: client, chat, completion, review, edit, commitMessages, models, workspaceIndex: index, errors, participant, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
 }
 
 /**

@@ -16,7 +16,7 @@ import {citationInstruction, formatAttachment, toMessages, trimToBudget, userCon
 import type {Attachment, Chat, Turn} from "./types";
 import {chunksThatFit, maxRetrievedChunks, workspaceCodeRoom} from "./workspaceBudget";
 import {mentionsWorkspace, withoutWorkspaceMention} from "./workspaceMention";
-import type {RetrievedCode, WorkspaceRetriever} from "./workspaceRetriever";
+import {codeAttachment, type RetrievedCode, type WorkspaceRetriever} from "./workspaceRetriever";
 
 export interface ChatEnginePort {
     chat(params: ChatParams, options: {signal: AbortSignal; onEvent: (event: ChatEvent) => void}): Promise<ChatResult>;
@@ -331,7 +331,7 @@ export class ChatController {
         if (!turn.workspace?.searched) {
             const found = await this.retrieve(turn, signal);
             if (found) {
-                turn.attachments = [...turn.attachments.filter((attachment) => attachment.kind !== "workspace"), ...found.map(toAttachment)];
+                turn.attachments = [...turn.attachments.filter((attachment) => attachment.kind !== "workspace"), ...found.map(codeAttachment)];
                 turn.workspace = {searched: true};
                 if (found.length === 0) this.notice(turn, "The workspace search found no code for this question.");
             }
@@ -473,17 +473,3 @@ function toViewAttachment(attachment: Attachment): Transcript["turns"][number]["
         ...(openable ? {path: viewLabel(attachment.fileName), startLine: attachment.startLine, endLine: attachment.endLine} : {})
     };
 }
-
-function toAttachment(code: RetrievedCode): Attachment {
-    return {
-        kind: "workspace",
-        label: `${code.fileName}:${code.startLine}-${code.endLine}`,
-        fileName: code.fileName,
-        ...(code.languageId ? {languageId: code.languageId} : {}),
-        startLine: code.startLine,
-        endLine: code.endLine,
-        content: code.content,
-        uri: code.uri
-    };
-}
-

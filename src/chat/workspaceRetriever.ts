@@ -4,6 +4,7 @@
  * conversation); the index only ranks. Implemented in the extension by the workspace index
  * (src/provider/workspace/), in tests by fakes.
  */
+import type {Attachment} from "./types";
 
 /** One piece of code the index found, best first. */
 export interface RetrievedCode {
@@ -36,3 +37,18 @@ export interface WorkspaceRetriever {
      */
     retrieve(question: string, options: RetrieveOptions): Promise<RetrievedCode[]>;
 }
+
+/** A retrieved piece as the prompt attaches it (the panel and @enclave alike). */
+export function codeAttachment(code: RetrievedCode): Attachment {
+    return {
+        kind: "workspace",
+        label: `${code.fileName}:${code.startLine}-${code.endLine}`,
+        fileName: code.fileName,
+        ...(code.languageId ? {languageId: code.languageId} : {}),
+        startLine: code.startLine,
+        endLine: code.endLine,
+        content: code.content,
+        uri: code.uri
+    };
+}
+

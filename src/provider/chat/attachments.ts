@@ -22,22 +22,26 @@ export function collectAttachments(kinds: readonly AttachmentKind[], editor: vsc
 }
 
 export function selectionAttachment(editor: vscode.TextEditor): Attachment {
-    const {document, selection} = editor;
-    const startLine = selection.start.line + 1;
-    const endLine = selection.end.character === 0 && selection.end.line > selection.start.line ? selection.end.line : selection.end.line + 1;
+    return rangeAttachment(editor.document, editor.selection, "selection");
+}
+
+/** Lines `range` of `document` (a selection, or a location a chat reference points at). */
+export function rangeAttachment(document: vscode.TextDocument, range: vscode.Range, kind: "selection" | "file"): Attachment {
+    const startLine = range.start.line + 1;
+    const endLine = range.end.character === 0 && range.end.line > range.start.line ? range.end.line : range.end.line + 1;
     const name = attachmentName(document);
     return {
-        kind: "selection",
+        kind,
         label: `${name}:${startLine}-${endLine}`,
         fileName: name,
         languageId: document.languageId,
         startLine,
         endLine,
-        content: bound(document.getText(selection))
+        content: bound(document.getText(range))
     };
 }
 
-function fileAttachment(document: vscode.TextDocument, kind: "file" | "editors"): Attachment {
+export function fileAttachment(document: vscode.TextDocument, kind: "file" | "editors"): Attachment {
     const name = attachmentName(document);
     return {kind, label: name, fileName: name, languageId: document.languageId, content: bound(document.getText())};
 }

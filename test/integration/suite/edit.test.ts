@@ -4,12 +4,12 @@
 // one undo step, Undo gives back the exact bytes, a follow-up revises the same rewrite, Stop keeps
 // nothing, an edit elsewhere during the rewrite cancels it, and thought text never reaches the file.
 import assert from "node:assert/strict";
-import {existsSync, readFileSync} from "node:fs";
 import * as vscode from "vscode";
 import type {EnclaveApi} from "../../../src/extension";
 import type {EditOutcome} from "../../../src/provider/edit/inlineEditFeature";
 import {editedFileText, editedLines, editFile, editFileLines, editFileText, editTarget} from "../editFixture";
 import {enclaveApi, resetSaved, waitFor} from "../enclave";
+import {modelPrompts} from "../promptLog";
 import {background, channelDistance, contrast, lineShowing, mark} from "../lineMarks";
 import {editorLineColours, screenshot, skipWithoutScreenshots, waitForScreenText, type EditorLineColours} from "../screenshot";
 
@@ -259,11 +259,3 @@ describe("Edit with Enclave: the inline diff in light, dark and high-contrast th
             assert.deepEqual(problems, [], `the inline diff in ${theme.name} (${shot}.png)`);
         });
 });
-
-/** The prompts the model process rendered so far (its test log, ENCLAVE_TEST_PROMPT_LOG). */
-function modelPrompts(): string[] {
-    const file = process.env.ENCLAVE_TEST_PROMPT_LOG;
-    assert.ok(file, "run.ts names the model process's prompt log");
-    assert.ok(existsSync(file), "the model process logged its prompts");
-    return readFileSync(file, "utf8").split("\n").filter(Boolean).map((line) => (JSON.parse(line) as {prompt: string}).prompt);
-}
