@@ -69,6 +69,6 @@ export function describeSpeed(models: readonly SpeedOf[], memoryBytesPerSecond: 
         sentences.push(`The ${onGpu.length > 1 ? "models" : "model"} for ${onGpu.map((model) => model.use).join(" and ")} ${onGpu.length > 1 ? "run" : "runs"} entirely on the GPU, whose speed Enclave has not measured.`);
     const slow = measured.filter((model) => (model.tokensPerSecond ?? 0) < slowTokensPerSecond);
     if (slow.length > 0)
-        sentences.push(`${capitalized(slow.map((model) => model.use).join(" and "))} will be slow on this machine: answers come at ${slow.map((model) => formatTokensPerSecond(model.tokensPerSecond ?? 0)).join(" and ")}.`);
+        sentences.push(`${capitalized(slow.map((model) => model.use).join(" and "))} will be slow on this machine, slower than you read; a smaller model (Choose…) answers faster.`);
     return sentences.join(" ");
 }

@@ -4,11 +4,16 @@ import {join, resolve} from "node:path";
 
 const root = resolve(import.meta.dirname, "..", "..");
 
+const textKeys = ["displayName", "description", "title", "category", "name", "fullName", "markdownDescription", "enumDescriptions"];
+
+/** A chat participant's `name` and its commands' `name` are what the user types (`@enclave`, `/workspace`): identifiers, never translated. */
+const typedName = (path: string, key: string) => key === "name" && path.includes(".chatParticipants[");
+
 /** Every user-facing string of the manifest: [where, value]. */
 function userFacing(manifest: Record<string, unknown>): Array<[string, string]> {
     const found: Array<[string, string]> = [];
     const visit = (value: unknown, path: string, key: string) => {
-        if (typeof value === "string" && ["displayName", "description", "title", "category", "name", "markdownDescription", "enumDescriptions"].includes(key)) found.push([path, value]);
+        if (typeof value === "string" && textKeys.includes(key) && !typedName(path, key)) found.push([path, value]);
         else if (Array.isArray(value)) value.forEach((item, index) => visit(item, `${path}[${index}]`, key));
         else if (value !== null && typeof value === "object") for (const [child, inner] of Object.entries(value)) visit(inner, `${path}.${child}`, child);
     };

@@ -16,7 +16,7 @@ import type {ModelsOverview} from "../../../src/engine/modelManagerProtocol";
 import type {ChatResult} from "../../../src/engine/protocol";
 import type {EnclaveApi} from "../../../src/extension";
 import {presetById, type ModelPreset} from "../../../src/models/catalogue";
-import {formatBytes} from "../../../src/models/units";
+import {formatFileSize} from "../../../src/models/units";
 import {startHfServer, type HfServer} from "../../engine/modelsHfServer";
 import {enclaveApi, waitFor} from "../enclave";
 import {notificationText, screenshot, skipWithoutScreenshots} from "../screenshot";
@@ -104,8 +104,8 @@ describe("first run", function () {
         const setUp = vscode.commands.executeCommand<string | undefined>("enclave.setUp");
         await waitFor(() => enclave.models.firstRun.lastOffer !== undefined, "the first-run offer");
         const offer = enclave.models.firstRun.lastOffer ?? "";
-        const total = formatBytes(chat.sizeBytes + coder.sizeBytes);
-        assert.ok(offer.startsWith(`Set up Enclave: download ${chat.label} (${formatBytes(chat.sizeBytes)}) for chat and review and ${coder.label} (${formatBytes(coder.sizeBytes)}) for inline completions, ${total} in all? `), offer);
+        const total = formatFileSize(chat.sizeBytes + coder.sizeBytes);
+        assert.ok(offer.startsWith(`Set up Enclave: download ${chat.label} (${formatFileSize(chat.sizeBytes)}) for chat and review and ${coder.label} (${formatFileSize(coder.sizeBytes)}) for inline completions, ${total} in all? `), offer);
         // The speed comes from the memory speed the model process measured, and says so.
         assert.ok(overview.machine.memoryBytesPerSecond !== undefined && overview.machine.memoryBytesPerSecond > 1e8, "the model process measured its memory speed");
         const figure = String.raw`(?:about [\d.,]+ tokens?/s|under 1 token/s)`;
@@ -116,7 +116,7 @@ describe("first run", function () {
         for (const [figure, preset] of [[chatFigure, chat], [coderFigure, coder]] as const) {
             const expected = bytesPerSecond / preset.sizeBytes;
             const stated = figure === "under 1 token/s" ? 1 : Number(/about ([\d.,]+)/.exec(figure ?? "")?.[1]?.replace(/,/g, ""));
-            assert.ok(figure === "under 1 token/s" ? expected < 1.05 : Math.abs(stated - expected) <= 0.06 * expected + 0.06, `${figure} for ${preset.label} from ${copies} ${unit}B/s ÷ ${formatBytes(preset.sizeBytes)} (${expected.toFixed(2)})`);
+            assert.ok(figure === "under 1 token/s" ? expected < 1.05 : Math.abs(stated - expected) <= 0.06 * expected + 0.06, `${figure} for ${preset.label} from ${copies} ${unit}B/s ÷ ${formatFileSize(preset.sizeBytes)} (${expected.toFixed(2)})`);
         }
         assert.deepEqual(enclave.models.firstRun.lastActions, ["Download Both", "Chat Model Only", "Choose…", "Import…"]);
         assert.equal(server.requests.length, requestsBefore, "nothing touched the network before the user accepted");
@@ -145,7 +145,7 @@ describe("first run", function () {
         const order = messages.map((message) => (message.includes("(1 of 2)") ? 1 : message.includes("(2 of 2)") ? 2 : 0));
         assert.ok(order.every((part) => part > 0), `every message names its part: ${JSON.stringify(messages)}`);
         assert.deepEqual(order, [...order].sort(), "the chat model first, then the coder");
-        const wholeSize = formatBytes(chatBytes.length + coderBytes.length);
+        const wholeSize = formatFileSize(chatBytes.length + coderBytes.length);
         assert.ok(messages.some((message) => message.includes(`(2 of 2) · `) && message.includes(` of ${wholeSize} · `)), `bytes of both (${wholeSize}): ${JSON.stringify(messages.slice(-5))}`);
         assert.ok(messages.some((message) => /left$/.test(message)), "with the time left");
         console.log(`  first run: ${chatBytes.length} + ${coderBytes.length} bytes in ${Date.now() - started} ms, ${messages.length} progress updates, e.g. ${messages.filter((message) => / of /.test(message)).slice(-2).join(" | ")}`);
