@@ -20,6 +20,7 @@ import {scriptedModel} from "../test/models/scripted";
 import {launchBrowser, WebviewPage, WebviewServer} from "../test/ui/harness";
 import {lightTheme} from "../test/ui/theme";
 import {latencyStats, type Sample} from "../test/ui/tokenLatency";
+import {TraceBook} from "../src/chat/traceBook";
 
 const workerPath = fileURLToPath(new URL("../dist/worker.mjs", import.meta.url));
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
             },
             store: new ChatHistoryStore(historyDir),
             postToChat: (message) => chatTap.forward(message),
-            postToTrace: (message) => traceTap.forward(message),
+            trace: new TraceBook((message) => traceTap.forward(message)).chat,
             settings: () => ({temperature: 0, maxTokens: 2_100, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"}),
             modelStatus: () => ({name: "scripted", state: "ready"}),
             reportProblem: (message) => log(message)

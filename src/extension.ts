@@ -59,10 +59,10 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     workspaceIndex = index;
     const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
-    const review = new ReviewFeature(engine, (message) => chat.traceView.post(message), log, errors);
+    const review = new ReviewFeature(engine, chat.traceBook, log, errors, context.storageUri);
     const client = engine;
-    const edit = new InlineEditFeature(context, {chat: (params, options) => client.chat(params, options)}, (message) => chat.traceView.post(message), log, errors);
-    const commitMessages = new CommitMessageFeature({engine, postToTrace: (message) => chat.traceView.post(message), log, errors});
+    const edit = new InlineEditFeature(context, {chat: (params, options) => client.chat(params, options)}, chat.traceBook, log, errors);
+    const commitMessages = new CommitMessageFeature({engine, trace: chat.traceBook, log, errors});
     const models = new ModelsFeature({
         engine,
         log,

@@ -4,12 +4,12 @@
  * of its own beyond what is on screen (the host owns history).
  */
 import type {ChatToHost, HostToChat, HostToChatOf, ModelSummary, Transcript} from "../../src/webview/protocol";
-import {el, iconButton} from "../shared/dom";
+import {el, flash, iconButton} from "../shared/dom";
 import {interceptLinks} from "../shared/links";
 import {followScrollEnd} from "../shared/scrollFollower";
 import {Announcer} from "./announcer";
 import {ChatHistory} from "./chatHistory";
-import {flash, onCodeAction} from "./codeBlocks";
+import {onCodeAction} from "./codeBlocks";
 import {Composer, type ComposerState} from "./composer";
 import {onSourceAction} from "./sources";
 import {TurnView} from "./turnView";

@@ -70,14 +70,3 @@ export function onCodeAction(root: HTMLElement, handle: (action: CodeAction, cli
 function isCodeAction(value: string | undefined): value is CodeAction {
     return value === "copy" || value === "insert" || value === "apply";
 }
-
-/** Brief feedback on the button itself, announced through its label. */
-export function flash(button: HTMLButtonElement, text: string): void {
-    const label = button.querySelector(".button-text");
-    if (!label) return;
-    const before = label.textContent;
-    label.textContent = text;
-    setTimeout(() => {
-        label.textContent = before;
-    }, 1200);
-}

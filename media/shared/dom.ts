@@ -33,6 +33,17 @@ export function iconButton(name: string, label: string, options: {text?: string;
     return button;
 }
 
+/** Brief feedback on the button itself, announced through its label. */
+export function flash(button: HTMLButtonElement, text: string): void {
+    const label = button.querySelector(".button-text");
+    if (!label) return;
+    const before = label.textContent;
+    label.textContent = text;
+    setTimeout(() => {
+        label.textContent = before;
+    }, 1200);
+}
+
 /** Whether a scroll container is at (or within a few pixels of) its end; used to keep following new text. */
 export function isScrolledToEnd(element: Element, slack = 24): boolean {
     return element.scrollHeight - element.scrollTop - element.clientHeight <= slack;

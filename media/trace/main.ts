@@ -12,6 +12,6 @@ import {TraceApp} from "./traceApp";
 
 const channel = new HostChannel<TraceToHost, never>();
 const root = document.getElementById("app") ?? document.body;
-const app = new TraceApp(root);
+const app = new TraceApp(root, (message) => channel.post(message));
 channel.listen(parseHostToTrace, (message) => app.handle(message));
 channel.post({type: "ready"});

@@ -1,8 +1,9 @@
 /**
- * The reasoning-trace view: one collapsible section per turn, newest last. A new turn opens and
- * earlier ones fold away, so the live thought is in view; the user can reopen any of them.
+ * The reasoning-trace view: one collapsible section per chat turn, review, edit or commit message,
+ * newest last. A new one opens and earlier ones fold away, so the live thought is in view; the user
+ * can reopen any of them. The host's TraceBook sends every section again on `init`.
  */
-import type {HostToTrace, TraceTurn as TraceTurnData} from "../../src/webview/protocol";
+import type {HostToTrace, TraceKind, TraceToHost, TraceTurn as TraceTurnData} from "../../src/webview/protocol";
 import {el} from "../shared/dom";
 import {followScrollEnd} from "../shared/scrollFollower";
 import {TraceTurn} from "./traceTurn";
@@ -17,7 +18,10 @@ export class TraceApp {
         el("p", {text: "When the model thinks before it answers, its thought appears here as it arrives."})
     );
 
-    constructor(root: HTMLElement) {
+    constructor(
+        root: HTMLElement,
+        private readonly post: (message: TraceToHost) => void
+    ) {
         const scroller = el("main", {class: "trace-scroller", attrs: {"aria-label": "Reasoning trace"}}, this.emptyState, this.list);
         root.classList.add("trace-app");
         root.append(scroller);
@@ -31,33 +35,33 @@ export class TraceApp {
                 for (const turn of message.turns) this.restore(turn);
                 break;
             case "turnStarted":
-                this.start(message.turnId, message.title);
+                this.start(message.turnId, message.kind, message.title);
                 break;
             case "thoughtChunk":
                 // A chunk for an unknown turn (the view was re-created mid-turn) starts a section for it.
-                (this.turns.get(message.turnId) ?? this.start(message.turnId, "")).append(message.text, message.thoughtTokens);
+                (this.turns.get(message.turnId) ?? this.start(message.turnId, "chat", "")).append(message.text, message.thoughtTokens);
                 break;
             case "turnEnded":
                 this.turns.get(message.turnId)?.end(message.stats);
                 break;
-            case "clear":
-                this.clear();
+            case "thoughtCopied":
+                this.turns.get(message.turnId)?.copied(message.ok);
                 break;
         }
         this.emptyState.hidden = this.turns.size > 0;
     }
 
-    private start(turnId: string, title: string, thoughtStartedAt?: number): TraceTurn {
+    private start(turnId: string, kind: TraceKind, title: string, thoughtStartedAt?: number): TraceTurn {
         this.turns.get(turnId)?.dispose();
         for (const earlier of this.turns.values()) earlier.element.open = false;
-        const turn = new TraceTurn(turnId, title, thoughtStartedAt);
+        const turn = new TraceTurn(turnId, kind, title, (id) => this.post({type: "copyThought", turnId: id}), thoughtStartedAt);
         this.turns.set(turnId, turn);
         this.list.append(turn.element);
         return turn;
     }
 
     private restore(data: TraceTurnData): void {
-        const turn = this.start(data.turnId, data.title, data.thoughtStartedAt);
+        const turn = this.start(data.turnId, data.kind, data.title, data.thoughtStartedAt);
         turn.append(data.thought, data.stats?.thoughtTokens);
         if (data.stats) turn.end(data.stats);
     }

@@ -8,7 +8,8 @@ import {randomUUID} from "node:crypto";
 import {untilAborted} from "../engine/untilAborted";
 import {promptRoom} from "../engine/chatBudgets";
 import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/protocol";
-import type {HostToChat, HostToTrace, ModelSummary, Transcript} from "../webview/protocol";
+import type {HostToChat, ModelSummary, Transcript} from "../webview/protocol";
+import type {ChatTraceEvents} from "./traceBook";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
 import {summarize} from "./historyStore";
 import {ThoughtClock, traceStats} from "./thoughtClock";
@@ -39,7 +40,8 @@ export interface ChatControllerPorts {
     engine: ChatEnginePort;
     store: ChatHistoryStore;
     postToChat(message: HostToChat): void;
-    postToTrace(message: HostToTrace): void;
+    /** What the thoughts do, for the Reasoning panel (TraceBook turns it into the view's messages). */
+    trace: ChatTraceEvents;
     settings(): ChatSettings;
     /** The configured chat model and its state now, without loading it; null when none is configured. */
     modelStatus(): ModelSummary | null;
@@ -87,6 +89,7 @@ export class ChatController {
         const {chats, problems} = await this.ports.store.loadAll();
         this.chats = chats;
         this.current = chats[0];
+        this.showTrace();
         for (const problem of problems) this.ports.reportProblem(describeProblem(problem));
         return problems;
     }
@@ -116,20 +119,11 @@ export class ChatController {
         this.ports.postToChat({type: "model", model: this.ports.modelStatus(), thinkingBudget: this.ports.settings().budgetLabel});
     }
 
-    traceViewReady(): void {
-        this.ports.postToTrace({
-            type: "init",
-            turns: (this.current?.turns ?? []).map((turn) => {
-                const startedAt = this.running?.turnId === turn.id ? this.running.thought.startedAt : undefined;
-                return {
-                    turnId: turn.id,
-                    title: titleOf(shownText(turn)),
-                    thought: turn.thought,
-                    ...(turn.stats ? {stats: turnTraceStats(turn.stats)} : {}),
-                    ...(startedAt !== undefined ? {thoughtStartedAt: startedAt} : {})
-                };
-            })
-        });
+    /** The current chat's turns go to the Reasoning panel (none after New Chat). */
+    private showTrace(): void {
+        this.ports.trace.chatShown(
+            (this.current?.turns ?? []).map((turn) => ({turnId: turn.id, title: titleOf(shownText(turn)), thought: turn.thought, ...(turn.stats ? {stats: turnTraceStats(turn.stats)} : {})}))
+        );
     }
 
     /**
@@ -145,7 +139,7 @@ export class ChatController {
             this.current = chat;
             this.chats.unshift(chat);
             this.chatViewReady();
-            this.traceViewReady();
+            this.showTrace();
         }
         const wantsWorkspace = options.workspace === true || mentionsWorkspace(text);
         const turn: Turn = {
@@ -196,7 +190,7 @@ export class ChatController {
         await this.stopAndWait();
         this.current = undefined;
         this.chatViewReady();
-        this.ports.postToTrace({type: "clear"});
+        this.ports.trace.chatShown([]);
     }
 
     async openChat(id: string): Promise<void> {
@@ -205,7 +199,7 @@ export class ChatController {
         if (!chat) return;
         this.current = chat;
         this.chatViewReady();
-        this.traceViewReady();
+        this.showTrace();
     }
 
     async deleteChat(id: string): Promise<void> {
@@ -215,7 +209,7 @@ export class ChatController {
         if (this.current?.id === id) {
             this.current = undefined;
             this.chatViewReady();
-            this.ports.postToTrace({type: "clear"});
+            this.ports.trace.chatShown([]);
         } else this.ports.postToChat({type: "history", chats: this.chats.map(summarize)});
     }
 
@@ -245,7 +239,7 @@ export class ChatController {
         };
         // The trace drops the replaced turn's thought: it is re-sent without it.
         chat.turns.pop();
-        this.traceViewReady();
+        this.showTrace();
         chat.turns.push(turn);
         await this.run(chat, turn, last.id);
     }
@@ -264,7 +258,7 @@ export class ChatController {
             attachments: turn.attachments.map(toViewAttachment),
             ...(replaces ? {replaces} : {})
         });
-        this.ports.postToTrace({type: "turnStarted", turnId: turn.id, title});
+        this.ports.trace.turnStarted(turn.id, title);
         const started = Date.now();
         try {
             const settings = this.ports.settings();
@@ -282,7 +276,7 @@ export class ChatController {
                             turn.thought += event.text;
                             thought.add(event.tokens);
                             this.ports.postToChat({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
-                            this.ports.postToTrace({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
+                            this.ports.trace.thought(turn.id, event.text, thought.tokens);
                         } else {
                             turn.answer += event.text;
                             this.ports.postToChat({type: "answerChunk", turnId: turn.id, text: event.text});
@@ -301,7 +295,7 @@ export class ChatController {
                 thoughtCutByBudget: result.thoughtCutByBudget
             };
             this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: result.stopReason, stats: turn.stats});
-            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: turnTraceStats(turn.stats)});
+            this.ports.trace.turnEnded(turn.id, turnTraceStats(turn.stats));
         } catch (error) {
             turn.stats = {thoughtTokens: thought.tokens, answerTokens: 0, elapsedMs: Date.now() - started, thoughtMs: thought.thoughtMs, thoughtCutByBudget: false};
             if (error instanceof StoppedWhileRetrieving) {
@@ -313,7 +307,7 @@ export class ChatController {
                 turn.error = message;
                 this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
             }
-            this.ports.postToTrace({type: "turnEnded", turnId: turn.id, stats: turnTraceStats(turn.stats)});
+            this.ports.trace.turnEnded(turn.id, turnTraceStats(turn.stats));
         } finally {
             chat.updatedAt = Date.now();
             this.running = undefined;

@@ -1,5 +1,6 @@
 import {ThoughtClock, traceStats} from "../chat/thoughtClock";
-import type {HostToTrace} from "../webview/protocol";
+import type {TraceBook} from "../chat/traceBook";
+import type {TraceKind} from "../webview/protocol";
 
 let count = 0;
 
@@ -14,21 +15,22 @@ export class TraceTurn {
     private ended = false;
 
     constructor(
-        private readonly post: (message: HostToTrace) => void,
+        private readonly book: TraceBook,
+        kind: Exclude<TraceKind, "chat">,
         title: string
     ) {
-        post({type: "turnStarted", turnId: this.turnId, title});
+        book.start(this.turnId, kind, title);
     }
 
     thought(text: string, tokens: number): void {
         if (this.ended) return;
         this.clock.add(tokens);
-        this.post({type: "thoughtChunk", turnId: this.turnId, text, thoughtTokens: this.clock.tokens});
+        this.book.thought(this.turnId, text, this.clock.tokens);
     }
 
     end(thoughtCutByBudget = false): void {
         if (this.ended) return;
         this.ended = true;
-        this.post({type: "turnEnded", turnId: this.turnId, stats: traceStats(this.clock.tokens, this.clock.thoughtMs, thoughtCutByBudget)});
+        this.book.end(this.turnId, traceStats(this.clock.tokens, this.clock.thoughtMs, thoughtCutByBudget));
     }
 }

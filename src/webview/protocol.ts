@@ -225,25 +225,35 @@ const TraceStats = z.object({
 });
 export type TraceStats = z.infer<typeof TraceStats>;
 
+/** What a section's thought was for: a chat answer, a review, an inline edit, a commit message. */
+export const traceKinds = ["chat", "review", "edit", "commit"] as const;
+export type TraceKind = (typeof traceKinds)[number];
+const Kind = z.enum(traceKinds);
+
 /** `thoughtStartedAt` (epoch ms): when a turn still thinking began to, so a re-created view's timer goes on from there. */
-const TraceTurn = z.object({turnId: Id, title: Label, thought: Text, stats: TraceStats.optional(), thoughtStartedAt: z.number().optional()});
+const TraceTurn = z.object({turnId: Id, kind: Kind, title: Label, thought: Text, stats: TraceStats.optional(), thoughtStartedAt: z.number().optional()});
 export type TraceTurn = z.infer<typeof TraceTurn>;
 
 const HostToTrace = z.discriminatedUnion("type", [
-    /** Earlier turns of the current chat; a turn without `stats` is still thinking. */
+    /** Every section the panel holds (the current chat's turns and the reviews, edits and commit messages since), oldest first; one without `stats` is still thinking. */
     z.object({type: z.literal("init"), turns: z.array(TraceTurn).max(10_000)}),
-    z.object({type: z.literal("turnStarted"), turnId: Id, title: Label}),
+    z.object({type: z.literal("turnStarted"), turnId: Id, kind: Kind, title: Label}),
     /** `thoughtTokens`: the turn's thought tokens so far, as the model counted them. */
     z.object({type: z.literal("thoughtChunk"), turnId: Id, text: Text, thoughtTokens: Count}),
     z.object({type: z.literal("turnEnded"), turnId: Id, stats: TraceStats}),
-    z.object({type: z.literal("clear")})
+    /** The answer to a `copyThought`: whether the thought is on the clipboard now. */
+    z.object({type: z.literal("thoughtCopied"), turnId: Id, ok: z.boolean()})
 ]);
 export type HostToTrace = z.infer<typeof HostToTrace>;
 export type HostToTraceOf<K extends HostToTrace["type"]> = Extract<HostToTrace, {type: K}>;
 
 // ── trace → host ───────────────────────────────────────────────────────────────────────────────
 
-const TraceToHost = z.discriminatedUnion("type", [z.object({type: z.literal("ready")})]);
+const TraceToHost = z.discriminatedUnion("type", [
+    z.object({type: z.literal("ready")}),
+    /** The Copy button of a section: the host copies its own copy of that thought. */
+    z.object({type: z.literal("copyThought"), turnId: Id})
+]);
 export type TraceToHost = z.infer<typeof TraceToHost>;
 
 /**

@@ -89,15 +89,19 @@ describe("webview protocol", () => {
     it("validates the trace view's messages", () => {
         const traceStats = {thoughtTokens: 0, thoughtMs: 10, tokensPerSecond: 0, thoughtCutByBudget: false};
         for (const message of [
-            {type: "init", turns: [{turnId: "1", title: "q", thought: "hm", stats: traceStats}, {turnId: "2", title: "q", thought: ""}]},
-            {type: "turnStarted", turnId: "1", title: "q"},
+            {type: "init", turns: [{turnId: "1", kind: "chat", title: "q", thought: "hm", stats: traceStats}, {turnId: "2", kind: "review", title: "q", thought: ""}]},
+            {type: "turnStarted", turnId: "1", kind: "commit", title: "q"},
             {type: "thoughtChunk", turnId: "1", text: "hm", thoughtTokens: 2},
             {type: "turnEnded", turnId: "1", stats: traceStats},
-            {type: "clear"}
+            {type: "thoughtCopied", turnId: "1", ok: true}
         ]) assert.ok(parseHostToTrace(message).ok, JSON.stringify(message));
+        assert.equal(parseHostToTrace({type: "turnStarted", turnId: "1", title: "q"}).ok, false, "a section says what it is for");
+        assert.equal(parseHostToTrace({type: "turnStarted", turnId: "1", kind: "debug", title: "q"}).ok, false);
         assert.equal(parseHostToTrace({type: "turnEnded", turnId: "1", stats: {...traceStats, tokensPerSecond: -1}}).ok, false);
         assert.equal(parseHostToTrace({type: "thoughtChunk", turnId: "1", text: 5}).ok, false);
         assert.ok(parseTraceToHost({type: "ready"}).ok);
+        assert.ok(parseTraceToHost({type: "copyThought", turnId: "1"}).ok);
+        assert.equal(parseTraceToHost({type: "copyThought"}).ok, false);
         assert.equal(parseTraceToHost({type: "send", text: "x", attach: []}).ok, false);
     });
 

@@ -90,7 +90,7 @@ const inPageDriver = `async ({view, turnId, chunks, intervalMs, chunksPerTick}) 
     const send = (message) => window.postMessage(message, "*");
     const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
     const selector = '[data-turn-id="' + turnId + '"] ' + (view === "chat" ? ".answer" : ".thought");
-    send(view === "chat" ? {type: "turnStarted", turnId, userText: "benchmark", attachments: []} : {type: "turnStarted", turnId, title: "benchmark"});
+    send(view === "chat" ? {type: "turnStarted", turnId, userText: "benchmark", attachments: []} : {type: "turnStarted", turnId, kind: "chat", title: "benchmark"});
     let target = null;
     for (let tries = 0; !target; tries++) {
         if (tries > 400) throw new Error("the view did not show the turn: " + selector);

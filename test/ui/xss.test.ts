@@ -170,7 +170,7 @@ describe("XSS: model output never executes (Chromium)", function () {
                 const turnId = `x${index}`;
                 const selector = `[data-turn-id="${turnId}"]`;
                 for (const page of [pair.strict, pair.noCsp]) {
-                    await page.send({type: "turnStarted", turnId, title: payload.text});
+                    await page.send({type: "turnStarted", turnId, kind: "chat", title: payload.text});
                     await page.sendAll(thoughtChunks(turnId, payload.text, 2));
                     await page.send({type: "turnEnded", turnId, stats: traceStats()});
                     await eventually(async () => assert.match(await page.page.locator(`${selector} .trace-status`).innerText(), /tok\/s/));

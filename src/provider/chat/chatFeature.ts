@@ -12,6 +12,7 @@ import {ChatViewProvider} from "./chatViewProvider";
 import {CodeProposals} from "./codeProposals";
 import {EditorTracker} from "./editorTracker";
 import {ExplainCommand} from "./explainCommand";
+import {TraceBook} from "../../chat/traceBook";
 import {TraceViewProvider} from "./traceViewProvider";
 import {basename} from "node:path";
 
@@ -23,6 +24,8 @@ export class ChatFeature extends Disposable {
     readonly controller: ChatController;
     readonly chatView: ChatViewProvider;
     readonly traceView: TraceViewProvider;
+    /** The Reasoning panel's sections: the chat's, and those of reviews, edits and commit messages. */
+    readonly traceBook = new TraceBook((message) => this.traceView.post(message));
     readonly proposals: CodeProposals;
     /** Where chats are stored (one JSON file each). */
     readonly historyDir: string;
@@ -50,7 +53,7 @@ export class ChatFeature extends Disposable {
             },
             store,
             postToChat: (message) => this.chatView.post(message),
-            postToTrace: (message) => this.traceView.post(message),
+            trace: this.traceBook.chat,
             settings: readChatSettings,
             modelStatus: () => chatModelStatus(readModelPath("chat"), engine.state),
             reportProblem: (message, error) => errors.report(error ?? new Error(message), message),
@@ -61,7 +64,7 @@ export class ChatFeature extends Disposable {
         this.proposals = this.register(new CodeProposals());
         const controller = () => this.controller;
         this.chatView = this.register(new ChatViewProvider(context.extensionUri, controller, editors, this.proposals, log));
-        this.traceView = this.register(new TraceViewProvider(context.extensionUri, controller, log));
+        this.traceView = this.register(new TraceViewProvider(context.extensionUri, this.traceBook, log));
         this.register(new ExplainCommand(controller));
         // The footer names the configured model and its state from the start, and follows both.
         this.register(engine.onDidChangeState(() => this.controller.modelChanged()));
@@ -76,7 +79,6 @@ export class ChatFeature extends Disposable {
             () => {
                 // A view that opened before the history was read asks again now.
                 if (this.chatView.isReady) this.controller.chatViewReady();
-                if (this.traceView.isReady) this.controller.traceViewReady();
             },
             (error: unknown) => errors.report(error, "Loading the chat history")
         );

@@ -8,6 +8,7 @@ import {insertAtCursor, type CodeProposals, type ProposalOutcome} from "./codePr
 import type {EditorTracker} from "./editorTracker";
 import {findProposalTarget} from "./proposalTarget";
 import {WebviewViewHost} from "./webviewViewHost";
+import {copyToClipboard} from "../clipboard";
 
 /** The chat panel: renders the conversation (webview) and turns its messages into actions. */
 export class ChatViewProvider extends WebviewViewHost<HostToChat> {
@@ -60,18 +61,9 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
             case "deleteChat":
                 await controller.deleteChat(message.chatId);
                 break;
-            case "copyCode": {
-                let ok = true;
-                try {
-                    await vscode.env.clipboard.writeText(message.code);
-                } catch (error) {
-                    ok = false;
-                    this.log.write("warn", `Copy to the clipboard failed: ${String(error)}`);
-                }
-                this.post({type: "copied", requestId: message.requestId, ok});
-                if (ok) void vscode.window.setStatusBarMessage("Enclave: code copied", 2_000);
+            case "copyCode":
+                this.post({type: "copied", requestId: message.requestId, ok: await copyToClipboard(message.code, "code", this.log)});
                 break;
-            }
             case "insertCode":
                 await this.insertCode(message.code);
                 break;

@@ -4,7 +4,7 @@ import {InlineEditSession, type RewriteEnginePort} from "../../edit/inlineEditSe
 import {RecentInstructions} from "../../edit/recentInstructions";
 import {chooseRewriteTarget, type SymbolLines} from "../../edit/rewriteRange";
 import {Disposable} from "../../engine/lifecycle";
-import type {HostToTrace} from "../../webview/protocol";
+import type {TraceBook} from "../../chat/traceBook";
 import {targetName} from "../chat/codeProposals";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
@@ -58,7 +58,7 @@ export class InlineEditFeature extends Disposable {
     constructor(
         private readonly context: vscode.ExtensionContext,
         private readonly engine: RewriteEnginePort,
-        private readonly postToTrace: (message: HostToTrace) => void,
+        private readonly trace: TraceBook,
         private readonly log: Log,
         private readonly errors: ErrorReporter
     ) {
@@ -134,7 +134,7 @@ export class InlineEditFeature extends Disposable {
         const controller = new AbortController();
         active.controller = controller;
         this.setPhase(active, "streaming");
-        const trace = new TraceTurn(this.postToTrace, `Edit ${active.name}: ${instruction}`);
+        const trace = new TraceTurn(this.trace, "edit", `${active.name}: ${instruction}`);
         const shown = (lines: readonly string[]): void => void active.diff.show(lines);
         try {
             const outcome = await active.session.round(instruction, controller.signal, {lines: (snapshot) => shown(snapshot.lines), thought: (text, tokens) => trace.thought(text, tokens)});

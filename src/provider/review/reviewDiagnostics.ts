@@ -1,9 +1,13 @@
 import * as vscode from "vscode";
 import {Disposable} from "../../engine/lifecycle";
 import type {AnchoredFinding, Severity} from "../../review/findings";
+import {fromSaved, toSaved, type SavedFindingsFile} from "../../review/savedFindings";
 import {validateFindings} from "../../review/validate";
+import type {Log} from "../log";
 
 const source = "Enclave review";
+/** How long typing pauses before the findings of the changed file are checked against it again. */
+const recheckDelayMs = 300;
 
 interface Entry {
     finding: AnchoredFinding;
@@ -14,26 +18,48 @@ interface Entry {
  * Findings as diagnostics ("Enclave review") in the Problems panel and the editor, with the code
  * actions "Apply suggested fix" (one undoable edit, offered only while the cited lines still
  * match) and "Dismiss". A new review of a file replaces that file's earlier findings.
+ *
+ * Findings stay with their code: when a file changes they are checked against it again (moved with
+ * their lines, dropped once those lines are gone), and they are kept in the workspace's storage, so
+ * a reloaded window shows again those whose code is still there.
  */
 export class ReviewDiagnostics extends Disposable implements vscode.CodeActionProvider {
     static readonly providedCodeActionKinds = [vscode.CodeActionKind.QuickFix];
     private readonly collection = this.register(vscode.languages.createDiagnosticCollection("enclave-review"));
+    /** By URI, in the order the files were last reviewed (most recent last), which is the order saved. */
     private readonly entries = new Map<string, Entry[]>();
+    private readonly rechecks = new Map<string, NodeJS.Timeout>();
+    /** While the last session's findings are read back, saving would forget those not back yet. */
+    private restoring = true;
+    /** Settles once the previous session's findings are back (or found gone). */
+    readonly restored: Promise<void>;
 
-    constructor() {
+    constructor(
+        private readonly saved: SavedFindingsFile,
+        private readonly log: Log
+    ) {
         super();
         this.register(vscode.languages.registerCodeActionsProvider({scheme: "*"}, this, {providedCodeActionKinds: ReviewDiagnostics.providedCodeActionKinds}));
         this.register(vscode.commands.registerCommand("enclave.applyReviewFix", (uri: vscode.Uri, index: number) => this.applyFix(uri, index)));
         this.register(vscode.commands.registerCommand("enclave.dismissReviewFinding", (uri: vscode.Uri, index: number) => this.dismiss(uri, index)));
+        this.register(vscode.workspace.onDidChangeTextDocument((event) => this.scheduleRecheck(event.document)));
+        this.register({dispose: () => this.rechecks.forEach((timer) => clearTimeout(timer))});
+        this.restored = this.restore();
     }
 
     /** Replaces the findings of `uri`, after checking them against the document as it is now. */
     set(uri: vscode.Uri, findings: readonly AnchoredFinding[], currentText: string): {kept: number; dropped: number} {
         const {kept, dropped} = validateFindings(findings, currentText);
-        const entries = kept.map((finding) => ({finding, diagnostic: toDiagnostic(finding)}));
-        this.entries.set(uri.toString(), entries);
-        this.collection.set(uri, entries.map((entry) => entry.diagnostic));
+        const key = uri.toString();
+        this.entries.delete(key);
+        this.show(uri, kept);
         return {kept: kept.length, dropped: dropped.length};
+    }
+
+    /** Settles once the findings as they are now are in the workspace's storage. */
+    async whenSaved(): Promise<void> {
+        await this.restored;
+        await this.saved.flushed();
     }
 
     findings(uri: vscode.Uri): readonly AnchoredFinding[] {
@@ -79,15 +105,82 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
     }
 
     dismiss(uri: vscode.Uri, index: number): void {
-        const entries = [...(this.entries.get(uri.toString()) ?? [])];
-        entries.splice(index, 1);
-        this.entries.set(uri.toString(), entries);
-        this.collection.set(uri, entries.map((entry) => entry.diagnostic));
+        const findings = this.findings(uri).filter((_, at) => at !== index);
+        this.show(uri, findings);
     }
 
     clear(): void {
         this.entries.clear();
         this.collection.clear();
+        this.save();
+    }
+
+    /** Shows `findings` for `uri` (none: forgets the file) and saves the workspace's findings. */
+    private show(uri: vscode.Uri, findings: readonly AnchoredFinding[]): void {
+        const key = uri.toString();
+        const entries = findings.map((finding) => ({finding, diagnostic: toDiagnostic(finding)}));
+        if (entries.length > 0) this.entries.set(key, entries);
+        else this.entries.delete(key);
+        this.collection.set(uri, entries.map((entry) => entry.diagnostic));
+        this.save();
+    }
+
+    private save(): void {
+        if (this.restoring) return;
+        const files = new Map([...this.entries].map(([key, entries]) => [key, entries.map((entry) => entry.finding)]));
+        this.saved.save(toSaved(files)).then(undefined, (error: unknown) => this.log.write("warn", `Could not keep the review findings for the next session: ${String(error)}`));
+    }
+
+    private scheduleRecheck(document: vscode.TextDocument): void {
+        const key = document.uri.toString();
+        if (!this.entries.has(key)) return;
+        clearTimeout(this.rechecks.get(key));
+        this.rechecks.set(
+            key,
+            setTimeout(() => {
+                this.rechecks.delete(key);
+                if (!this.entries.has(key)) return;
+                const {kept, dropped} = validateFindings(this.findings(document.uri), document.getText());
+                if (dropped.length > 0) this.log.write("info", `${dropped.length} review finding(s) for ${vscode.workspace.asRelativePath(document.uri)} dropped: ${dropped.map((entry) => entry.reason).join("; ")}.`);
+                this.show(document.uri, kept);
+            }, recheckDelayMs)
+        );
+    }
+
+    /** The previous session's findings, each checked against its file as it is now. */
+    private async restore(): Promise<void> {
+        let changed = false;
+        try {
+            changed = await this.readBack();
+        } finally {
+            this.restoring = false;
+            // Saved again only when something changed: a window that merely opened leaves the file as it was.
+            if (changed && !this.isDisposed) this.save();
+        }
+    }
+
+    /** True when what is shown differs from what was saved. */
+    private async readBack(): Promise<boolean> {
+        const loaded = await this.saved.load();
+        if ("error" in loaded) {
+            this.log.write("warn", `The review findings of the last session could not be read (${loaded.error}); they are left out.`);
+            return false;
+        }
+        const {files, skipped} = fromSaved(loaded.value);
+        if (skipped > 0) this.log.write("warn", `${skipped} saved review finding(s) were damaged and left out.`);
+        let kept = 0;
+        let dropped = 0;
+        for (const [key, findings] of files) {
+            if (this.isDisposed || this.entries.has(key)) continue; // a new review of the file came first
+            const uri = vscode.Uri.parse(key);
+            const text = await currentText(uri);
+            if (this.isDisposed || this.entries.has(key)) continue;
+            const result = text === undefined ? {kept: 0, dropped: findings.length} : this.set(uri, findings, text);
+            kept += result.kept;
+            dropped += result.dropped;
+        }
+        if (files.size > 0) this.log.write("info", `Review findings from the last session: ${kept} kept, ${dropped} dropped (their code changed or is gone).`);
+        return skipped > 0 || dropped > 0 || this.entries.size !== files.size;
     }
 
     /** The edit for a finding's replacement, only while its cited lines are still what they were. */
@@ -98,6 +191,17 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
         if (start < 0 || end >= document.lineCount || end < start) return undefined;
         for (let line = start; line <= end; line++) if (document.lineAt(line).text !== finding.cited[line - start]) return undefined;
         return {range: new vscode.Range(start, 0, end, document.lineAt(end).text.length), text: finding.replacement};
+    }
+}
+
+/** The file's text as VS Code has it (an open editor's unsaved text counts); undefined when it is gone. */
+async function currentText(uri: vscode.Uri): Promise<string | undefined> {
+    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+    if (open) return open.getText();
+    try {
+        return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    } catch {
+        return undefined;
     }
 }
 

@@ -4,9 +4,10 @@ import {isEngineError} from "../../engine/errors";
 import {Disposable} from "../../engine/lifecycle";
 import {formatMarkdown, summaryLine} from "../../review/format";
 import {diffUnits} from "../../review/hunks";
+import {SavedFindingsFile} from "../../review/savedFindings";
 import {contentBudget, review, type ReviewResult} from "../../review/reviewer";
 import {textUnits, type ReviewUnit} from "../../review/units";
-import type {HostToTrace} from "../../webview/protocol";
+import type {TraceBook} from "../../chat/traceBook";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";
@@ -28,17 +29,19 @@ interface Target {
  * ready, and opens a markdown report beside the code.
  */
 export class ReviewFeature extends Disposable {
-    readonly diagnostics = this.register(new ReviewDiagnostics());
+    readonly diagnostics: ReviewDiagnostics;
     private running: Promise<ReviewResult | undefined> | undefined;
     private controller: AbortController | undefined;
 
     constructor(
         private readonly engine: EngineClient,
-        private readonly postToTrace: (message: HostToTrace) => void,
+        private readonly trace: TraceBook,
         private readonly log: Log,
-        private readonly errors: ErrorReporter
+        private readonly errors: ErrorReporter,
+        storageUri: vscode.Uri | undefined
     ) {
         super();
+        this.diagnostics = this.register(new ReviewDiagnostics(new SavedFindingsFile(storageUri && vscode.Uri.joinPath(storageUri, "review-findings.json").fsPath), log));
         // The commands resolve with the result (undefined: cancelled, failed or nothing to review).
         this.register(vscode.commands.registerCommand("enclave.reviewSelection", () => this.start(this.selectionTarget())));
         this.register(vscode.commands.registerCommand("enclave.reviewFile", () => this.start(this.fileTarget())));
@@ -65,7 +68,7 @@ export class ReviewFeature extends Disposable {
                     const controller = new AbortController();
                     this.controller = controller;
                     const cancel = token.onCancellationRequested(() => controller.abort());
-                    const trace = new ReviewTrace(this.postToTrace);
+                    const trace = new ReviewTrace(this.trace);
                     try {
                         progress.report({message: "loading the model…"});
                         const info = await this.engine.ensureModel(controller.signal);

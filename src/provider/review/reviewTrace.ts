@@ -1,4 +1,4 @@
-import type {HostToTrace} from "../../webview/protocol";
+import type {TraceBook} from "../../chat/traceBook";
 import type {ReviewUnit} from "../../review/units";
 import {TraceTurn} from "../traceTurn";
 
@@ -6,13 +6,13 @@ import {TraceTurn} from "../traceTurn";
 export class ReviewTrace {
     private current: {unit: ReviewUnit; turn: TraceTurn} | undefined;
 
-    constructor(private readonly post: (message: HostToTrace) => void) {}
+    constructor(private readonly book: TraceBook) {}
 
     thought(text: string, unit: ReviewUnit, tokens: number): void {
         if (this.current?.unit !== unit) {
             this.end();
             const part = unit.part.count > 1 ? ` (${unit.part.index}/${unit.part.count})` : "";
-            this.current = {unit, turn: new TraceTurn(this.post, `Review: ${unit.file}${part}`)};
+            this.current = {unit, turn: new TraceTurn(this.book, "review", `${unit.file}${part}`)};
         }
         this.current.turn.thought(text, tokens);
     }

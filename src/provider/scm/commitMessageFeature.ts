@@ -5,7 +5,7 @@ import type {EngineClient} from "../../engine/client";
 import {isEngineError} from "../../engine/errors";
 import {Disposable} from "../../engine/lifecycle";
 import {isGitError} from "../../git/gitCommand";
-import type {HostToTrace} from "../../webview/protocol";
+import type {TraceBook} from "../../chat/traceBook";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";
@@ -26,13 +26,13 @@ export class CommitMessageFeature extends Disposable {
     private readonly running = new Set<string>();
 
     private readonly engine: EngineClient;
-    private readonly postToTrace: (message: HostToTrace) => void;
+    private readonly trace: TraceBook;
     private readonly log: Log;
     private readonly errors: ErrorReporter;
 
-    constructor(services: {engine: EngineClient; postToTrace: (message: HostToTrace) => void; log: Log; errors: ErrorReporter}) {
+    constructor(services: {engine: EngineClient; trace: TraceBook; log: Log; errors: ErrorReporter}) {
         super();
-        ({engine: this.engine, postToTrace: this.postToTrace, log: this.log, errors: this.errors} = services);
+        ({engine: this.engine, trace: this.trace, log: this.log, errors: this.errors} = services);
         // Resolves with the message written (undefined: cancelled, declined, nothing to commit or failed).
         this.register(vscode.commands.registerCommand("enclave.writeCommitMessage", (argument?: unknown) => this.write(argument)));
     }
@@ -120,7 +120,7 @@ export class CommitMessageFeature extends Disposable {
                 const info = await this.engine.ensureModel(controller.signal);
                 const chat = readChatSettings();
                 progress.report({message: input.scope === "staged" ? "describing the staged changes…" : "nothing is staged: describing all changes…"});
-                trace = new TraceTurn(this.postToTrace, `Commit message: ${name}`);
+                trace = new TraceTurn(this.trace, "commit", name);
                 const thinking = trace;
                 const result = await writeCommitMessage(
                     input,

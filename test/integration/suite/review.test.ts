@@ -6,6 +6,7 @@ import * as vscode from "vscode";
 import type {ReviewResult} from "../../../src/review/reviewer";
 import {exampleFile, scriptedFinding} from "../../cli/reviewModel";
 import {enclaveApi, waitFor} from "../enclave";
+import {goneFinding, keptFinding} from "../reviewFixture";
 import {screenshot} from "../screenshot";
 
 async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
@@ -102,6 +103,36 @@ describe("code review", () => {
         await editor.edit((builder) => builder.replace(new vscode.Range(1, 0, 1, 12), "const b = 3;"));
         const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", editor.document.uri, new vscode.Range(1, 0, 1, 5));
         assert.ok(!actions.some((action) => action.title.startsWith("Apply suggested fix")));
+    });
+
+    it("findings move with their code as it is edited, go when it changes, and are kept for the next session", async () => {
+        const enclave = await enclaveApi();
+        const {diagnostics} = enclave.review;
+        // Moves: two lines put above the function carry its finding down with it.
+        const kept = await openFile(keptFinding.file, keptFinding.text);
+        diagnostics.set(kept.document.uri, [keptFinding.finding], kept.document.getText());
+        await kept.edit((builder) => builder.insert(new vscode.Position(0, 0), keptFinding.inserted));
+        await waitFor(() => enclaveDiagnostics(kept.document.uri)[0]?.range.start.line === 3, () => `the finding to move to line 4 (${JSON.stringify(enclaveDiagnostics(kept.document.uri))})`, 5_000);
+        assert.equal(diagnostics.findings(kept.document.uri)[0]?.replacement, keptFinding.finding.replacement, "its fix still applies there");
+        assert.ok(await kept.document.save());
+
+        // Goes: the cited line edited away, the finding is dropped (not left on whatever is there now).
+        const edited = await openFile("edited-finding.ts", "let total = 0;\nlet count = -1;\n");
+        diagnostics.set(edited.document.uri, [{file: "edited-finding.ts", startLine: 2, endLine: 2, severity: "warning", title: "Negative count", explanation: "count starts at -1.", cited: ["let count = -1;"]}], edited.document.getText());
+        assert.equal(enclaveDiagnostics(edited.document.uri).length, 1);
+        await edited.edit((builder) => builder.replace(new vscode.Range(1, 0, 1, 15), "let count = 0;"));
+        await waitFor(() => enclaveDiagnostics(edited.document.uri).length === 0, "the finding whose line was edited away to go", 5_000);
+
+        // Kept for the next session, then the file changes on disk while no editor has it open:
+        // the next session checks the finding against the file and drops it.
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        assert.ok(folder);
+        const gone = vscode.Uri.joinPath(folder.uri, goneFinding.file);
+        await vscode.workspace.fs.writeFile(gone, new TextEncoder().encode(goneFinding.text));
+        diagnostics.set(gone, [goneFinding.finding], goneFinding.text);
+        assert.equal(enclaveDiagnostics(gone).length, 1);
+        await diagnostics.whenSaved();
+        await vscode.workspace.fs.writeFile(gone, new TextEncoder().encode(goneFinding.changedTo));
     });
 
     it("cancel stops the model at once", async () => {

@@ -10,6 +10,7 @@ import {FakeEngine} from "./fakeChatEngine";
 import {declaredName, explainLabel, explainPrompt} from "../../../src/chat/explainRequest";
 import {writeFile} from "node:fs/promises";
 import {parseHostToChat} from "../../../src/webview/protocol";
+import {TraceBook} from "../../../src/chat/traceBook";
 
 describe("ChatController", () => {
     let dir: string;
@@ -25,7 +26,7 @@ describe("ChatController", () => {
             engine,
             store: new ChatHistoryStore(dir),
             postToChat: (message) => toChat.push(message),
-            postToTrace: (message) => toTrace.push(message),
+            trace: new TraceBook((message) => toTrace.push(message)).chat,
             settings: () => settings,
             modelStatus: () => modelStatus,
             reportProblem: (message) => problems.push(message)

@@ -11,6 +11,7 @@ import type {RetrievedCode, RetrieveOptions, WorkspaceRetriever} from "../../../
 import {promptRoom} from "../../../src/engine/chatBudgets";
 import type {ModelSummary, HostToChat, HostToChatOf} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
+import {TraceBook} from "../../../src/chat/traceBook";
 
 /** Chunk `index` of a fake workspace: `words` words of code in src/f<index>.ts, lines 10·index+1 to 10·index+10. */
 function chunk(index: number, words = 20): RetrievedCode {
@@ -64,7 +65,7 @@ describe("ChatController with workspace code", () => {
             engine,
             store: new ChatHistoryStore(dir),
             postToChat: (message) => toChat.push(message),
-            postToTrace: () => undefined,
+            trace: new TraceBook(() => undefined).chat,
             settings: () => settings,
             modelStatus: () => modelStatus,
             reportProblem: (message) => assert.fail(message),
