@@ -59,7 +59,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     workspaceIndex = index;
     const chat = new ChatFeature(context, engine, log, errors, index);
     const completion = new CompletionFeature(engine, log);
-    const review = new ReviewFeature(engine, chat.traceBook, log, errors, context.storageUri);
+    const review = new ReviewFeature(engine, chat.traceBook, log, errors, {workspace: context.storageUri, global: context.globalStorageUri});
     const client = engine;
     const edit = new InlineEditFeature(context, {chat: (params, options) => client.chat(params, options)}, chat.traceBook, log, errors);
     const commitMessages = new CommitMessageFeature({engine, trace: chat.traceBook, log, errors});

@@ -13,7 +13,7 @@ const POLL_MS = 100;
  * @param name letters, digits, "_", "-", "." — the file is <ENCLAVE_SCREENSHOT_DIR>/<name>.png
  * @returns the PNG path, or undefined where screenshots are not available
  */
-export async function screenshot(name: string, timeoutMs = 30_000, request: "" | "editor-lines" = ""): Promise<string | undefined> {
+export async function screenshot(name: string, timeoutMs = 30_000, request: "" | "editor-lines" | `click-link:${string}` = ""): Promise<string | undefined> {
     const dir = process.env.ENCLAVE_SCREENSHOT_DIR;
     if (!dir) return undefined;
     if (!/^[\w.-]+$/.test(name)) throw new Error(`screenshot name must match [\\w.-]+: ${name}`);

@@ -1,6 +1,7 @@
 // Screenshots on request from tests running inside the extension host, which has no access to the
 // browser showing the workbench. A file protocol keeps both sides trivial and needs no port:
-//   the test writes   <dir>/<name>.request   (empty, or "editor-lines")
+//   the test writes   <dir>/<name>.request   (empty, "editor-lines", or "click-link:<text>": first
+//                     click the link with that text in whichever frame shows it, e.g. a webview)
 //   the launcher      saves <dir>/<name>.png and the visible text of every frame (the workbench and
 //                     each webview) to <dir>/<name>.txt; for "editor-lines" also <dir>/<name>.lines.json,
 //                     the colours the picture shows along each visible editor line (editorLineColours);
@@ -31,6 +32,7 @@ export function serveScreenshotRequests(page, dir, log) {
         let result = "ok";
         try {
             const request = readFileSync(join(dir, `${name}.request`), "utf8").trim();
+            if (request.startsWith("click-link:")) await clickLink(page, request.slice("click-link:".length));
             const picture = await page.screenshot({path: png, timeout: 15_000});
             writeFileSync(join(dir, `${name}.txt`), await framesText(page));
             if (request === "editor-lines") writeFileSync(join(dir, `${name}.lines.json`), JSON.stringify(await editorLineColours(page, picture)));
@@ -63,6 +65,21 @@ export function serveScreenshotRequests(page, dir, log) {
             await current;
         }
     };
+}
+
+/**
+ * Clicks, as a user would, the first link named `text` in any frame (webviews are nested iframes).
+ * @param {import("playwright-core").Page} page
+ * @param {string} text
+ */
+async function clickLink(page, text) {
+    for (const frame of page.frames()) {
+        const link = frame.getByRole("link", {name: text, exact: true}).first();
+        if ((await link.count().catch(() => 0)) === 0) continue;
+        await link.click({timeout: 5_000});
+        return;
+    }
+    throw new Error(`no frame shows a link named ${JSON.stringify(text)}`);
 }
 
 /**

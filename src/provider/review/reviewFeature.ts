@@ -12,6 +12,7 @@ import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";
 import {ReviewDiagnostics} from "./reviewDiagnostics";
+import {ReviewReports} from "./reviewReports";
 import {ReviewTrace} from "./reviewTrace";
 import {uncommittedChanges} from "./uncommittedChanges";
 
@@ -26,10 +27,11 @@ interface Target {
  * Offline code review in VS Code: Review Selection, Review File, Review Uncommitted Changes. Each
  * runs under a cancellable progress notification (cancel stops the model at once), streams the
  * reasoning into the trace panel, puts findings in the Problems panel file by file as they are
- * ready, and opens a markdown report beside the code.
+ * ready, and shows the report rendered beside the code (ReviewReports).
  */
 export class ReviewFeature extends Disposable {
     readonly diagnostics: ReviewDiagnostics;
+    readonly reports: ReviewReports;
     private running: Promise<ReviewResult | undefined> | undefined;
     private controller: AbortController | undefined;
 
@@ -38,10 +40,11 @@ export class ReviewFeature extends Disposable {
         private readonly trace: TraceBook,
         private readonly log: Log,
         private readonly errors: ErrorReporter,
-        storageUri: vscode.Uri | undefined
+        storage: {workspace: vscode.Uri | undefined; global: vscode.Uri}
     ) {
         super();
-        this.diagnostics = this.register(new ReviewDiagnostics(new SavedFindingsFile(storageUri && vscode.Uri.joinPath(storageUri, "review-findings.json").fsPath), log));
+        this.reports = this.register(new ReviewReports(vscode.Uri.joinPath(storage.workspace ?? storage.global, "review-reports").fsPath, log));
+        this.diagnostics = this.register(new ReviewDiagnostics(new SavedFindingsFile(storage.workspace && vscode.Uri.joinPath(storage.workspace, "review-findings.json").fsPath), log));
         // The commands resolve with the result (undefined: cancelled, failed or nothing to review).
         this.register(vscode.commands.registerCommand("enclave.reviewSelection", () => this.start(this.selectionTarget())));
         this.register(vscode.commands.registerCommand("enclave.reviewFile", () => this.start(this.fileTarget())));
@@ -122,17 +125,17 @@ export class ReviewFeature extends Disposable {
 
     private async openReport(target: Target, result: ReviewResult): Promise<void> {
         const reviewed = new Set(result.files.map((file) => file.file));
-        const markdown = formatMarkdown(result.findings, {
-            title: `Enclave review: ${target.label}`,
-            notes: result.notes,
-            cleanFiles: [...reviewed].filter((file) => !result.findings.some((finding) => finding.file === file)),
-            linkFor: (file, line) => {
-                const uri = target.files.get(file);
-                return uri ? `${uri.toString()}#L${line}` : undefined;
-            }
-        });
-        const document = await vscode.workspace.openTextDocument({language: "markdown", content: markdown});
-        await vscode.window.showTextDocument(document, {viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true});
+        await this.reports.show(`${target.label} review`, (linkTo) =>
+            formatMarkdown(result.findings, {
+                title: `Enclave review: ${target.label}`,
+                notes: result.notes,
+                cleanFiles: [...reviewed].filter((file) => !result.findings.some((finding) => finding.file === file)),
+                linkFor: (file, line) => {
+                    const uri = target.files.get(file);
+                    return uri ? linkTo(uri, line) : undefined;
+                }
+            })
+        );
     }
 
     private selectionTarget(): Target | undefined {

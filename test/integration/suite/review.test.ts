@@ -1,13 +1,15 @@
 // Code review in a real VS Code with the scripted model: a file review runs both passes through
 // the worker and publishes its (validated) findings as diagnostics with a report beside the code;
-// "Apply suggested fix" is one undoable edit; cancel stops the model at once.
+// "Apply suggested fix" is one undoable edit; the report is rendered with links to the findings; findings
+// follow their code and are kept for the next session (reopened/review.test.ts); cancel stops the model at once.
 import assert from "node:assert/strict";
+import {readFileSync} from "node:fs";
 import * as vscode from "vscode";
 import type {ReviewResult} from "../../../src/review/reviewer";
 import {exampleFile, scriptedFinding} from "../../cli/reviewModel";
 import {enclaveApi, waitFor} from "../enclave";
 import {goneFinding, keptFinding} from "../reviewFixture";
-import {screenshot} from "../screenshot";
+import {screenshot, skipWithoutScreenshots, waitForScreenText} from "../screenshot";
 
 async function openFile(name: string, text: string): Promise<vscode.TextEditor> {
     const folder = vscode.workspace.workspaceFolders?.[0];
@@ -46,16 +48,19 @@ describe("code review", () => {
             assert.ok(diagnostic.range.end.character >= "    return a - b;".length, "the diagnostic covers the whole line");
             assert.equal(diagnostic.severity, vscode.DiagnosticSeverity.Error);
             assert.equal(diagnostic.message, `${scriptedFinding.title}: ${scriptedFinding.explanation}`);
-            // The report escapes markdown punctuation in names (review\-me\.js).
-            const findReport = () =>
-                vscode.window.visibleTextEditors.find((visible) => visible.document.languageId === "markdown" && visible.document.getText().replace(/\\/g, "").includes("Enclave review: review-me.ts"));
-            await waitFor(
-                () => findReport() !== undefined,
-                () => `the markdown report beside the code (visible: ${vscode.window.visibleTextEditors.map((visible) => `${visible.document.uri.toString()} ${visible.document.getText().slice(0, 60)}`).join(" | ")})`,
-                5_000
-            );
-            assert.ok(findReport()?.document.getText().includes(scriptedFinding.title), "the report names the finding");
-            await screenshot("review-report");
+            // The report: shown rendered in VS Code's markdown preview beside the code, with a link to the
+            // finding's line relative to the report's file (the preview opens such links at the line).
+            const report = enclave.review.reports.lastReport;
+            assert.ok(report, "a report was shown");
+            assert.equal(report.shownAs, "preview");
+            assert.ok(report.markdown.replace(/\\/g, "").includes("Enclave review: review-me.ts") && report.markdown.includes(scriptedFinding.title), report.markdown);
+            const link = /\[line 2\]\(<([^>]+)>\)/.exec(report.markdown)?.[1];
+            assert.ok(link !== undefined && link.endsWith("#L2"), `a link to line 2: ${report.markdown}`);
+            assert.equal(vscode.Uri.joinPath(report.uri, "..", link.slice(0, -"#L2".length)).fsPath, uri.fsPath, "relative to the report, to the reviewed file");
+            assert.equal(readFileSync(report.uri.fsPath, "utf8"), report.markdown, "the report's file holds the report");
+            const previewTab = () => vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.includes("markdown.preview") && tab.label.includes("review-me.ts review"));
+            await waitFor(() => previewTab() !== undefined, () => `the rendered report beside the code (tabs: ${vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => tab.label)).join(" | ")})`, 10_000);
+            assert.ok(!vscode.workspace.textDocuments.some((document) => document.isUntitled && document.languageId === "markdown"), "no Untitled markdown buffer");
             // Its suggested fix is offered on that line, and applying it puts the replacement there.
             const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(1, 0, 1, 5));
             const fix = actions.find((action) => action.title === `Apply suggested fix: ${scriptedFinding.title}`);
@@ -67,6 +72,29 @@ describe("code review", () => {
         } finally {
             await config.update("chat.model", undefined, vscode.ConfigurationTarget.Workspace);
         }
+    });
+
+    it("shows the report rendered, without markdown escapes, beside the code; its link opens the finding's line", async function () {
+        skipWithoutScreenshots(this, "checking the rendered report on screen");
+        const enclave = await enclaveApi();
+        const report = enclave.review.reports.lastReport;
+        assert.ok(report, "the review above showed a report");
+        const text = await waitForScreenText(
+            "review-report",
+            (shown) => shown.includes("Enclave review: review-me.ts") && shown.includes(scriptedFinding.title),
+            "the rendered report with its title and finding",
+            15_000
+        );
+        assert.ok(!text.includes("review\\-me"), "no markdown escapes on screen");
+        // Its link, clicked in the preview, opens the reviewed file at the finding's line.
+        const reviewed = vscode.window.visibleTextEditors.find((editor) => editor.document.uri.path.endsWith("/review-me.ts"));
+        assert.ok(reviewed, "the reviewed file is beside its report");
+        reviewed.selection = new vscode.Selection(0, 0, 0, 0);
+        await screenshot("review-report-link", 30_000, "click-link:line 2");
+        await waitFor(() => {
+            const editor = vscode.window.activeTextEditor;
+            return editor?.document.uri.path.endsWith("/review-me.ts") === true && editor.selection.active.line === 1;
+        }, () => `review-me.ts open at line 2 (active: ${vscode.window.activeTextEditor?.document.uri.toString()} line ${vscode.window.activeTextEditor?.selection.active.line})`, 10_000);
     });
 
     it("Apply suggested fix changes the file in one edit, and undo restores it", async () => {
