@@ -20,7 +20,8 @@ import {scriptedModel} from "../test/models/scripted";
 import {launchBrowser, WebviewPage, WebviewServer} from "../test/ui/harness";
 import {lightTheme} from "../test/ui/theme";
 import {latencyStats, type Sample} from "../test/ui/tokenLatency";
-import {TraceBook} from "../src/chat/traceBook";
+import {ChatPresenter} from "../src/webview/chatPresenter";
+import {TraceBook} from "../src/webview/traceBook";
 
 const workerPath = fileURLToPath(new URL("../dist/worker.mjs", import.meta.url));
 const log = (message: string) => console.error(`[bench] ${message}`);
@@ -115,17 +116,22 @@ async function main(): Promise<void> {
         for (const page of [chatPage.page, tracePage.page]) await page.evaluate(`(${observer})()`);
         const chatTap = new ViewTap(chatPage.page, "answer");
         const traceTap = new ViewTap(tracePage.page, "thought");
-        const controller = new ChatController({
+        const controller: ChatController = new ChatController({
             engine: {
                 chat: (params, options) => client.chat(params, options),
                 model: async () => ({name: "scripted", contextSize: (await client.ensureModel()).contextSize}),
                 countTokens: (text) => client.countTokens(text)
             },
             store: new ChatHistoryStore(historyDir),
-            postToChat: (message) => chatTap.forward(message),
-            trace: new TraceBook((message) => traceTap.forward(message)).chat,
+            events: new ChatPresenter({
+                postToChat: (message) => chatTap.forward(message),
+                trace: new TraceBook((message) => traceTap.forward(message)),
+                chats: () => controller.allChats,
+                current: () => controller.currentChat,
+                modelStatus: () => ({name: "scripted", state: "ready"}),
+                budgetLabel: () => "Thinking: unlimited"
+            }),
             settings: () => ({temperature: 0, maxTokens: 2_100, thoughtBudget: -1, budgetLabel: "Thinking: unlimited"}),
-            modelStatus: () => ({name: "scripted", state: "ready"}),
             reportProblem: (message) => log(message)
         });
         await controller.initialize();

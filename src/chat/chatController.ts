@@ -8,11 +8,10 @@ import {randomUUID} from "node:crypto";
 import {untilAborted} from "../engine/untilAborted";
 import {promptRoom} from "../engine/chatBudgets";
 import type {ChatParams, ChatResult, ChatEvent, ChatMessage} from "../engine/protocol";
-import type {HostToChat, ModelSummary, Transcript} from "../webview/protocol";
-import type {ChatTraceEvents} from "./traceBook";
+import type {ChatEvents} from "./chatEvents";
 import type {ChatHistoryStore, HistoryProblem} from "./historyStore";
-import {summarize} from "./historyStore";
-import {ThoughtClock, traceStats} from "./thoughtClock";
+import {ThoughtClock} from "./thoughtClock";
+import {titleOf} from "./turnText";
 import {citationInstruction, formatAttachment, toMessages, trimToBudget, userContent} from "./promptAssembly";
 import type {Attachment, Chat, Turn} from "./types";
 import {chunksThatFit, maxRetrievedChunks, workspaceCodeRoom} from "./workspaceBudget";
@@ -39,12 +38,9 @@ export interface ChatSettings {
 export interface ChatControllerPorts {
     engine: ChatEnginePort;
     store: ChatHistoryStore;
-    postToChat(message: HostToChat): void;
-    /** What the thoughts do, for the Reasoning panel (TraceBook turns it into the view's messages). */
-    trace: ChatTraceEvents;
+    /** What happens to chats and turns (ChatPresenter says it to the views). */
+    events: ChatEvents;
     settings(): ChatSettings;
-    /** The configured chat model and its state now, without loading it; null when none is configured. */
-    modelStatus(): ModelSummary | null;
     /** Failures that are not a turn's (a history that could not be saved, corrupt files). */
     reportProblem(message: string, error?: unknown): void;
     /** Finds workspace code for a question; without it a turn that asks for workspace code is answered without. */
@@ -70,7 +66,6 @@ export interface SendOptions {
 /** Why the turn's retrieval ended without an answer: Stop was pressed while the index worked. */
 class StoppedWhileRetrieving extends Error {}
 
-const titleLength = 60;
 /** How often the panel's "Indexing the workspace…" line may change. */
 const progressIntervalMs = 100;
 
@@ -78,8 +73,6 @@ export class ChatController {
     private chats: Chat[] = [];
     private current: Chat | undefined;
     private running: {turnId: string; controller: AbortController; done: Promise<void>; thought: ThoughtClock} | undefined;
-    /** The last usage report, repeated to a view that (re)opens. */
-    private usage: Extract<HostToChat, {type: "usage"}> | undefined;
     private readonly tokenCounts = new Map<string, number>();
 
     constructor(private readonly ports: ChatControllerPorts) {}
@@ -89,7 +82,7 @@ export class ChatController {
         const {chats, problems} = await this.ports.store.loadAll();
         this.chats = chats;
         this.current = chats[0];
-        this.showTrace();
+        this.ports.events.chatShown(this.current);
         for (const problem of problems) this.ports.reportProblem(describeProblem(problem));
         return problems;
     }
@@ -98,32 +91,13 @@ export class ChatController {
         return this.current;
     }
 
+    /** Every chat, newest first. */
+    get allChats(): readonly Chat[] {
+        return this.chats;
+    }
+
     get isRunning(): boolean {
         return this.running !== undefined;
-    }
-
-    /** Everything the chat view needs after its `ready`. */
-    chatViewReady(): void {
-        this.ports.postToChat({
-            type: "init",
-            chats: this.chats.map(summarize),
-            current: this.current ? toTranscript(this.current) : null,
-            model: this.ports.modelStatus(),
-            thinkingBudget: this.ports.settings().budgetLabel
-        });
-        if (this.usage && this.current) this.ports.postToChat(this.usage);
-    }
-
-    /** The model setting, the model's state or the thinking budget changed: the footer follows. */
-    modelChanged(): void {
-        this.ports.postToChat({type: "model", model: this.ports.modelStatus(), thinkingBudget: this.ports.settings().budgetLabel});
-    }
-
-    /** The current chat's turns go to the Reasoning panel (none after New Chat). */
-    private showTrace(): void {
-        this.ports.trace.chatShown(
-            (this.current?.turns ?? []).map((turn) => ({turnId: turn.id, title: titleOf(shownText(turn)), thought: turn.thought, ...(turn.stats ? {stats: turnTraceStats(turn.stats)} : {})}))
-        );
     }
 
     /**
@@ -138,8 +112,7 @@ export class ChatController {
         if (!this.current) {
             this.current = chat;
             this.chats.unshift(chat);
-            this.chatViewReady();
-            this.showTrace();
+            this.ports.events.chatShown(chat);
         }
         const wantsWorkspace = options.workspace === true || mentionsWorkspace(text);
         const turn: Turn = {
@@ -189,8 +162,7 @@ export class ChatController {
     async newChat(): Promise<void> {
         await this.stopAndWait();
         this.current = undefined;
-        this.chatViewReady();
-        this.ports.trace.chatShown([]);
+        this.ports.events.chatShown(undefined);
     }
 
     async openChat(id: string): Promise<void> {
@@ -198,8 +170,7 @@ export class ChatController {
         const chat = this.chats.find((candidate) => candidate.id === id);
         if (!chat) return;
         this.current = chat;
-        this.chatViewReady();
-        this.showTrace();
+        this.ports.events.chatShown(chat);
     }
 
     async deleteChat(id: string): Promise<void> {
@@ -208,9 +179,8 @@ export class ChatController {
         await this.ports.store.delete(id);
         if (this.current?.id === id) {
             this.current = undefined;
-            this.chatViewReady();
-            this.ports.trace.chatShown([]);
-        } else this.ports.postToChat({type: "history", chats: this.chats.map(summarize)});
+            this.ports.events.chatShown(undefined);
+        } else this.ports.events.chatsChanged(this.chats);
     }
 
     dispose(): void {
@@ -237,9 +207,7 @@ export class ChatController {
             answer: "",
             ...(last.workspace ? {workspace: {...last.workspace}} : {})
         };
-        // The trace drops the replaced turn's thought: it is re-sent without it.
         chat.turns.pop();
-        this.showTrace();
         chat.turns.push(turn);
         await this.run(chat, turn, last.id);
     }
@@ -250,15 +218,7 @@ export class ChatController {
         const done = new Promise<void>((resolve) => (finish = resolve));
         const thought = new ThoughtClock();
         this.running = {turnId: turn.id, controller, done, thought};
-        const title = titleOf(shownText(turn));
-        this.ports.postToChat({
-            type: "turnStarted",
-            turnId: turn.id,
-            userText: shownText(turn),
-            attachments: turn.attachments.map(toViewAttachment),
-            ...(replaces ? {replaces} : {})
-        });
-        this.ports.trace.turnStarted(turn.id, title);
+        this.ports.events.turnStarted(turn, replaces);
         const started = Date.now();
         try {
             const settings = this.ports.settings();
@@ -275,39 +235,33 @@ export class ChatController {
                         if (event.kind === "thought") {
                             turn.thought += event.text;
                             thought.add(event.tokens);
-                            this.ports.postToChat({type: "thoughtChunk", turnId: turn.id, text: event.text, thoughtTokens: thought.tokens});
-                            this.ports.trace.thought(turn.id, event.text, thought.tokens);
+                            this.ports.events.thought(turn, event.text, thought.tokens);
                         } else {
                             turn.answer += event.text;
-                            this.ports.postToChat({type: "answerChunk", turnId: turn.id, text: event.text});
+                            this.ports.events.answer(turn, event.text);
                         }
                     }
                 }
             );
             turn.thought = result.thought;
             turn.answer = result.answer;
-            turn.stopReason = result.stopReason;
-            turn.stats = {
+            const stats = {
                 thoughtTokens: result.thoughtTokens,
                 answerTokens: result.answerTokens,
                 elapsedMs: Date.now() - started,
                 thoughtMs: thought.thoughtMs,
                 thoughtCutByBudget: result.thoughtCutByBudget
             };
-            this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: result.stopReason, stats: turn.stats});
-            this.ports.trace.turnEnded(turn.id, turnTraceStats(turn.stats));
+            this.ports.events.turnEnded(Object.assign(turn, {stopReason: result.stopReason, stats}));
         } catch (error) {
-            turn.stats = {thoughtTokens: thought.tokens, answerTokens: 0, elapsedMs: Date.now() - started, thoughtMs: thought.thoughtMs, thoughtCutByBudget: false};
+            const stats = {thoughtTokens: thought.tokens, answerTokens: 0, elapsedMs: Date.now() - started, thoughtMs: thought.thoughtMs, thoughtCutByBudget: false};
             if (error instanceof StoppedWhileRetrieving) {
                 // Stopped before the model started: a stopped turn, not a failed one.
-                turn.stopReason = "abort";
-                this.ports.postToChat({type: "turnEnded", turnId: turn.id, stopReason: "abort", stats: turn.stats});
+                this.ports.events.turnEnded(Object.assign(turn, {stopReason: "abort" as const, stats}));
             } else {
                 const message = error instanceof Error ? error.message : String(error);
-                turn.error = message;
-                this.ports.postToChat({type: "turnFailed", turnId: turn.id, message});
+                this.ports.events.turnFailed(Object.assign(turn, {error: message, stats}), message);
             }
-            this.ports.trace.turnEnded(turn.id, turnTraceStats(turn.stats));
         } finally {
             chat.updatedAt = Date.now();
             this.running = undefined;
@@ -341,7 +295,7 @@ export class ChatController {
             fitted = chunksThatFit(costs, workspaceCodeRoom(room, restTokens));
             turn.attachments = [...others, ...code.slice(0, fitted.count)];
         }
-        this.ports.postToChat({type: "turnAttachments", turnId: turn.id, attachments: turn.attachments.map(toViewAttachment)});
+        this.ports.events.attachmentsChanged(turn);
         return {tokens: fitted.tokens, leftOut: code.length - fitted.count};
     }
 
@@ -352,7 +306,7 @@ export class ChatController {
             this.notice(turn, "Answered without workspace code: workspace search is not available in this window.");
             return undefined;
         }
-        const post = (text: string): void => this.ports.postToChat({type: "turnProgress", turnId: turn.id, text: text.slice(0, 500)});
+        const post = (text: string): void => this.ports.events.progress(turn, text);
         // An index may report every file: the view gets at most one line per interval (the first at once).
         let lastPosted = -Infinity;
         const progress = (text: string): void => {
@@ -374,7 +328,7 @@ export class ChatController {
 
     private notice(turn: Turn, text: string): void {
         turn.notice = text;
-        this.ports.postToChat({type: "turnNotice", turnId: turn.id, text});
+        this.ports.events.notice(turn, text);
     }
 
     /** The messages that fit the context, with the usage shown in the panel. */
@@ -382,14 +336,12 @@ export class ChatController {
         const texts = chat.turns.flatMap((turn) => [userContent(turn), turn.answer]);
         await this.countAll(texts);
         const trimmed = trimToBudget(chat.turns, budget, (text) => this.tokenCounts.get(text) ?? 0);
-        this.usage = {
-            type: "usage",
+        this.ports.events.usage({
             usedTokens: trimmed.usedTokens,
             contextSize,
             trimmedTurns: trimmed.trimmedTurns,
             ...(code.tokens > 0 || code.leftOut > 0 ? {workspaceTokens: code.tokens, workspaceChunksLeftOut: code.leftOut} : {})
-        };
-        this.ports.postToChat(this.usage);
+        });
         if (this.tokenCounts.size > 5_000) this.tokenCounts.clear();
         return toMessages(trimmed.turns);
     }
@@ -403,7 +355,7 @@ export class ChatController {
     private async save(chat: Chat): Promise<void> {
         try {
             await this.ports.store.save(chat);
-            this.ports.postToChat({type: "history", chats: this.chats.map(summarize)});
+            this.ports.events.chatsChanged(this.chats);
         } catch (error) {
             this.ports.reportProblem("The chat could not be saved to the history.", error);
         }
@@ -415,7 +367,6 @@ export class ChatController {
     }
 }
 
-const shownText = (turn: Turn): string => turn.displayText ?? turn.userText;
 
 function isAbout(chat: Chat, fileName: string): boolean {
     return chat.turns.some((turn) => turn.attachments.some((attachment) => attachment.fileName === fileName));
@@ -426,44 +377,4 @@ function describeProblem(problem: HistoryProblem): string {
     if (!partial) return `A chat history file could not be read and was set aside as ${problem.setAsideAs} (${problem.reason}). Your other chats are unaffected.`;
     const turns = (n: number): string => `${n} ${n === 1 ? "turn" : "turns"}`;
     return `${turns(partial.setAside)} of the chat “${partial.title}” could not be read and ${partial.setAside === 1 ? "was" : "were"} set aside (the file as it was is kept as ${problem.setAsideAs}): ${problem.reason}. The rest of the chat (${turns(partial.kept)}) is shown.`;
-}
-
-function titleOf(text: string): string {
-    const line = text.trim().split("\n")[0] ?? "";
-    return line.length > titleLength ? `${line.slice(0, titleLength - 1)}…` : line || "New chat";
-}
-
-/** A saved turn from before thought times were kept has no rate: its time was the whole turn's. */
-function turnTraceStats(stats: NonNullable<Turn["stats"]>) {
-    return traceStats(stats.thoughtTokens, stats.thoughtMs ?? 0, stats.thoughtCutByBudget);
-}
-
-function toTranscript(chat: Chat): Transcript {
-    return {
-        id: chat.id,
-        title: chat.title,
-        turns: chat.turns.map((turn) => ({
-            turnId: turn.id,
-            userText: shownText(turn),
-            attachments: turn.attachments.map(toViewAttachment),
-            answer: turn.answer,
-            ...(turn.stopReason ? {stopReason: turn.stopReason} : {}),
-            ...(turn.stats ? {stats: turn.stats} : {}),
-            ...(turn.error ? {error: turn.error} : {}),
-            ...(turn.notice ? {notice: turn.notice} : {})
-        }))
-    };
-}
-
-/** Host strings the view shows are bounded like the protocol's labels, so one odd path cannot make a message invalid. */
-const viewLabel = (text: string): string => (text.length > 1_000 ? `${text.slice(0, 999)}…` : text);
-
-/** What the view learns of an attachment: no content, no URI; a path and lines only when it can be opened. */
-function toViewAttachment(attachment: Attachment): Transcript["turns"][number]["attachments"][number] {
-    const openable = attachment.uri !== undefined && attachment.startLine !== undefined && attachment.endLine !== undefined;
-    return {
-        kind: attachment.kind,
-        label: viewLabel(attachment.label),
-        ...(openable ? {path: viewLabel(attachment.fileName), startLine: attachment.startLine, endLine: attachment.endLine} : {})
-    };
 }

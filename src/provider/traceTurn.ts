@@ -1,5 +1,5 @@
 import {ThoughtClock, traceStats} from "../chat/thoughtClock";
-import type {TraceBook} from "../chat/traceBook";
+import type {TraceBook} from "../webview/traceBook";
 import type {TraceKind} from "../webview/protocol";
 
 let count = 0;

@@ -12,7 +12,8 @@ import {ChatViewProvider} from "./chatViewProvider";
 import {CodeProposals} from "./codeProposals";
 import {EditorTracker} from "./editorTracker";
 import {ExplainCommand} from "./explainCommand";
-import {TraceBook} from "../../chat/traceBook";
+import {ChatPresenter} from "../../webview/chatPresenter";
+import {TraceBook} from "../../webview/traceBook";
 import {TraceViewProvider} from "./traceViewProvider";
 import {basename} from "node:path";
 
@@ -26,6 +27,8 @@ export class ChatFeature extends Disposable {
     readonly traceView: TraceViewProvider;
     /** The Reasoning panel's sections: the chat's, and those of reviews, edits and commit messages. */
     readonly traceBook = new TraceBook((message) => this.traceView.post(message));
+    /** Says the chat core's events to the chat view and the Reasoning panel. */
+    readonly presenter: ChatPresenter;
     readonly proposals: CodeProposals;
     /** Where chats are stored (one JSON file each). */
     readonly historyDir: string;
@@ -37,6 +40,14 @@ export class ChatFeature extends Disposable {
         super();
         this.historyDir = vscode.Uri.joinPath(context.globalStorageUri, "chats").fsPath;
         const store = new ChatHistoryStore(this.historyDir);
+        this.presenter = new ChatPresenter({
+            postToChat: (message) => this.chatView.post(message),
+            trace: this.traceBook,
+            chats: () => this.controller.allChats,
+            current: () => this.controller.currentChat,
+            modelStatus: () => chatModelStatus(readModelPath("chat"), engine.state),
+            budgetLabel: () => readChatSettings().budgetLabel
+        });
         this.controller = new ChatController({
             engine: {
                 chat: (params, options) => engine.chat(params, options),
@@ -52,10 +63,8 @@ export class ChatFeature extends Disposable {
                 countTokens: (text) => engine.countTokens(text)
             },
             store,
-            postToChat: (message) => this.chatView.post(message),
-            trace: this.traceBook.chat,
+            events: this.presenter,
             settings: readChatSettings,
-            modelStatus: () => chatModelStatus(readModelPath("chat"), engine.state),
             reportProblem: (message, error) => errors.report(error ?? new Error(message), message),
             ...(workspace ? {workspace} : {})
         });
@@ -63,22 +72,20 @@ export class ChatFeature extends Disposable {
         const editors = this.register(new EditorTracker());
         this.proposals = this.register(new CodeProposals());
         const controller = () => this.controller;
-        this.chatView = this.register(new ChatViewProvider(context.extensionUri, controller, editors, this.proposals, log));
+        this.chatView = this.register(new ChatViewProvider(context.extensionUri, controller, this.presenter, editors, this.proposals, log));
         this.traceView = this.register(new TraceViewProvider(context.extensionUri, this.traceBook, log));
         this.register(new ExplainCommand(controller));
         // The footer names the configured model and its state from the start, and follows both.
-        this.register(engine.onDidChangeState(() => this.controller.modelChanged()));
+        this.register(engine.onDidChangeState(() => this.presenter.modelChanged()));
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
-                if (affectsSettings(event, ["chat.model", "chat.thinkingBudget"])) this.controller.modelChanged();
+                if (affectsSettings(event, ["chat.model", "chat.thinkingBudget"])) this.presenter.modelChanged();
             })
         );
         this.register(vscode.commands.registerCommand("enclave.newChat", () => this.controller.newChat()));
         this.register(vscode.commands.registerCommand("enclave.stopChat", () => this.controller.stop()));
         this.initialized = this.controller.initialize().then(
             () => {
-                // A view that opened before the history was read asks again now.
-                if (this.chatView.isReady) this.controller.chatViewReady();
             },
             (error: unknown) => errors.report(error, "Loading the chat history")
         );

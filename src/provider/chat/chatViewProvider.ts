@@ -9,6 +9,7 @@ import type {EditorTracker} from "./editorTracker";
 import {findProposalTarget} from "./proposalTarget";
 import {WebviewViewHost} from "./webviewViewHost";
 import {copyToClipboard} from "../clipboard";
+import type {ChatPresenter} from "../../webview/chatPresenter";
 
 /** The chat panel: renders the conversation (webview) and turns its messages into actions. */
 export class ChatViewProvider extends WebviewViewHost<HostToChat> {
@@ -17,6 +18,7 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
     constructor(
         extensionUri: vscode.Uri,
         private readonly controller: () => ChatController,
+        private readonly presenter: ChatPresenter,
         private readonly editors: EditorTracker,
         private readonly proposals: CodeProposals,
         private readonly log: Log
@@ -25,7 +27,7 @@ export class ChatViewProvider extends WebviewViewHost<HostToChat> {
     }
 
     protected onReady(): void {
-        this.controller().chatViewReady();
+        this.presenter.chatViewReady();
     }
 
     protected onMessage(raw: unknown): void {

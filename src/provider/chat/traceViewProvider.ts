@@ -1,5 +1,5 @@
 import type * as vscode from "vscode";
-import type {TraceBook} from "../../chat/traceBook";
+import type {TraceBook} from "../../webview/traceBook";
 import {parseTraceToHost, type HostToTrace} from "../../webview/protocol";
 import {copyToClipboard} from "../clipboard";
 import type {Log} from "../log";

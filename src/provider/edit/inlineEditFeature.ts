@@ -4,7 +4,7 @@ import {InlineEditSession, type RewriteEnginePort} from "../../edit/inlineEditSe
 import {RecentInstructions} from "../../edit/recentInstructions";
 import {chooseRewriteTarget, type SymbolLines} from "../../edit/rewriteRange";
 import {Disposable} from "../../engine/lifecycle";
-import type {TraceBook} from "../../chat/traceBook";
+import type {TraceBook} from "../../webview/traceBook";
 import {targetName} from "../chat/codeProposals";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";

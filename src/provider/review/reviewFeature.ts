@@ -7,7 +7,7 @@ import {diffUnits} from "../../review/hunks";
 import {SavedFindingsFile} from "../../review/savedFindings";
 import {contentBudget, review, type ReviewResult} from "../../review/reviewer";
 import {textUnits, type ReviewUnit} from "../../review/units";
-import type {TraceBook} from "../../chat/traceBook";
+import type {TraceBook} from "../../webview/traceBook";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";

@@ -1,4 +1,4 @@
-import type {TraceBook} from "../../chat/traceBook";
+import type {TraceBook} from "../../webview/traceBook";
 import type {ReviewUnit} from "../../review/units";
 import {TraceTurn} from "../traceTurn";
 

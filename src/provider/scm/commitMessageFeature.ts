@@ -5,7 +5,7 @@ import type {EngineClient} from "../../engine/client";
 import {isEngineError} from "../../engine/errors";
 import {Disposable} from "../../engine/lifecycle";
 import {isGitError} from "../../git/gitCommand";
-import type {TraceBook} from "../../chat/traceBook";
+import type {TraceBook} from "../../webview/traceBook";
 import type {ErrorReporter} from "../errorReporter";
 import type {Log} from "../log";
 import {readChatSettings} from "../settings";

@@ -10,7 +10,8 @@ import {FakeEngine} from "./fakeChatEngine";
 import {declaredName, explainLabel, explainPrompt} from "../../../src/chat/explainRequest";
 import {writeFile} from "node:fs/promises";
 import {parseHostToChat} from "../../../src/webview/protocol";
-import {TraceBook} from "../../../src/chat/traceBook";
+import {ChatPresenter} from "../../../src/webview/chatPresenter";
+import {TraceBook} from "../../../src/webview/traceBook";
 
 describe("ChatController", () => {
     let dir: string;
@@ -21,16 +22,25 @@ describe("ChatController", () => {
     let settings: ChatSettings;
     let modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
 
-    const make = () =>
-        new ChatController({
+    /** The views' side of the last controller made: what the chat view and the Reasoning panel are sent. */
+    let presenter: ChatPresenter;
+    const make = () => {
+        const controller: ChatController = new ChatController({
             engine,
             store: new ChatHistoryStore(dir),
-            postToChat: (message) => toChat.push(message),
-            trace: new TraceBook((message) => toTrace.push(message)).chat,
+            events: (presenter = new ChatPresenter({
+                postToChat: (message) => toChat.push(message),
+                trace: new TraceBook((message) => toTrace.push(message)),
+                chats: () => controller.allChats,
+                current: () => controller.currentChat,
+                modelStatus: () => modelStatus,
+                budgetLabel: () => settings.budgetLabel
+            })),
             settings: () => settings,
-            modelStatus: () => modelStatus,
             reportProblem: (message) => problems.push(message)
         });
+        return controller;
+    };
 
     beforeEach(async () => {
         dir = await mkdtemp(join(tmpdir(), "enclave-chat-"));
@@ -59,16 +69,16 @@ describe("ChatController", () => {
         modelStatus = {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"};
         const controller = make();
         await controller.initialize();
-        controller.chatViewReady();
+        presenter.chatViewReady();
         const init = toChat.find((m) => m.type === "init");
         assert.deepEqual(init?.type === "init" && init.model, {name: "DeepSeek-R1-Distill-Qwen-7B-Q4_K_M", state: "notLoaded"});
         assert.equal(engine.requests.length, 0, "nothing was loaded or asked");
         modelStatus = {name: "Qwen-14B", state: "loading"};
         settings = {...settings, budgetLabel: "Thinking: deep"};
-        controller.modelChanged();
+        presenter.modelChanged();
         assert.deepEqual(toChat.at(-1), {type: "model", model: {name: "Qwen-14B", state: "loading"}, thinkingBudget: "Thinking: deep"});
         modelStatus = null;
-        controller.modelChanged();
+        presenter.modelChanged();
         assert.deepEqual(toChat.at(-1), {type: "model", model: null, thinkingBudget: "Thinking: deep"});
     });
 
@@ -77,7 +87,7 @@ describe("ChatController", () => {
         await writeFile(join(dir, "old.json"), JSON.stringify({id: "old", title: "Old chat", createdAt: 1, updatedAt: 2, turns: [turn("t1", "eos"), turn("t2", "contextFull"), turn("t3", "maxTokens")]}));
         const controller = make();
         await controller.initialize();
-        controller.chatViewReady();
+        presenter.chatViewReady();
         const init = toChat.find((m) => m.type === "init");
         // What the view does with it: the same parse the webview runs on arrival.
         const parsed = parseHostToChat(JSON.parse(JSON.stringify(init)));
@@ -146,7 +156,7 @@ describe("ChatController", () => {
         toChat = [];
         const reloaded = make();
         await reloaded.initialize();
-        reloaded.chatViewReady();
+        presenter.chatViewReady();
         const init = toChat.find((m) => m.type === "init");
         assert.equal(init?.type === "init" && init.current?.turns[0]?.userText, "Explain `helper` (util.py:2-4)");
     });
@@ -214,7 +224,7 @@ describe("ChatController", () => {
         toChat = [];
         const second = make();
         await second.initialize();
-        second.chatViewReady();
+        presenter.chatViewReady();
         const init = toChat.find((m) => m.type === "init");
         assert.ok(init && init.type === "init");
         assert.deepEqual(init.chats.map((c) => c.title).sort(), ["Remember me?", "Second chat"]);
@@ -222,7 +232,7 @@ describe("ChatController", () => {
         await second.deleteChat(init.chats[1]?.id ?? "");
         const third = make();
         await third.initialize();
-        third.chatViewReady();
+        presenter.chatViewReady();
         const last = toChat.filter((m) => m.type === "init").at(-1);
         assert.equal(last?.type === "init" && last.chats.length, 1);
     });

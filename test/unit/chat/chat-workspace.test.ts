@@ -11,7 +11,8 @@ import type {RetrievedCode, RetrieveOptions, WorkspaceRetriever} from "../../../
 import {promptRoom} from "../../../src/engine/chatBudgets";
 import type {ModelSummary, HostToChat, HostToChatOf} from "../../../src/webview/protocol";
 import {FakeEngine} from "./fakeChatEngine";
-import {TraceBook} from "../../../src/chat/traceBook";
+import {ChatPresenter} from "../../../src/webview/chatPresenter";
+import {TraceBook} from "../../../src/webview/traceBook";
 
 /** Chunk `index` of a fake workspace: `words` words of code in src/f<index>.ts, lines 10·index+1 to 10·index+10. */
 function chunk(index: number, words = 20): RetrievedCode {
@@ -60,17 +61,26 @@ describe("ChatController with workspace code", () => {
     let settings: ChatSettings;
     const modelStatus: ModelSummary | null = {name: "fake", state: "notLoaded"};
 
-    const make = (withRetriever = true) =>
-        new ChatController({
+    /** The views' side of the last controller made. */
+    let presenter: ChatPresenter;
+    const make = (withRetriever = true) => {
+        const controller: ChatController = new ChatController({
             engine,
             store: new ChatHistoryStore(dir),
-            postToChat: (message) => toChat.push(message),
-            trace: new TraceBook(() => undefined).chat,
+            events: (presenter = new ChatPresenter({
+                postToChat: (message) => toChat.push(message),
+                trace: new TraceBook(() => undefined),
+                chats: () => controller.allChats,
+                current: () => controller.currentChat,
+                modelStatus: () => modelStatus,
+                budgetLabel: () => settings.budgetLabel
+            })),
             settings: () => settings,
-            modelStatus: () => modelStatus,
             reportProblem: (message) => assert.fail(message),
             ...(withRetriever ? {workspace: retriever} : {})
         });
+        return controller;
+    };
     const posted = <K extends HostToChat["type"]>(type: K): HostToChatOf<K>[] => toChat.filter((message): message is HostToChatOf<K> => message.type === type);
     const lastPrompt = (): string => engine.requests.at(-1)?.messages.at(-1)?.content ?? "";
 
@@ -115,7 +125,7 @@ describe("ChatController with workspace code", () => {
         toChat = [];
         const reloaded = make();
         await reloaded.initialize();
-        reloaded.chatViewReady();
+        presenter.chatViewReady();
         assert.deepEqual(posted("init")[0]?.current?.turns[0]?.attachments, shown?.attachments);
     });
 
@@ -226,7 +236,7 @@ describe("ChatController with workspace code", () => {
         assert.equal(lastPrompt(), "where?", "no files and no citation instruction");
         // The notice is part of the saved turn.
         toChat = [];
-        controller.chatViewReady();
+        presenter.chatViewReady();
         assert.equal(posted("init")[0]?.current?.turns[0]?.notice, "Answered without workspace code: No folder is open, so there is no workspace to search.");
         // A folder opened since: Regenerate searches again.
         retriever.failure = undefined;

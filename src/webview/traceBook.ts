@@ -1,28 +1,18 @@
 /**
- * The one owner of the Reasoning panel's sections. The chat, reviews, inline edits and commit
- * messages all tell it what their thought is doing; it keeps each section (so a panel that is
- * re-created, or a window reload's new view, gets everything back) and turns that into the view's
- * messages. The current chat's turns are one group, replaced when another chat is shown; the
- * other sections stay, the most recent `otherLimit` of them.
+ * The one owner of the Reasoning panel's sections. The chat (through ChatPresenter), reviews,
+ * inline edits and commit messages all tell it what their thought is doing; it keeps each section
+ * (so a panel that is re-created gets everything back) and turns that into the view's messages.
+ * The current chat's turns are one group, replaced when another chat is shown; the other sections
+ * stay, the most recent `otherLimit` of them.
  */
-import type {HostToTrace, TraceKind, TraceStats, TraceTurn} from "../webview/protocol";
+import type {HostToTrace, TraceKind, TraceStats, TraceTurn} from "./protocol";
 
-/** A turn of the chat shown, as the chat core knows it. */
+/** A turn of the chat shown. */
 export interface ChatTraceTurn {
     turnId: string;
     title: string;
     thought: string;
     stats?: TraceStats;
-}
-
-/** What the chat core says about its thoughts: domain events, no view messages. */
-export interface ChatTraceEvents {
-    /** Another chat is shown (none: an empty chat): its turns replace the chat's sections. */
-    chatShown(turns: readonly ChatTraceTurn[]): void;
-    turnStarted(turnId: string, title: string): void;
-    /** `thoughtTokens`: the turn's thought tokens so far. */
-    thought(turnId: string, text: string, thoughtTokens: number): void;
-    turnEnded(turnId: string, stats: TraceStats): void;
 }
 
 interface Section {
@@ -49,18 +39,20 @@ export class TraceBook {
         this.post({type: "init", turns: this.sections.map(toView)});
     }
 
-    /** The chat core's events, as sections of kind "chat". */
-    readonly chat: ChatTraceEvents = {
-        chatShown: (turns) => {
-            const others = this.sections.filter((section) => section.kind !== "chat");
-            const shown = turns.map((turn): Section => ({turnId: turn.turnId, kind: "chat", title: turn.title, thought: turn.thought, ...(turn.stats ? {stats: turn.stats} : {})}));
-            this.sections = [...shown, ...others];
-            this.viewReady();
-        },
-        turnStarted: (turnId, title) => this.start(turnId, "chat", title),
-        thought: (turnId, text, thoughtTokens) => this.thought(turnId, text, thoughtTokens),
-        turnEnded: (turnId, stats) => this.end(turnId, stats)
-    };
+    /** Another chat is shown (none: an empty chat): its turns replace the chat's sections. */
+    showChat(turns: readonly ChatTraceTurn[]): void {
+        const others = this.sections.filter((section) => section.kind !== "chat");
+        const shown = turns.map((turn): Section => ({turnId: turn.turnId, kind: "chat", title: turn.title, thought: turn.thought, ...(turn.stats ? {stats: turn.stats} : {})}));
+        this.sections = [...shown, ...others];
+        this.viewReady();
+    }
+
+    /** A section answered again (Regenerate): its thought leaves the panel. */
+    drop(turnId: string): void {
+        const before = this.sections.length;
+        this.sections = this.sections.filter((section) => section.turnId !== turnId);
+        if (this.sections.length !== before) this.viewReady();
+    }
 
     start(turnId: string, kind: TraceKind, title: string): void {
         this.sections = this.sections.filter((section) => section.turnId !== turnId);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import {TraceBook} from "../../../src/chat/traceBook";
+import {TraceBook} from "../../../src/webview/traceBook";
 import {parseHostToTrace, type HostToTrace, type HostToTraceOf, type TraceStats} from "../../../src/webview/protocol";
 
 const stats = (thoughtTokens: number): TraceStats => ({thoughtTokens, thoughtMs: 1000, tokensPerSecond: thoughtTokens, thoughtCutByBudget: false});
@@ -18,9 +18,9 @@ describe("TraceBook (the Reasoning panel's one owner)", () => {
     };
 
     it("posts each section's start with its kind, its thought and its end, all valid view messages", () => {
-        book.chat.turnStarted("c1", "How do I sort?");
-        book.chat.thought("c1", "Hmm", 1);
-        book.chat.turnEnded("c1", stats(1));
+        book.start("c1", "chat", "How do I sort?");
+        book.thought("c1", "Hmm", 1);
+        book.end("c1", stats(1));
         book.start("r1", "review", "src/a.ts");
         book.thought("r1", "Look at line 2", 4);
         assert.deepEqual(
@@ -31,13 +31,13 @@ describe("TraceBook (the Reasoning panel's one owner)", () => {
     });
 
     it("sends every section again when the view is re-created: the chat's turns and the review since, a running one with its start time", () => {
-        book.chat.chatShown([{turnId: "old", title: "earlier question", thought: "old thought", stats: stats(2)}]);
+        book.showChat([{turnId: "old", title: "earlier question", thought: "old thought", stats: stats(2)}]);
         book.start("r1", "review", "src/a.ts");
         book.thought("r1", "Line 2 ", 2);
         book.thought("r1", "subtracts.", 4);
         book.end("r1", stats(4));
-        book.chat.turnStarted("c2", "next question");
-        book.chat.thought("c2", "Thinking", 1);
+        book.start("c2", "chat", "next question");
+        book.thought("c2", "Thinking", 1);
         posted = [];
         book.viewReady();
         const {turns} = lastInit();
@@ -51,16 +51,27 @@ describe("TraceBook (the Reasoning panel's one owner)", () => {
     });
 
     it("replaces only the chat's sections when another chat is shown; reviews, edits and commit messages stay", () => {
-        book.chat.chatShown([{turnId: "a1", title: "chat A", thought: "A"}]);
+        book.showChat([{turnId: "a1", title: "chat A", thought: "A"}]);
         book.start("e1", "edit", "shapes.ts: add area");
-        book.chat.chatShown([{turnId: "b1", title: "chat B", thought: "B"}]);
+        book.showChat([{turnId: "b1", title: "chat B", thought: "B"}]);
         assert.deepEqual(lastInit().turns.map((turn) => turn.turnId), ["b1", "e1"]);
-        book.chat.chatShown([]);
+        book.showChat([]);
         assert.deepEqual(lastInit().turns.map((turn) => turn.turnId), ["e1"], "New Chat empties the chat's sections only");
     });
 
+    it("drops the section of an answer given again (Regenerate), and says so to the view", () => {
+        book.showChat([{turnId: "a1", title: "q", thought: "first try"}]);
+        book.start("r1", "review", "src/a.ts");
+        posted = [];
+        book.drop("a1");
+        assert.deepEqual(lastInit().turns.map((turn) => turn.turnId), ["r1"]);
+        posted = [];
+        book.drop("gone");
+        assert.deepEqual(posted, [], "nothing to say for a section it does not have");
+    });
+
     it("keeps the most recent sections that are not the chat's, within its limit", () => {
-        book.chat.chatShown([{turnId: "c", title: "chat", thought: ""}]);
+        book.showChat([{turnId: "c", title: "chat", thought: ""}]);
         for (const id of ["r1", "r2", "r3", "r4", "r5"]) book.start(id, "review", id);
         book.viewReady();
         assert.deepEqual(lastInit().turns.map((turn) => turn.turnId), ["c", "r3", "r4", "r5"]);
