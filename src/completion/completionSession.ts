@@ -16,7 +16,7 @@
  * surface while typing. `suggest` never throws synchronously.
  */
 import {looksBinary} from "./binaryText";
-import {linePrefix, lineSuffix, textAfter} from "./cursorText";
+import {lineStartAt, linePrefix, lineSuffix, textAfter} from "./cursorText";
 import {AdaptiveDebounce, sleepUnlessAborted, type DebounceOptions} from "./debounce";
 import {postProcess, type CursorContext} from "./postProcess";
 import {PrefillSpeed} from "./prefillSpeed";
@@ -516,7 +516,7 @@ function samePosition(a: Position, b: Position): boolean {
 }
 
 function lineStartOf(doc: DocumentSnapshot): number {
-    return doc.text.lastIndexOf("\n", doc.offset - 1) + 1;
+    return lineStartAt(doc.text, doc.offset);
 }
 
 function cursorContext(doc: DocumentSnapshot): CursorContext {

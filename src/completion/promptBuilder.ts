@@ -17,6 +17,7 @@
  */
 import type {CompletionFormat} from "../engine/protocol";
 import {pickChunks, withoutWindowOverlap} from "./chunkSelection";
+import {lineStartAt} from "./cursorText";
 import {lineCommentFor} from "./lineComments";
 import {defaultBudgets, fitBudgets, minPrefixTokens, promptTokenLimit, type PromptBudgets} from "./promptBudgets";
 import {neutralizeSpecialTokens, qwenRepo, r1} from "./specialTokenText";
@@ -191,11 +192,11 @@ function fenceFor(text: string, offset: number): string {
 function middleStartFor(text: string, window: Window, anchor: number | undefined): number {
     // The length check first: a far jump past the anchor is never measured token by token.
     if (anchor != null && Number.isInteger(anchor) && anchor >= window.prefixStart && anchor <= window.offset && window.offset - anchor <= maxMiddleTokens * 16) {
-        const anchorLine = text.lastIndexOf("\n", anchor - 1) + 1;
+        const anchorLine = lineStartAt(text, anchor);
         const indentOnly = /^[ \t]*$/.test(text.slice(anchorLine, anchor));
         if (indentOnly && estimateTokens(text, anchor, window.offset) <= maxMiddleTokens) return anchor;
     }
-    const lineStart = Math.max(window.prefixStart, text.lastIndexOf("\n", window.offset - 1) + 1);
+    const lineStart = Math.max(window.prefixStart, lineStartAt(text, window.offset));
     let contentStart = lineStart;
     while (contentStart < window.offset && (text[contentStart] === " " || text[contentStart] === "\t")) contentStart++;
     return contentStart;

@@ -3,7 +3,7 @@
  * model call. A suggestion depends on the text just before the cursor and the text right after it, so
  * that is the key: the document, the last few lines up to the cursor, and the next few lines.
  */
-import {tailLines} from "./cursorText";
+import {lineStartAt, tailLines} from "./cursorText";
 import type {DocumentSnapshot} from "./types";
 
 const keyLinesBefore = 8;
@@ -100,7 +100,7 @@ export class SuggestionCache {
     get(doc: DocumentSnapshot): CacheHit | undefined {
         const exact = this.touch(cacheKey(doc, doc.offset));
         if (exact !== undefined) return {text: exact, typedThrough: false};
-        const lineStart = doc.text.lastIndexOf("\n", doc.offset - 1) + 1;
+        const lineStart = lineStartAt(doc.text, doc.offset);
         const furthest = Math.max(lineStart, doc.offset - maxTypedBack);
         for (let start = doc.offset - 1; start >= furthest; start--) {
             const cached = this.entries.get(cacheKey(doc, start, doc.offset));

@@ -15,6 +15,7 @@
  * Each character's charge depends only on its neighbours, so the estimate of a range is the sum over
  * its characters and budgets can be walked from either end in time proportional to the window.
  */
+import {lineStartAt} from "./cursorText";
 
 const quarter = 4;
 /**
@@ -119,7 +120,7 @@ export function startForBudget(text: string, end: number, budget: number, option
     let rounded = Math.min(end, Math.ceil(start / quantum) * quantum);
     // A quantum that is large against the window (dense text, a tiny budget) would waste most of it.
     if (end - rounded < (end - start) / 2) rounded = start;
-    const lineStart = text.lastIndexOf("\n", end - 1) + 1;
+    const lineStart = lineStartAt(text, end);
     if (rounded <= lineStart) {
         const nextLine = text.indexOf("\n", rounded - 1);
         if (nextLine !== -1 && nextLine < end) return nextLine + 1;

@@ -65,6 +65,16 @@ describe("promptBuilder", () => {
         assert.equal(must(buildPrompt(doc, [], plainCaps, options)).format, "plain");
     });
 
+    it("at the very start of a file that opens with a blank line, nothing after the cursor goes into the prefix", () => {
+        for (const caps of [fimCaps, fimPlainCaps]) {
+            const text = "\nexport const answer = 42;\n";
+            const prompt = must(buildPrompt(snapshot(text, 0), [], caps, options));
+            assert.equal(beforeCursor(prompt), "", "nothing is before the cursor");
+            assert.equal(prompt.params.suffix, text.slice(0, prompt.suffixEnd), "the suffix starts at the cursor, with the line break");
+            assert.ok(prompt.params.suffix.startsWith("\nexport"));
+        }
+    });
+
     describe("repoFim format", () => {
         it("sends the file around the cursor as prefix and suffix, and the other files in the repository part", () => {
             const text = sourceFile(3);
