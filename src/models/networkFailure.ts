@@ -36,7 +36,7 @@ export function connectionFailure(endpoint: string, error: unknown, timeoutMs?: 
 }
 
 /** Node's error codes along the cause chain, and in each error of an AggregateError (a host with several addresses). */
-function errorCodes(error: unknown, depth = 0): string[] {
+export function errorCodes(error: unknown, depth = 0): string[] {
     if (typeof error !== "object" || error === null || depth > 5) return [];
     const {code, cause, errors} = error as {code?: unknown; cause?: unknown; errors?: unknown};
     return [
@@ -46,7 +46,7 @@ function errorCodes(error: unknown, depth = 0): string[] {
     ];
 }
 
-function isLoopback(hostname: string): boolean {
+export function isLoopback(hostname: string): boolean {
     return hostname === "localhost" || hostname === "[::1]" || hostname === "::1" || /^127\./.test(hostname);
 }
 
