@@ -17,6 +17,7 @@ import {LmChatProvider} from "./provider/lm/lmChatProvider";
 import {ModelCommands} from "./provider/modelCommands";
 import {ModelsFeature} from "./provider/models/modelsFeature";
 import {ModelSettingsSync, readIdleExitMs, readRequestTimeoutMs} from "./provider/settings";
+import {RemoteBackend} from "./provider/remote/remoteBackend";
 import {EngineStatusBar} from "./provider/status/engineStatusBar";
 import type {StatusView} from "./provider/status/engineStatusView";
 import {EmbeddingModelSync} from "./provider/workspace/embeddingModelSync";
@@ -33,6 +34,8 @@ export interface EnclaveApi {
     readonly models: ModelsFeature;
     readonly workspaceIndex: WorkspaceIndexFeature;
     readonly errors: ErrorReporter;
+    /** The server the user configured for some roles (enclave.remote.*). */
+    readonly remote: RemoteBackend;
     /** `@enclave` in VS Code's Chat view. */
     readonly participant: EnclaveParticipant;
     statusBarText(): string;
@@ -57,7 +60,8 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     const embeddingModel = new EmbeddingModelSync(engine);
     const index = new WorkspaceIndexFeature(context, log, errors, () => embeddingModel.embedder());
     workspaceIndex = index;
-    const chat = new ChatFeature(context, engine, log, errors, index);
+    const remote = new RemoteBackend(context, log);
+    const chat = new ChatFeature(context, engine, log, errors, index, remote);
     const completion = new CompletionFeature(engine, log);
     const review = new ReviewFeature(engine, chat.traceBook, log, errors, {workspace: context.storageUri, global: context.globalStorageUri});
     const client = engine;
@@ -73,6 +77,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
     context.subscriptions.push(
         new LmChatProvider(engine, log),
         participant,
+        remote,
         review,
         edit,
         commitMessages,
@@ -88,7 +93,7 @@ export function activate(context: vscode.ExtensionContext): EnclaveApi {
         new AskCommand(engine, log, errors)
     );
     log.write("info", "Enclave activated. The model loads on first use.");
-    return {engine: client, chat, completion, review, edit, commitMessages, models, workspaceIndex: index, errors, participant, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
+    return {engine: client, chat, completion, review, edit, commitMessages, models, workspaceIndex: index, errors, remote, participant, statusBarText: () => statusBar.text, statusBarView: () => statusBar.shown};
 }
 
 /**

@@ -38,7 +38,14 @@ export const settingSpecs = {
     "engine.requestTimeoutSeconds": spec(120),
     "workspace.maxFileKB": spec(512, "resource"),
     "workspace.maxFiles": spec(25_000, "resource"),
-    "workspace.embeddingModel": spec("", "machine-overridable")
+    "workspace.embeddingModel": spec("", "machine-overridable"),
+    // Where code may be sent: only the user's own settings on this machine decide it ("machine":
+    // a workspace's settings cannot point a cloned repository's code at another server, and
+    // Settings Sync does not carry it to another computer).
+    "remote.url": spec("", "machine"),
+    "remote.model": spec("", "machine"),
+    "remote.roles": spec<readonly "chat"[]>([], "machine"),
+    "remote.contextSize": spec(32_768, "machine")
 } as const satisfies Record<string, SettingSpec<unknown>>;
 
 export type SettingKey = keyof typeof settingSpecs;
@@ -47,7 +54,7 @@ export type SettingValue<K extends SettingKey> = Widen<(typeof settingSpecs)[K][
 type Widen<T> = T extends string ? (string extends T ? string : T) : T extends number ? number : T extends boolean ? boolean : T;
 
 /** Where `enclave.<section>` settings live, for `onDidChangeConfiguration` and the workspace index. */
-export const settingSections = ["chat", "completion", "engine", "models", "workspace"] as const;
+export const settingSections = ["chat", "completion", "engine", "models", "workspace", "remote"] as const;
 export type SettingSection = (typeof settingSections)[number];
 
 export function fullSettingKey(key: SettingKey | SettingSection): string {

@@ -82,6 +82,7 @@ describe("remote chat (OpenAI-compatible server)", function () {
         server.script({kind: "stream", events: [...contentChunks("It is blue.", 4), delta({}, "stop")]});
         const plain = await chat();
         assert.deepEqual([plain.result.thought, plain.result.answer], ["", "It is blue."]);
+        assert.deepEqual(plain.events.filter((event) => event.kind === "answer").map((event) => event.text), ["It is blue."], "the view gets it as the answer");
     });
 
     it("says maxTokens when the server stopped at the length limit, and skips malformed lines that come with an answer", async () => {
@@ -130,7 +131,7 @@ describe("remote chat (OpenAI-compatible server)", function () {
         await fails("cutOff", /ended without its end mark/);
     });
 
-    it("cancel closes the HTTP request at once, so the server stops generating", async () => {
+    it("cancel closes the HTTP request at once, so the server stops generating, and keeps what came", async () => {
         const events = Array.from({length: 200}, (_, index) => delta({content: `word${index} `}));
         server.script({kind: "stream", events, delayMs: 20});
         const controller = new AbortController();
@@ -140,8 +141,10 @@ describe("remote chat (OpenAI-compatible server)", function () {
             if (received.length === 3) controller.abort();
         }});
         const started = Date.now();
-        await assert.rejects(running, (error: unknown) => error instanceof RemoteError && error.code === "aborted");
+        const result = await running;
         assert.ok(Date.now() - started < 1_000);
+        assert.equal(result.stopReason, "abort");
+        assert.equal(result.answer, "word0 word1 word2 ", "what came before the cancel is kept");
         const deadline = Date.now() + 5_000;
         while (!server.requests[0]?.clientClosed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
         assert.equal(server.requests[0]?.clientClosed, true, "the server saw the connection closed before its reply ended");

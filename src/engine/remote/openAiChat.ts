@@ -8,8 +8,9 @@
  * content (servers that pass the model's text through), split by ThoughtSplitter.
  *
  * Every way it can fail ends within a bounded time with a RemoteError that names the server and
- * what to do; cancel aborts the HTTP request, which closes the connection, and servers stop
- * generating for a closed connection.
+ * what to do. Cancel aborts the HTTP request, which closes the connection (servers stop generating
+ * for a closed connection), and resolves with what came so far, stopReason "abort", as the local
+ * engine does.
  */
 import {createParser, type EventSourceMessage} from "eventsource-parser";
 import type {ChatEvent, ChatParams, ChatResult} from "../protocol";
@@ -102,6 +103,21 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
         if (typeof choice?.finish_reason === "string") finishReason = choice.finish_reason;
     };
 
+    const result = (): ChatResult => {
+        // A model that never closed a thought (it does not reason): what it wrote is its answer.
+        const unreasoned = !reasoningField && answer === "" && !splitter.closed;
+        return {
+            thought: unreasoned ? "" : thought,
+            answer: unreasoned ? thought : answer,
+            stopReason: options.signal.aborted ? "abort" : finishReason === "length" ? "maxTokens" : "eos",
+            thoughtCutByBudget: false,
+            thoughtTokens: unreasoned ? 0 : thoughtTokens,
+            answerTokens: unreasoned ? thoughtTokens : answerTokens,
+            firstTokenMs,
+            totalMs: Date.now() - started
+        };
+    };
+
     try {
         arm(firstByteTimeoutMs, () => new RemoteError("timeout", `The server at ${endpoint.origin} did not start answering within ${seconds(firstByteTimeoutMs)}.`));
         let response: Response;
@@ -113,7 +129,8 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
                 signal: request.signal
             });
         } catch (error) {
-            throw timedOut ?? (options.signal.aborted ? aborted() : requestFailure(endpoint, error));
+            if (options.signal.aborted && !timedOut) return result();
+            throw timedOut ?? requestFailure(endpoint, error);
         }
         if (!response.ok || response.body === null) throw await httpFailure(endpoint, response);
         const parser = createParser({onEvent: onMessage});
@@ -129,31 +146,19 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
             }
         } catch (error) {
             if (error instanceof RemoteError) throw error;
-            throw timedOut ?? (options.signal.aborted ? aborted() : new RemoteError("cutOff", `The connection to ${endpoint.origin} broke off in the middle of the answer; what came is kept.`));
+            if (options.signal.aborted && !timedOut) return result();
+            throw timedOut ?? new RemoteError("cutOff", `The connection to ${endpoint.origin} broke off in the middle of the answer; what came is kept.`);
         } finally {
             // Closing the body closes the connection, so the server stops generating.
             await reader.cancel().catch(() => undefined);
         }
+        if (options.signal.aborted) return result();
         for (const piece of splitter.end()) emit(piece.kind, piece.text);
         if (!done && finishReason === undefined) throw new RemoteError("cutOff", `The answer from ${endpoint.origin} ended without its end mark; the server may have stopped. What came is kept.`);
+        // Streamed as thought while it might have been one; the chat shows it as the answer now.
+        if (!reasoningField && answer === "" && !splitter.closed && thought !== "") options.onEvent?.({kind: "answer", text: thought, tokens: thoughtTokens});
         if (malformed > 0 && thought === "" && answer === "") throw new RemoteError("malformed", `The server at ${endpoint.origin} sent ${malformed} line(s) Enclave could not read and no answer: is it an OpenAI-compatible server?`);
-        // A model that never closed a thought (no reasoning at all): what it wrote is its answer.
-        if (!reasoningField && answer === "" && !splitter.closed && thought !== "") {
-            answer = thought;
-            answerTokens = thoughtTokens;
-            thought = "";
-            thoughtTokens = 0;
-        }
-        return {
-            thought,
-            answer,
-            stopReason: options.signal.aborted ? "abort" : finishReason === "length" ? "maxTokens" : "eos",
-            thoughtCutByBudget: false,
-            thoughtTokens,
-            answerTokens,
-            firstTokenMs,
-            totalMs: Date.now() - started
-        };
+        return result();
     } finally {
         clearTimeout(timer);
         options.signal.removeEventListener("abort", cancel);

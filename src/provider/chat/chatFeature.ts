@@ -1,5 +1,5 @@
 import * as vscode from "vscode";
-import {ChatController} from "../../chat/chatController";
+import {ChatController, type ChatEnginePort} from "../../chat/chatController";
 import {ChatHistoryStore} from "../../chat/historyStore";
 import type {WorkspaceRetriever} from "../../chat/workspaceRetriever";
 import type {EngineClient} from "../../engine/client";
@@ -14,6 +14,8 @@ import {EditorTracker} from "./editorTracker";
 import {ExplainCommand} from "./explainCommand";
 import {ChatPresenter} from "../../webview/chatPresenter";
 import {TraceBook} from "../../webview/traceBook";
+import {ChatBackendPort} from "../remote/chatBackendPort";
+import type {RemoteBackend} from "../remote/remoteBackend";
 import {TraceViewProvider} from "./traceViewProvider";
 import {basename} from "node:path";
 
@@ -36,7 +38,7 @@ export class ChatFeature extends Disposable {
     private readonly formatNoted = new Set<string>();
 
     /** Without `workspace`, a turn that asks for workspace code is answered without it and says so. */
-    constructor(context: vscode.ExtensionContext, engine: EngineClient, log: Log, errors: ErrorReporter, workspace?: WorkspaceRetriever) {
+    constructor(context: vscode.ExtensionContext, engine: EngineClient, log: Log, errors: ErrorReporter, workspace?: WorkspaceRetriever, remote?: RemoteBackend) {
         super();
         this.historyDir = vscode.Uri.joinPath(context.globalStorageUri, "chats").fsPath;
         const store = new ChatHistoryStore(this.historyDir);
@@ -45,23 +47,24 @@ export class ChatFeature extends Disposable {
             trace: this.traceBook,
             chats: () => this.controller.allChats,
             current: () => this.controller.currentChat,
-            modelStatus: () => chatModelStatus(readModelPath("chat"), engine.state),
+            modelStatus: () => remote?.modelSummary("chat") ?? chatModelStatus(readModelPath("chat"), engine.state),
             budgetLabel: () => readChatSettings().budgetLabel
         });
-        this.controller = new ChatController({
-            engine: {
-                chat: (params, options) => engine.chat(params, options),
-                model: async (signal) => {
-                    const info = await engine.ensureModel(signal);
-                    // A file without a chat template: say once per model which format Enclave uses instead.
-                    if (info.chatFormatNote != null && !this.formatNoted.has(info.modelPath)) {
-                        this.formatNoted.add(info.modelPath);
-                        void vscode.window.showWarningMessage(`Enclave: ${info.chatFormatNote}`);
-                    }
-                    return {name: info.name ?? basename(info.modelPath), contextSize: info.contextSize};
-                },
-                countTokens: (text) => engine.countTokens(text)
+        const local: ChatEnginePort = {
+            chat: (params, options) => engine.chat(params, options),
+            model: async (signal) => {
+                const info = await engine.ensureModel(signal);
+                // A file without a chat template: say once per model which format Enclave uses instead.
+                if (info.chatFormatNote != null && !this.formatNoted.has(info.modelPath)) {
+                    this.formatNoted.add(info.modelPath);
+                    void vscode.window.showWarningMessage(`Enclave: ${info.chatFormatNote}`);
+                }
+                return {name: info.name ?? basename(info.modelPath), contextSize: info.contextSize};
             },
+            countTokens: (text) => engine.countTokens(text)
+        };
+        this.controller = new ChatController({
+            engine: remote ? new ChatBackendPort(local, remote) : local,
             store,
             events: this.presenter,
             settings: readChatSettings,
@@ -79,7 +82,7 @@ export class ChatFeature extends Disposable {
         this.register(engine.onDidChangeState(() => this.presenter.modelChanged()));
         this.register(
             vscode.workspace.onDidChangeConfiguration((event) => {
-                if (affectsSettings(event, ["chat.model", "chat.thinkingBudget"])) this.presenter.modelChanged();
+                if (affectsSettings(event, ["chat.model", "chat.thinkingBudget", "remote"])) this.presenter.modelChanged();
             })
         );
         this.register(vscode.commands.registerCommand("enclave.newChat", () => this.controller.newChat()));

@@ -4,6 +4,8 @@ import type {ModelInfo} from "../../../src/engine/protocol";
 import {completionStatusView} from "../../../src/provider/status/completionStatusView";
 import {engineStatusView, type EngineStatusContext} from "../../../src/provider/status/engineStatusView";
 import {formatMessage} from "../../../src/provider/status/translate";
+import {remoteStatusView} from "../../../src/provider/status/remoteStatusView";
+import {parseEndpoint} from "../../../src/engine/remote/endpoint";
 
 const chatModel = "/models/DeepSeek-R1-Distill-Qwen-7B-Q4_K_M.gguf";
 const context: EngineStatusContext = {chatModel, completionModel: undefined, sharedWindows: 1};
@@ -83,5 +85,31 @@ describe("the completions' status bar item (completionStatusView)", () => {
         assert.equal(failing.severity, "warning");
         assert.match(failing.tooltip, /the model is not loaded/);
         assert.equal(completionStatusView(false, {busy: false, lastLatencyMs: 40}, formatMessage).text, "$(circle-slash) Enclave completions: off");
+    });
+});
+
+describe("remote server status item", () => {
+    const endpointOf = (url: string) => {
+        const parsed = parseEndpoint(url, "deepseek-r1:32b");
+        assert.ok(parsed.ok);
+        return parsed.endpoint;
+    };
+
+    it("is hidden while every role runs on this machine", () => {
+        assert.equal(remoteStatusView([], endpointOf("http://gpu-box:8000"), undefined, formatMessage), undefined);
+    });
+
+    it("says which roles go where, with a cloud for another machine and a VM for a server on this one, and a click switches to local", () => {
+        const remote = remoteStatusView(["chat"], endpointOf("http://gpu-box:8000/v1"), undefined, formatMessage);
+        assert.equal(remote?.text, "$(cloud) Enclave chat → gpu-box:8000");
+        assert.match(remote?.tooltip ?? "", /\*\*chat\*\* runs on http:\/\/gpu-box:8000 \(another machine: your code is sent there\), model `deepseek-r1:32b`\./);
+        assert.equal(remote?.command, "enclave.remote.switchToLocal");
+        assert.equal(remoteStatusView(["chat"], endpointOf("http://localhost:11434"), undefined, formatMessage)?.text, "$(vm) Enclave chat → localhost:11434");
+    });
+
+    it("warns when the setting cannot be used, and says why", () => {
+        const broken = remoteStatusView(["chat"], undefined, "\"gpu-box\" is not a URL.", formatMessage);
+        assert.equal(broken?.severity, "warning");
+        assert.match(broken?.tooltip ?? "", /^"gpu-box" is not a URL\. Click to run chat on this machine again\.$/);
     });
 });
