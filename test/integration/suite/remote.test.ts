@@ -12,8 +12,15 @@ const config = () => vscode.workspace.getConfiguration("enclave");
 describe("a remote server for chat", function () {
     this.timeout(60_000);
     let server: FakeOpenAiServer;
+    /** The chats before this suite: its own are deleted after it (the reopened session checks the history). */
+    let chatsBefore: Set<string>;
+    let currentBefore: string | undefined;
 
     before(async () => {
+        const enclave = await enclaveApi();
+        await enclave.chat.whenReady();
+        chatsBefore = new Set(enclave.chat.controller.allChats.map((chat) => chat.id));
+        currentBefore = enclave.chat.controller.currentChat?.id;
         server = await FakeOpenAiServer.start();
         // Machine-scoped settings: only the user's own settings can send code elsewhere.
         await config().update("remote.url", `${server.url}/v1`, vscode.ConfigurationTarget.Global);
@@ -22,6 +29,9 @@ describe("a remote server for chat", function () {
     });
 
     after(async () => {
+        const {controller} = (await enclaveApi()).chat;
+        for (const chat of [...controller.allChats]) if (!chatsBefore.has(chat.id)) await controller.deleteChat(chat.id);
+        if (currentBefore !== undefined) await controller.openChat(currentBefore);
         for (const key of ["remote.url", "remote.model", "remote.roles"]) await config().update(key, undefined, vscode.ConfigurationTarget.Global);
         await server.stop();
     });
