@@ -74,6 +74,7 @@ export class ChatController {
     private current: Chat | undefined;
     private running: {turnId: string; controller: AbortController; done: Promise<void>; thought: ThoughtClock} | undefined;
     private readonly tokenCounts = new Map<string, number>();
+    private countedFor: string | undefined;
 
     constructor(private readonly ports: ChatControllerPorts) {}
 
@@ -222,7 +223,10 @@ export class ChatController {
         const started = Date.now();
         try {
             const settings = this.ports.settings();
-            const {contextSize} = await this.ports.engine.model(controller.signal);
+            const {name, contextSize} = await this.ports.engine.model(controller.signal);
+            // Token counts are the model's: another model (or the remote server's estimate) counts afresh.
+            if (name !== this.countedFor) this.tokenCounts.clear();
+            this.countedFor = name;
             // Room for the thought and the answer, but never less than half the context for the prompt.
             const room = promptRoom(contextSize, settings.thoughtBudget, settings.maxTokens);
             const code = turn.workspace ? await this.workspaceCode(turn, room, controller.signal) : {tokens: 0, leftOut: 0};

@@ -10,7 +10,7 @@ import type {AddressInfo} from "node:net";
 export type Reply =
     /** `events`: the data of each SSE event (a string is sent as is, an object as JSON); then `[DONE]` unless `noDone`. */
     | {kind: "stream"; events: Array<string | object>; delayMs?: number; noDone?: boolean; rawLines?: string[]}
-    | {kind: "status"; status: number; body?: string}
+    | {kind: "status"; status: number; body?: string; headers?: Record<string, string>}
     | {kind: "json"; body: unknown}
     /** Sends the first `after` events, then nothing more (the connection stays open). */
     | {kind: "stall"; events: object[]; after: number}
@@ -81,7 +81,7 @@ export class FakeOpenAiServer {
         const send = (data: string | object) => response.write(`data: ${typeof data === "string" ? data : JSON.stringify(data)}\n\n`);
         switch (reply.kind) {
             case "status":
-                response.writeHead(reply.status, {"content-type": "application/json"}).end(reply.body ?? "");
+                response.writeHead(reply.status, {"content-type": "application/json", ...reply.headers}).end(reply.body ?? "");
                 return;
             case "json":
                 response.writeHead(200, {"content-type": "application/json"}).end(JSON.stringify(reply.body));

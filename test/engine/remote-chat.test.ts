@@ -118,6 +118,24 @@ describe("remote chat (OpenAI-compatible server)", function () {
         await fails("server", /failed \(HTTP 500\)\. It said: "CUDA out of memory"/);
     });
 
+    it("does not follow a redirect: the code goes only to the server the user confirmed", async () => {
+        const other = await FakeOpenAiServer.start();
+        try {
+            server.script({kind: "status", status: 307, headers: {location: `${other.url}/v1/chat/completions`}});
+            await fails("failed", /answered with a redirect to another address\. Enclave does not follow it/);
+            assert.equal(other.requests.length, 0, "nothing reached the other server");
+        } finally {
+            await other.stop();
+        }
+    });
+
+    it("keeps what a model that does not think wrote as its answer when the stream breaks off", async () => {
+        server.script({kind: "reset", events: [delta({content: "Half of "}), delta({content: "an answer"})], after: 2});
+        const events: ChatEvent[] = [];
+        await assert.rejects(remoteChat(endpoint, {messages}, {signal: new AbortController().signal, onEvent: (event) => events.push(event)}), RemoteError);
+        assert.deepEqual(events.filter((event) => event.kind === "answer").map((event) => event.text), ["Half of an answer"]);
+    });
+
     it("fails within its bounds when the server never answers, goes quiet mid-answer, or drops the connection", async () => {
         server.script({kind: "never"});
         const neverMs = await fails("timeout", /did not start answering within 0.3 s/, {firstByteTimeoutMs: 300});

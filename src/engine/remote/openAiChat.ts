@@ -103,7 +103,20 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
         if (typeof choice?.finish_reason === "string") finishReason = choice.finish_reason;
     };
 
+    let settled = false;
+    /** Text streamed as thought while it might have been one, from a model that never closed a thought, is its answer: the chat gets it as that. */
+    const settle = () => {
+        if (settled) return;
+        settled = true;
+        if (!reasoningField && answer === "" && !splitter.closed && thought !== "") options.onEvent?.({kind: "answer", text: thought, tokens: thoughtTokens});
+    };
+    /** What came is kept: said before a failure that ends the stream. */
+    const failWith = (error: RemoteError): RemoteError => {
+        settle();
+        return error;
+    };
     const result = (): ChatResult => {
+        settle();
         // A model that never closed a thought (it does not reason): what it wrote is its answer.
         const unreasoned = !reasoningField && answer === "" && !splitter.closed;
         return {
@@ -126,6 +139,8 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
                 method: "POST",
                 headers: {"content-type": "application/json", accept: "text/event-stream", ...(endpoint.apiKey ? {authorization: `Bearer ${endpoint.apiKey}`} : {})},
                 body: JSON.stringify(requestBody(endpoint, params)),
+                // The user confirmed this server, not wherever it might redirect the code to.
+                redirect: "error",
                 signal: request.signal
             });
         } catch (error) {
@@ -145,18 +160,17 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
                 if (done) break;
             }
         } catch (error) {
-            if (error instanceof RemoteError) throw error;
+            if (error instanceof RemoteError) throw failWith(error);
             if (options.signal.aborted && !timedOut) return result();
-            throw timedOut ?? new RemoteError("cutOff", `The connection to ${endpoint.origin} broke off in the middle of the answer; what came is kept.`);
+            throw failWith(timedOut ?? new RemoteError("cutOff", `The connection to ${endpoint.origin} broke off in the middle of the answer; what came is kept.`));
         } finally {
             // Closing the body closes the connection, so the server stops generating.
             await reader.cancel().catch(() => undefined);
         }
         if (options.signal.aborted) return result();
         for (const piece of splitter.end()) emit(piece.kind, piece.text);
-        if (!done && finishReason === undefined) throw new RemoteError("cutOff", `The answer from ${endpoint.origin} ended without its end mark; the server may have stopped. What came is kept.`);
-        // Streamed as thought while it might have been one; the chat shows it as the answer now.
-        if (!reasoningField && answer === "" && !splitter.closed && thought !== "") options.onEvent?.({kind: "answer", text: thought, tokens: thoughtTokens});
+        if (!done && finishReason === undefined) throw failWith(new RemoteError("cutOff", `The answer from ${endpoint.origin} ended without its end mark; the server may have stopped. What came is kept.`));
+        settle();
         if (malformed > 0 && thought === "" && answer === "") throw new RemoteError("malformed", `The server at ${endpoint.origin} sent ${malformed} line(s) Enclave could not read and no answer: is it an OpenAI-compatible server?`);
         return result();
     } finally {

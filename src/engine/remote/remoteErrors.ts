@@ -26,6 +26,8 @@ export class RemoteError extends Error {
 export function requestFailure(endpoint: RemoteEndpoint, error: unknown): RemoteError {
     const codes = errorCodes(error).join(" ");
     const at = endpoint.origin;
+    if (/redirect/i.test(`${messages(error)}`))
+        return new RemoteError("failed", `The server at ${at} answered with a redirect to another address. Enclave does not follow it: you confirmed ${at}, not where it points. Set enclave.remote.url to the address it redirects to.`);
     if (/ECONNREFUSED/.test(codes)) return new RemoteError("refused", `The server at ${at} refused the connection: nothing is listening there. Is the server running?`);
     if (/ENOTFOUND|EAI_AGAIN/.test(codes)) return new RemoteError("notFound", `The host of ${at} could not be found: check the address, or your network.`);
     if (/ENETUNREACH|EHOSTUNREACH|ETIMEDOUT/.test(codes)) return new RemoteError("notFound", `${at} cannot be reached from this computer: check the network.`);
@@ -52,4 +54,10 @@ export async function httpFailure(endpoint: RemoteEndpoint, response: Response):
         default:
             return new RemoteError("server", `The server at ${at} failed (HTTP ${response.status}).${quote}`);
     }
+}
+
+/** The messages along an error's cause chain. */
+function messages(error: unknown, depth = 0): string {
+    if (!(error instanceof Error) || depth > 5) return "";
+    return `${error.message} ${messages(error.cause, depth + 1)}`;
 }

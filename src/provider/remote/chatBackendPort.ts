@@ -37,10 +37,13 @@ export class ChatBackendPort implements ChatEnginePort {
 
     /**
      * The server's tokenizer is not here, and loading the local model only to count would defeat
-     * the point on a small laptop: about 3 characters per token, a little more than code takes with
-     * Qwen's vocabulary (3–4), so the prompt still fits.
+     * the point on a small laptop: ASCII at 3 characters per token, a little more than code takes
+     * with Qwen's vocabulary (3–4), and every other character (CJK, emoji) a token of its own, so
+     * the prompt still fits.
      */
     countTokens(text: string): Promise<number> {
-        return this.endpoint ? Promise.resolve(Math.ceil(text.length / 3)) : this.local.countTokens(text);
+        if (!this.endpoint) return this.local.countTokens(text);
+        const ascii = text.replace(/[^\x00-\x7f]/g, "").length;
+        return Promise.resolve(Math.ceil(ascii / 3) + (text.length - ascii));
     }
 }

@@ -10,6 +10,8 @@ const source = "Enclave review";
 const recheckDelayMs = 300;
 
 interface Entry {
+    /** Stable while the finding lives (a recheck moves it, not renames it): what its code actions name. */
+    id: number;
     finding: AnchoredFinding;
     diagnostic: vscode.Diagnostic;
 }
@@ -31,6 +33,11 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
     private readonly rechecks = new Map<string, NodeJS.Timeout>();
     /** While the last session's findings are read back, saving would forget those not back yet. */
     private restoring = true;
+    /** Something changed while restoring: save once it is over. */
+    private saveAfterRestore = false;
+    /** Counts clear()s: a restore under way stops at one. */
+    private generation = 0;
+    private nextId = 1;
     /** Settles once the previous session's findings are back (or found gone). */
     readonly restored: Promise<void>;
 
@@ -40,8 +47,8 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
     ) {
         super();
         this.register(vscode.languages.registerCodeActionsProvider({scheme: "*"}, this, {providedCodeActionKinds: ReviewDiagnostics.providedCodeActionKinds}));
-        this.register(vscode.commands.registerCommand("enclave.applyReviewFix", (uri: vscode.Uri, index: number) => this.applyFix(uri, index)));
-        this.register(vscode.commands.registerCommand("enclave.dismissReviewFinding", (uri: vscode.Uri, index: number) => this.dismiss(uri, index)));
+        this.register(vscode.commands.registerCommand("enclave.applyReviewFix", (uri: vscode.Uri, id: number) => this.applyFix(uri, id)));
+        this.register(vscode.commands.registerCommand("enclave.dismissReviewFinding", (uri: vscode.Uri, id: number) => this.dismiss(uri, id)));
         this.register(vscode.workspace.onDidChangeTextDocument((event) => this.scheduleRecheck(event.document)));
         this.register({dispose: () => this.rechecks.forEach((timer) => clearTimeout(timer))});
         this.restored = this.restore();
@@ -69,28 +76,31 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
     provideCodeActions(document: vscode.TextDocument, range: vscode.Range | vscode.Selection): vscode.CodeAction[] {
         const actions: vscode.CodeAction[] = [];
         const entries = this.entries.get(document.uri.toString()) ?? [];
-        entries.forEach((entry, index) => {
-            if (!entry.diagnostic.range.intersection(range)) return;
+        for (const entry of entries) {
+            if (!entry.diagnostic.range.intersection(range)) continue;
             const fix = this.fixFor(document, entry.finding);
             if (fix) {
                 const action = new vscode.CodeAction(`Apply suggested fix: ${entry.finding.title}`, vscode.CodeActionKind.QuickFix);
                 action.diagnostics = [entry.diagnostic];
                 action.isPreferred = true;
-                action.command = {command: "enclave.applyReviewFix", title: "Apply suggested fix", arguments: [document.uri, index]};
+                action.command = {command: "enclave.applyReviewFix", title: "Apply suggested fix", arguments: [document.uri, entry.id]};
                 actions.push(action);
             }
             const dismiss = new vscode.CodeAction(`Dismiss: ${entry.finding.title}`, vscode.CodeActionKind.QuickFix);
             dismiss.diagnostics = [entry.diagnostic];
-            dismiss.command = {command: "enclave.dismissReviewFinding", title: "Dismiss", arguments: [document.uri, index]};
+            dismiss.command = {command: "enclave.dismissReviewFinding", title: "Dismiss", arguments: [document.uri, entry.id]};
             actions.push(dismiss);
-        });
+        }
         return actions;
     }
 
-    /** Applies finding `index` of `uri` as one edit; false when the code no longer matches. */
-    async applyFix(uri: vscode.Uri, index: number): Promise<boolean> {
-        const entry = this.entries.get(uri.toString())?.[index];
-        if (!entry) return false;
+    /** Applies finding `id` of `uri` as one edit; false when the finding or its code is gone. */
+    async applyFix(uri: vscode.Uri, id: number): Promise<boolean> {
+        const entry = this.entries.get(uri.toString())?.find((candidate) => candidate.id === id);
+        if (!entry) {
+            void vscode.window.showWarningMessage("Enclave: that finding is gone: its code changed since the review.");
+            return false;
+        }
         const document = await vscode.workspace.openTextDocument(uri);
         const fix = this.fixFor(document, entry.finding);
         if (!fix) {
@@ -100,25 +110,29 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
         const edit = new vscode.WorkspaceEdit();
         edit.replace(uri, fix.range, fix.text);
         const applied = await vscode.workspace.applyEdit(edit);
-        if (applied) this.dismiss(uri, index);
+        if (applied) this.dismiss(uri, id);
         return applied;
     }
 
-    dismiss(uri: vscode.Uri, index: number): void {
-        const findings = this.findings(uri).filter((_, at) => at !== index);
-        this.show(uri, findings);
+    dismiss(uri: vscode.Uri, id: number): void {
+        const entries = this.entries.get(uri.toString()) ?? [];
+        this.showEntries(uri, entries.filter((entry) => entry.id !== id));
     }
 
     clear(): void {
+        this.generation++;
         this.entries.clear();
         this.collection.clear();
         this.save();
     }
 
-    /** Shows `findings` for `uri` (none: forgets the file) and saves the workspace's findings. */
+    /** Shows `findings` for `uri` as new findings (none: forgets the file) and saves the workspace's findings. */
     private show(uri: vscode.Uri, findings: readonly AnchoredFinding[]): void {
+        this.showEntries(uri, findings.map((finding) => ({id: this.nextId++, finding, diagnostic: toDiagnostic(finding)})));
+    }
+
+    private showEntries(uri: vscode.Uri, entries: Entry[]): void {
         const key = uri.toString();
-        const entries = findings.map((finding) => ({finding, diagnostic: toDiagnostic(finding)}));
         if (entries.length > 0) this.entries.set(key, entries);
         else this.entries.delete(key);
         this.collection.set(uri, entries.map((entry) => entry.diagnostic));
@@ -126,7 +140,10 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
     }
 
     private save(): void {
-        if (this.restoring) return;
+        if (this.restoring) {
+            this.saveAfterRestore = true;
+            return;
+        }
         const files = new Map([...this.entries].map(([key, entries]) => [key, entries.map((entry) => entry.finding)]));
         this.saved.save(toSaved(files)).then(undefined, (error: unknown) => this.log.write("warn", `Could not keep the review findings for the next session: ${String(error)}`));
     }
@@ -139,10 +156,24 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
             key,
             setTimeout(() => {
                 this.rechecks.delete(key);
-                if (!this.entries.has(key)) return;
-                const {kept, dropped} = validateFindings(this.findings(document.uri), document.getText());
-                if (dropped.length > 0) this.log.write("info", `${dropped.length} review finding(s) for ${vscode.workspace.asRelativePath(document.uri)} dropped: ${dropped.map((entry) => entry.reason).join("; ")}.`);
-                this.show(document.uri, kept);
+                const before = this.entries.get(key);
+                if (!before) return;
+                const text = document.getText();
+                // One by one, so each keeps its id (a code action shown before still names it).
+                const reasons: string[] = [];
+                const after = before.flatMap((entry): Entry[] => {
+                    const {kept, dropped} = validateFindings([entry.finding], text);
+                    const [finding] = kept;
+                    if (!finding) {
+                        reasons.push(dropped[0]?.reason ?? "its code is gone");
+                        return [];
+                    }
+                    return [{id: entry.id, finding, diagnostic: toDiagnostic(finding)}];
+                });
+                if (reasons.length > 0) this.log.write("info", `${reasons.length} review finding(s) for ${vscode.workspace.asRelativePath(document.uri)} dropped: ${reasons.join("; ")}.`);
+                // Nothing moved: nothing to show or write again on every pause in typing.
+                if (JSON.stringify(after.map((entry) => entry.finding)) === JSON.stringify(before.map((entry) => entry.finding))) return;
+                this.showEntries(document.uri, after);
             }, recheckDelayMs)
         );
     }
@@ -155,7 +186,7 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
         } finally {
             this.restoring = false;
             // Saved again only when something changed: a window that merely opened leaves the file as it was.
-            if (changed && !this.isDisposed) this.save();
+            if ((changed || this.saveAfterRestore) && !this.isDisposed) this.save();
         }
     }
 
@@ -170,17 +201,28 @@ export class ReviewDiagnostics extends Disposable implements vscode.CodeActionPr
         if (skipped > 0) this.log.write("warn", `${skipped} saved review finding(s) were damaged and left out.`);
         let kept = 0;
         let dropped = 0;
+        let unreadable = 0;
+        const generation = this.generation;
         for (const [key, findings] of files) {
-            if (this.isDisposed || this.entries.has(key)) continue; // a new review of the file came first
-            const uri = vscode.Uri.parse(key);
+            if (this.isDisposed || generation !== this.generation) break; // cleared meanwhile: nothing comes back
+            if (this.entries.has(key)) continue; // a new review of the file came first
+            let uri: vscode.Uri;
+            try {
+                uri = vscode.Uri.parse(key, true);
+            } catch {
+                unreadable++;
+                continue;
+            }
             const text = await currentText(uri);
-            if (this.isDisposed || this.entries.has(key)) continue;
+            if (this.isDisposed || generation !== this.generation) break;
+            if (this.entries.has(key)) continue;
             const result = text === undefined ? {kept: 0, dropped: findings.length} : this.set(uri, findings, text);
             kept += result.kept;
             dropped += result.dropped;
         }
         if (files.size > 0) this.log.write("info", `Review findings from the last session: ${kept} kept, ${dropped} dropped (their code changed or is gone).`);
-        return skipped > 0 || dropped > 0 || this.entries.size !== files.size;
+        if (unreadable > 0) this.log.write("warn", `${unreadable} saved review file name(s) were damaged and left out.`);
+        return skipped > 0 || dropped > 0 || unreadable > 0 || this.entries.size !== files.size;
     }
 
     /** The edit for a finding's replacement, only while its cited lines are still what they were. */

@@ -1,5 +1,5 @@
 import {mkdir, readdir, rm, writeFile} from "node:fs/promises";
-import {join, relative} from "node:path";
+import {isAbsolute, join, relative} from "node:path";
 import * as vscode from "vscode";
 import {Disposable} from "../../engine/lifecycle";
 import type {Log} from "../log";
@@ -35,10 +35,15 @@ export class ReviewReports extends Disposable {
         const folder = join(this.folder, `${Date.now()}-${++this.count}`);
         await mkdir(folder, {recursive: true});
         const file = join(folder, `${name.replace(/[/\\?#%*:|"<>]+/g, "-")}.md`);
-        const linkTo: LinkTo = (uri, line) => (uri.scheme === "file" ? `${relative(folder, uri.fsPath).split("\\").join("/")}#L${line}` : undefined);
+        const linkTo: LinkTo = (uri, line) => {
+            if (uri.scheme !== "file") return undefined;
+            const path = relative(folder, uri.fsPath);
+            // Another drive (Windows) has no relative path: no link rather than a wrong one.
+            if (isAbsolute(path)) return undefined;
+            return `${path.split(/[\\/]/).map(encodeURIComponent).join("/")}#L${line}`;
+        };
         const markdown = render(linkTo);
         await writeFile(file, markdown, "utf8");
-        await this.forgetOld();
         const uri = vscode.Uri.file(file);
         try {
             await vscode.commands.executeCommand("markdown.showPreviewToSide", uri);
@@ -48,6 +53,8 @@ export class ReviewReports extends Disposable {
             await vscode.window.showTextDocument(uri, {viewColumn: vscode.ViewColumn.Beside, preview: true, preserveFocus: true});
             this.lastReport = {uri, markdown, shownAs: "text"};
         }
+        // After showing: a report that could not be cleaned up after is still shown.
+        await this.forgetOld().catch((error: unknown) => this.log.write("warn", `Could not remove old review reports: ${String(error)}`));
     }
 
     private async forgetOld(): Promise<void> {

@@ -163,6 +163,29 @@ describe("code review", () => {
         await vscode.workspace.fs.writeFile(gone, new TextEncoder().encode(goneFinding.changedTo));
     });
 
+    it("a fix offered before a recheck applies its own finding, after an earlier one was dropped", async () => {
+        const enclave = await enclaveApi();
+        const original = "let a = 1;\nlet b = 2;\n";
+        const editor = await openFile("two-findings.ts", original);
+        const uri = editor.document.uri;
+        enclave.review.diagnostics.set(
+            uri,
+            [
+                {file: "two-findings.ts", startLine: 1, endLine: 1, severity: "info", title: "First", explanation: "a.", cited: ["let a = 1;"]},
+                {file: "two-findings.ts", startLine: 2, endLine: 2, severity: "warning", title: "Second", explanation: "b.", replacement: "let b = 3;", cited: ["let b = 2;"]}
+            ],
+            original
+        );
+        const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>("vscode.executeCodeActionProvider", uri, new vscode.Range(1, 0, 1, 5));
+        const fix = actions.find((action) => action.title === "Apply suggested fix: Second");
+        assert.ok(fix?.command, `the fix is offered (${actions.map((action) => action.title).join(", ")})`);
+        await editor.edit((builder) => builder.replace(new vscode.Range(0, 0, 0, 10), "let a = 10;"));
+        await waitFor(() => enclaveDiagnostics(uri).length === 1, "the first finding, its line edited away, to go");
+        assert.equal(await vscode.commands.executeCommand<boolean>(fix.command.command, ...((fix.command.arguments ?? []) as unknown[])), true);
+        assert.equal(editor.document.getText(), "let a = 10;\nlet b = 3;\n", "the second finding's fix, on its own line");
+        assert.equal(enclaveDiagnostics(uri).length, 0);
+    });
+
     it("cancel stops the model at once", async () => {
         const enclave = await enclaveApi();
         const endless = vscode.workspace.getConfiguration("enclaveTest").get<string>("endlessModel");
