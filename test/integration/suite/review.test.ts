@@ -165,14 +165,15 @@ describe("code review", () => {
 
     it("a fix offered before a recheck applies its own finding, after an earlier one was dropped", async () => {
         const enclave = await enclaveApi();
+        // Plain text: a .ts file of these lines would add TypeScript's own problems to the Problems panel.
         const original = "let a = 1;\nlet b = 2;\n";
-        const editor = await openFile("two-findings.ts", original);
+        const editor = await openFile("two-findings.txt", original);
         const uri = editor.document.uri;
         enclave.review.diagnostics.set(
             uri,
             [
-                {file: "two-findings.ts", startLine: 1, endLine: 1, severity: "info", title: "First", explanation: "a.", cited: ["let a = 1;"]},
-                {file: "two-findings.ts", startLine: 2, endLine: 2, severity: "warning", title: "Second", explanation: "b.", replacement: "let b = 3;", cited: ["let b = 2;"]}
+                {file: "two-findings.txt", startLine: 1, endLine: 1, severity: "info", title: "First", explanation: "a.", cited: ["let a = 1;"]},
+                {file: "two-findings.txt", startLine: 2, endLine: 2, severity: "warning", title: "Second", explanation: "b.", replacement: "let b = 3;", cited: ["let b = 2;"]}
             ],
             original
         );
