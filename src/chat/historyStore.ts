@@ -6,9 +6,9 @@
  * show is set aside (the file as it was is copied to *.invalid-turns-<time>) and the rest of its
  * chat stays.
  */
-import {randomUUID} from "node:crypto";
-import {copyFile, mkdir, readdir, readFile, rename, rm, writeFile} from "node:fs/promises";
+import {copyFile, mkdir, readdir, readFile, rename, rm} from "node:fs/promises";
 import {join} from "node:path";
+import {replaceFile} from "../engine/replaceFile";
 import {chatIdPattern, prettyError, SavedChatEnvelope, SavedTurn} from "./historySchema";
 import type {Chat, ChatSummary, Turn} from "./types";
 
@@ -66,11 +66,7 @@ export class ChatHistoryStore {
 
     async save(chat: Chat): Promise<void> {
         assertId(chat.id);
-        await mkdir(this.dir, {recursive: true});
-        const file = join(this.dir, `${chat.id}.json`);
-        const temp = `${file}.${randomUUID()}.tmp`;
-        await writeFile(temp, JSON.stringify(chat), "utf8");
-        await rename(temp, file);
+        await replaceFile(join(this.dir, `${chat.id}.json`), JSON.stringify(chat));
     }
 
     async delete(id: string): Promise<void> {

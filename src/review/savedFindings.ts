@@ -9,9 +9,8 @@
  * its mementos in the browser), and two windows on one workspace each write whole files, so the
  * file is always one window's whole state.
  */
-import {randomUUID} from "node:crypto";
-import {mkdir, readFile, rename, rm, writeFile} from "node:fs/promises";
-import {dirname} from "node:path";
+import {readFile} from "node:fs/promises";
+import {replaceFile} from "../engine/replaceFile";
 import {z} from "zod";
 import {findingLimits, severities, type AnchoredFinding} from "./findings";
 
@@ -104,16 +103,7 @@ export class SavedFindingsFile {
     save(saved: SavedFindings): Promise<void> {
         const file = this.file;
         if (file === undefined) return Promise.resolve();
-        const write = this.writing.then(async () => {
-            await mkdir(dirname(file), {recursive: true});
-            const temporary = `${file}.${process.pid}.${randomUUID()}.tmp`;
-            try {
-                await writeFile(temporary, JSON.stringify(saved), "utf8");
-                await rename(temporary, file);
-            } finally {
-                await rm(temporary, {force: true});
-            }
-        });
+        const write = this.writing.then(() => replaceFile(file, JSON.stringify(saved)));
         this.writing = write.catch(() => undefined);
         return write;
     }

@@ -32,6 +32,11 @@ export function parseEndpoint(url: string, model: string, apiKey?: string): Pars
     return {ok: true, endpoint: {baseUrl, origin: parsed.origin, model: model.trim(), ...(apiKey ? {apiKey} : {})}};
 }
 
+/** How the chat's footer and its turns name the model there: "deepseek-r1:32b (gpu-box:8000)". */
+export function endpointLabel(endpoint: RemoteEndpoint): string {
+    return `${endpoint.model} (${new URL(endpoint.origin).host})`;
+}
+
 export function endpointUrl(endpoint: RemoteEndpoint, path: string): string {
     return `${endpoint.baseUrl}/${path}`;
 }

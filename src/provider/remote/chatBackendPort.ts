@@ -1,5 +1,5 @@
 import type {ChatEnginePort} from "../../chat/chatController";
-import type {RemoteEndpoint} from "../../engine/remote/endpoint";
+import {endpointLabel, type RemoteEndpoint} from "../../engine/remote/endpoint";
 import {remoteChat} from "../../engine/remote/openAiChat";
 import {RemoteError} from "../../engine/remote/remoteErrors";
 import {readRequestTimeoutMs, readSetting} from "../settings";
@@ -21,7 +21,7 @@ export class ChatBackendPort implements ChatEnginePort {
     async model(signal: AbortSignal): Promise<{name: string; contextSize: number}> {
         this.endpoint = await this.remote.endpointFor("chat");
         if (!this.endpoint) return this.local.model(signal);
-        return {name: `${this.endpoint.model} (${new URL(this.endpoint.origin).host})`, contextSize: readSetting("remote.contextSize")};
+        return {name: endpointLabel(this.endpoint), contextSize: readSetting("remote.contextSize")};
     }
 
     async chat(...[params, options]: Parameters<ChatEnginePort["chat"]>): ReturnType<ChatEnginePort["chat"]> {

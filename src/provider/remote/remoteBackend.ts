@@ -1,6 +1,6 @@
 import * as vscode from "vscode";
 import {Disposable} from "../../engine/lifecycle";
-import {parseEndpoint, type RemoteEndpoint} from "../../engine/remote/endpoint";
+import {endpointLabel, parseEndpoint, type RemoteEndpoint} from "../../engine/remote/endpoint";
 import {remoteModels} from "../../engine/remote/openAiChat";
 import {consentKey, consentQuestion, type RemoteRole} from "../../engine/remote/privacy";
 import type {RemoteError} from "../../engine/remote/remoteErrors";
@@ -79,7 +79,7 @@ export class RemoteBackend extends Disposable {
         if (!this.roles().includes(role)) return undefined;
         const configured = this.configured();
         if (!configured.ok) return {name: vscode.l10n.t("remote server not usable"), state: "error"};
-        return {name: `${configured.endpoint.model} (${new URL(configured.endpoint.origin).host})`, state: "ready", contextSize: readSetting("remote.contextSize")};
+        return {name: endpointLabel(configured.endpoint), state: "ready", contextSize: readSetting("remote.contextSize")};
     }
 
     /** A request to the server failed: the message, with "Switch to Local" (not for a cancel). */
@@ -101,13 +101,18 @@ export class RemoteBackend extends Disposable {
         return parseEndpoint(url, readSetting("remote.model"));
     }
 
-    private async setApiKey(): Promise<void> {
+    /** The configured server's address, for commands that need no model yet; undefined (and a warning) when there is none. */
+    private server(): RemoteEndpoint | undefined {
         const configured = parseEndpoint(readSetting("remote.url"), readSetting("remote.model") || "-");
-        if (!configured.ok) {
-            void vscode.window.showWarningMessage(vscode.l10n.t("Enclave: set the server first (enclave.remote.url): {0}", configured.message));
-            return;
-        }
-        const {origin} = configured.endpoint;
+        if (configured.ok) return configured.endpoint;
+        void vscode.window.showWarningMessage(vscode.l10n.t("Enclave: set the server first (enclave.remote.url): {0}", configured.message));
+        return undefined;
+    }
+
+    private async setApiKey(): Promise<void> {
+        const server = this.server();
+        if (!server) return;
+        const {origin} = server;
         const key = await vscode.window.showInputBox({title: vscode.l10n.t("API key for {0}", origin), prompt: vscode.l10n.t("Kept in VS Code's secret storage for this server only. Empty: remove it."), password: true, ignoreFocusOut: true});
         if (key === undefined) return;
         if (key.trim() === "") await this.context.secrets.delete(secretKey(origin));
@@ -116,19 +121,16 @@ export class RemoteBackend extends Disposable {
     }
 
     private async chooseModel(): Promise<void> {
-        const configured = parseEndpoint(readSetting("remote.url"), readSetting("remote.model") || "-");
-        if (!configured.ok) {
-            void vscode.window.showWarningMessage(vscode.l10n.t("Enclave: set the server first (enclave.remote.url): {0}", configured.message));
-            return;
-        }
-        const apiKey = await this.context.secrets.get(secretKey(configured.endpoint.origin));
+        const server = this.server();
+        if (!server) return;
+        const apiKey = await this.context.secrets.get(secretKey(server.origin));
         try {
-            const models = await vscode.window.withProgress({location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Asking {0} for its models", configured.endpoint.origin)}, () =>
-                remoteModels(apiKey ? {...configured.endpoint, apiKey} : configured.endpoint, new AbortController().signal)
+            const models = await vscode.window.withProgress({location: vscode.ProgressLocation.Window, title: vscode.l10n.t("Asking {0} for its models", server.origin)}, () =>
+                remoteModels(apiKey ? {...server, apiKey} : server, new AbortController().signal)
             );
             const picked = await vscode.window.showQuickPick(
                 models.map((id) => ({label: id})),
-                {title: vscode.l10n.t("Models on {0}", configured.endpoint.origin), placeHolder: models.length === 0 ? vscode.l10n.t("The server lists no models") : undefined}
+                {title: vscode.l10n.t("Models on {0}", server.origin), placeHolder: models.length === 0 ? vscode.l10n.t("The server lists no models") : undefined}
             );
             if (picked) await writeSetting("remote.model", picked.label);
         } catch (error) {
