@@ -38,7 +38,7 @@ import {EngineClient} from "../src/engine/client";
 import {randomModel, TINY_RANDOM_SHAPE} from "../test/models/random";
 import {runBaselines} from "./completion/baselines";
 import type {CallRecord} from "./completion/recordingBackend";
-import {percentile, ratio, round, sum} from "./completion/stats";
+import {percentile, ratio, round, sum} from "./stats";
 import {answeredKeystrokes, completedSuggestCalls, createTypingSession, settingDefaults, waitForCompletionsFree} from "./completion/typingSession";
 
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));

@@ -1,18 +1,28 @@
 /**
- * `npm run bench:engine`: the cost of running the model in a worker process, measured side by side
- * in one run against node-llama-cpp used directly in-process, on a random Qwen2.5-0.5B-shaped model
- * (generated once, cached). Both sides use the same threads, context and sequences.
+ * `npm run bench:engine`: the engine's speed against llama.cpp's own, in one run on a random
+ * Qwen2.5-0.5B-shaped model (generated once, cached), with the same file and threads on every side:
+ * - llama-bench (built once from the llama.cpp source node-llama-cpp bundles, scripts/llamaNative.mjs):
+ *   prompt reading at the same prompt length, and tg128;
+ * - node-llama-cpp used directly in-process;
+ * - Enclave's worker process through EngineClient.
+ * The sides take turns round by round (the order rotating, so that none always gets the warmer CPU),
+ * and each ratio is the median of the per-round ratios; the load average says whether the machine
+ * was quiet enough to trust them.
  *
- * Measured: model load; time to first token; tokens/s over 128 tokens; a 1500-token prompt cold,
- * then the same prompt +25 tokens on the same sequence (KV-cache reuse); and the host's event-loop
- * delay while the worker generates. The last line is one JSON object.
+ * Measured: model load; time to first token; tokens/s over 128 tokens; a 1500-token prompt cold
+ * (prompt reading), then the same prompt +25 tokens on the same sequence (KV-cache reuse); and the
+ * host's event-loop delay while the worker generates. The last line is one JSON object.
  */
 import {availableParallelism} from "node:os";
 import {monitorEventLoopDelay} from "node:perf_hooks";
 import {fileURLToPath} from "node:url";
 import {getLlama, LlamaCompletion, type LlamaContextSequence} from "node-llama-cpp";
+import {ensureLlamaNative} from "../scripts/llamaNative.mjs";
 import {EngineClient} from "../src/engine/client";
 import {randomModel} from "../test/models/random";
+import {llamaBench, type LlamaBenchRun} from "./llamaBench";
+import {watchLoad} from "./machineLoad";
+import {median} from "./stats";
 
 const generateTokens = 128;
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -25,11 +35,6 @@ interface Side {
     complete(prompt: string, maxTokens: number): Promise<{firstTokenMs: number; totalMs: number; tokens: number}>;
 }
 
-const median = (values: number[]) => {
-    const sorted = [...values].sort((a, b) => a - b);
-    const middle = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-};
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 /** Plain-English filler; distinct per call so that no run reuses another's KV cache by accident. */
@@ -41,7 +46,9 @@ function text(tag: string, words: number): string {
 }
 
 async function main(): Promise<void> {
+    const load = watchLoad();
     const threads = availableParallelism();
+    const native = await ensureLlamaNative({log});
     log(`generating or reusing the random Qwen2.5-0.5B-shaped model…`);
     const modelPath = await randomModel();
     log(`model: ${modelPath}`);
@@ -95,15 +102,17 @@ async function main(): Promise<void> {
         }
     };
 
-    const sides = [direct, viaWorker];
-    const results: Record<string, {ttft: number[]; tokPerS: number[]; cold: number[]; plus25: number[]}> = {
+    type Bucket = {ttft: number[]; tokPerS: number[]; cold: number[]; plus25: number[]};
+    const results: Record<"direct" | "worker", Bucket> = {
         direct: {ttft: [], tokPerS: [], cold: [], plus25: []},
         worker: {ttft: [], tokPerS: [], cold: [], plus25: []}
     };
-    let hostLagP99Ms = 0;
+    const nativeRuns: LlamaBenchRun[] = [];
     const lagSamples: number[] = [];
     // The random model's vocabulary has few merges, so size the texts by its own token counts.
-    const tokensPerWord = (await client.countTokens(text("probe", 400))) / 401;
+    const probe = text("probe", 400);
+    const probeTokens = await client.countTokens(probe);
+    const tokensPerWord = probeTokens / 401;
     const longPrompt = text("context", Math.round(1500 / tokensPerWord) - 1);
     const promptTokens = await client.countTokens(longPrompt);
     let extension = "";
@@ -114,61 +123,81 @@ async function main(): Promise<void> {
     }
     log(`long prompt ${promptTokens} tokens, extended ${extendedTokens} tokens`);
 
+    const ours = (side: Side) => async (r: number) => {
+        const bucket = results[side.name as "direct" | "worker"];
+        const short = await side.complete(text(`round ${r} short ${side.name}`, 12), 4);
+        bucket.ttft.push(short.firstTokenMs);
+
+        const histogram = side.name === "worker" ? monitorEventLoopDelay({resolution: 1}) : undefined;
+        histogram?.enable();
+        const gen = await side.complete(text(`round ${r} gen ${side.name}`, 8), generateTokens);
+        histogram?.disable();
+        if (histogram) lagSamples.push(histogram.percentile(99) / 1e6);
+        if (gen.tokens < generateTokens) log(`${side.name}: generation stopped after ${gen.tokens} tokens`);
+        bucket.tokPerS.push(gen.tokens / ((gen.totalMs - gen.firstTokenMs) / 1000));
+
+        const prefix = `round ${r} ${side.name} `;
+        const cold = await side.complete(prefix + longPrompt, 1);
+        bucket.cold.push(cold.totalMs);
+        const warm = await side.complete(prefix + longPrompt + " " + extension, 1);
+        bucket.plus25.push(warm.totalMs);
+    };
+    const turns: ((r: number) => Promise<void>)[] = [
+        async () => {
+            nativeRuns.push(await llamaBench(native.bench, {modelPath, threads, promptTokens, generateTokens}));
+        },
+        ours(direct),
+        ours(viaWorker)
+    ];
     for (let r = 0; r < rounds; r++) {
-        // Alternate who goes first so neither side always gets the warmer CPU.
-        const order = r % 2 === 0 ? sides : [...sides].reverse();
-        for (const side of order) {
-            const bucket = results[side.name] as (typeof results)["direct"];
-            const short = await side.complete(text(`round ${r} short ${side.name}`, 12), 4);
-            bucket.ttft.push(short.firstTokenMs);
-
-            const histogram = side.name === "worker" ? monitorEventLoopDelay({resolution: 1}) : undefined;
-            histogram?.enable();
-            const gen = await side.complete(text(`round ${r} gen ${side.name}`, 8), generateTokens);
-            histogram?.disable();
-            if (histogram) lagSamples.push(histogram.percentile(99) / 1e6);
-            if (gen.tokens < generateTokens) log(`${side.name}: generation stopped after ${gen.tokens} tokens`);
-            bucket.tokPerS.push(gen.tokens / ((gen.totalMs - gen.firstTokenMs) / 1000));
-
-            const prefix = `round ${r} ${side.name} `;
-            const cold = await side.complete(prefix + longPrompt, 1);
-            bucket.cold.push(cold.totalMs);
-            const warm = await side.complete(prefix + longPrompt + " " + extension, 1);
-            bucket.plus25.push(warm.totalMs);
-        }
+        // The order rotates so that no side always gets the warmer (or the cooler) CPU.
+        for (let i = 0; i < turns.length; i++) await (turns[(i + r) % turns.length] as (r: number) => Promise<void>)(r);
         log(`round ${r + 1}/${rounds} done`);
     }
-    hostLagP99Ms = Math.max(...lagSamples);
 
     await client.shutdown();
     await context.dispose();
     await model.dispose();
     await llama.dispose();
 
-    const summary = (name: string) => {
-        const bucket = results[name] as (typeof results)["direct"];
-        return {
-            ttftMs: round(median(bucket.ttft)),
-            tokPerS: round(median(bucket.tokPerS)),
-            prompt1500ColdMs: round(median(bucket.cold)),
-            prompt1500Plus25Ms: round(median(bucket.plus25))
-        };
-    };
-    const d = summary("direct");
-    const w = summary("worker");
+    const promptRate = (ms: number) => (promptTokens * 1000) / ms;
+    const summary = (bucket: Bucket) => ({
+        ttftMs: round(median(bucket.ttft)),
+        tokPerS: round(median(bucket.tokPerS)),
+        promptTokPerS: round(median(bucket.cold.map(promptRate))),
+        prompt1500ColdMs: round(median(bucket.cold)),
+        prompt1500Plus25Ms: round(median(bucket.plus25))
+    });
+    /** The median over rounds of a / b, each pair from the same round. */
+    const perRound = (a: readonly number[], b: readonly number[]) => round(median(a.map((value, i) => value / (b[i] as number))), 3);
+    const nativePp = nativeRuns.map((run) => run.promptTokPerS);
+    const nativeTg = nativeRuns.map((run) => run.genTokPerS);
+    const {direct: d, worker: w} = results;
     const report = {
         model: "random Qwen2.5-0.5B shape (24 layers, 896 dims, 151,936 vocab, f16)",
+        charsPerToken: round(probe.length / probeTokens),
         threads,
         rounds,
         promptTokens,
         plusTokens: extendedTokens - promptTokens,
-        direct: {loadMs: round(directLoadMs), ...d},
-        worker: {loadMs: round(workerLoadMs), ...w},
-        genTokPerSRatio: round(w.tokPerS / d.tokPerS, 3),
-        ttftOverheadMs: round(w.ttftMs - d.ttftMs),
-        prefixReuseRatio: round(w.prompt1500Plus25Ms / w.prompt1500ColdMs, 3),
-        directPrefixReuseRatio: round(d.prompt1500Plus25Ms / d.prompt1500ColdMs, 3),
-        hostLagP99Ms: round(hostLagP99Ms)
+        llamaBench: {
+            promptTokPerS: round(median(nativePp)),
+            tg128TokPerS: round(median(nativeTg)),
+            batch: nativeRuns[0]?.batch,
+            microBatch: nativeRuns[0]?.microBatch
+        },
+        direct: {loadMs: round(directLoadMs), ...summary(d)},
+        worker: {loadMs: round(workerLoadMs), ...summary(w)},
+        ppVsLlamaBench: perRound(w.cold.map(promptRate), nativePp),
+        tgVsLlamaBench: perRound(w.tokPerS, nativeTg),
+        directPpVsLlamaBench: perRound(d.cold.map(promptRate), nativePp),
+        directTgVsLlamaBench: perRound(d.tokPerS, nativeTg),
+        genTokPerSRatio: perRound(w.tokPerS, d.tokPerS),
+        ttftOverheadMs: round(median(w.ttft.map((value, i) => value - (d.ttft[i] as number)))),
+        prefixReuseRatio: round(median(w.plus25) / median(w.cold), 3),
+        directPrefixReuseRatio: round(median(d.plus25) / median(d.cold), 3),
+        hostLagP99Ms: round(Math.max(...lagSamples)),
+        loadAverage: load.report()
     };
     console.log(JSON.stringify(report));
 }

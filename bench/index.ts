@@ -21,10 +21,11 @@
 import {report, runBench} from "./output";
 import {existsSync} from "node:fs";
 import {mkdir, mkdtemp, rm} from "node:fs/promises";
-import {availableParallelism, cpus, loadavg, tmpdir, totalmem} from "node:os";
+import {availableParallelism, cpus, tmpdir, totalmem} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import {percentile, round} from "./completion/stats";
+import {watchLoad} from "./machineLoad";
+import {percentile, round} from "./stats";
 import {copyCorpus, corpusPackages, corpusRules, indexableFiles} from "./index/corpus";
 import {bundleChild, runMeasured, type MeasuredRun} from "./index/measuredChild";
 import {documentedFunctions, sampleQueries} from "./index/queries";
@@ -59,13 +60,7 @@ function editTargets(paths: readonly string[], count: number): string[] {
 async function main(): Promise<void> {
     if (!existsSync(workerPath) || !existsSync(grammarsFolder)) throw new Error(`${workerPath} or ${grammarsFolder} is missing: run \`node esbuild.mjs\` first (npm run bench:index does).`);
     const started = performance.now();
-    const loadStart = loadavg()[0] ?? 0;
-    // Other jobs on this 2-core machine distort every number: keep the worst 1-minute load seen.
-    let loadMax = loadStart;
-    const loadSampler = setInterval(() => {
-        loadMax = Math.max(loadMax, loadavg()[0] ?? 0);
-    }, 5_000);
-    loadSampler.unref();
+    const load = watchLoad();
 
     const temporary = await mkdtemp(join(tmpdir(), "enclave-bench-index-"));
     try {
@@ -163,7 +158,7 @@ async function main(): Promise<void> {
                 "…Embeddings: the same queries, the lexical top 30 re-ranked (cosine + reciprocal rank fusion) with vectors from the model process; each chunk is embedded once (cached by content), the question every time; the model's load is excluded (embeddingModel.loadMs); …EmbeddingsCached: the first 100 asked again, every chunk's vector kept, so only the question is embedded. " +
                 "hostEventLoopMaxMs: monitorEventLoopDelay (10 ms resolution) of the hosting process during open + build.",
             runtimeS: round((performance.now() - started) / 1000),
-            loadAverage: {start: round(loadStart, 2), max: round(loadMax, 2), end: round(loadavg()[0], 2)}
+            loadAverage: load.report()
         };
         log("per-query results and the queries used: .cache/bench/index-details.json");
         await report("index", result, {
@@ -181,7 +176,6 @@ async function main(): Promise<void> {
             }))
         });
     } finally {
-        clearInterval(loadSampler);
         if (process.env.BENCH_KEEP === "1") log(`kept ${temporary}`);
         else await rm(temporary, {recursive: true, force: true});
     }

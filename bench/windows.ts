@@ -23,11 +23,11 @@
  */
 import {report, runBench} from "./output";
 import {existsSync} from "node:fs";
-import {loadavg} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {randomModel, TINY_RANDOM_SHAPE} from "../test/models/random";
-import {ratio, round} from "./completion/stats";
+import {watchLoad} from "./machineLoad";
+import {ratio, round} from "./stats";
 import {settingDefaults} from "./completion/typingSession";
 import {runPhase, type Design, type PhaseResult} from "./windows/phase";
 
@@ -60,13 +60,7 @@ async function main(): Promise<void> {
     if (!existsSync(workerPath)) throw new Error(`${workerPath} is missing: run \`node esbuild.mjs\` first (npm run bench:windows does).`);
     const counts = windowCounts();
     const started = performance.now();
-    const loadStart = loadavg()[0];
-    // Other jobs on this 2-core machine distort every number: keep the worst 1-minute load seen.
-    let loadMax = loadStart ?? 0;
-    const loadSampler = setInterval(() => {
-        loadMax = Math.max(loadMax, loadavg()[0] ?? 0);
-    }, 5_000);
-    loadSampler.unref();
+    const load = watchLoad();
 
     log("generating or reusing the random Qwen2.5-Coder-0.5B-shaped model…");
     const modelPath = await randomModel(tiny ? {...TINY_RANDOM_SHAPE, vocabulary: "qwenCoder"} : {vocabulary: "qwenCoder"});
@@ -139,7 +133,7 @@ async function main(): Promise<void> {
             "sessions are bench:completion's typing session cut at sessionBudgetS to keep the run short.",
         phases: phases.map(({perWindow, calls: _calls, ...rest}) => ({...rest, perWindow: perWindow.map(({latenciesMs: _, ...window}) => window)})),
         runtimeS: round((performance.now() - started) / 1000),
-        loadAverage: {start: round(loadStart, 2), max: round(loadMax, 2), end: round(loadavg()[0], 2)}
+        loadAverage: load.report()
     };
 
     // The details first in the log, so the result stays the last line.

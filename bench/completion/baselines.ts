@@ -18,7 +18,7 @@ import {availableParallelism} from "node:os";
 import type {ModelInfo} from "../../src/engine/protocol";
 import {DirectReplayer, type ReplayTiming} from "./directReplay";
 import type {CallRecord} from "./recordingBackend";
-import {spreadSample} from "./stats";
+import {spreadSample} from "../stats";
 
 export interface TimedReplay {
     call: number;

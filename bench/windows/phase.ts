@@ -7,14 +7,15 @@
  * session, the resident memory of the model processes is read, and every process is stopped.
  */
 import {mkdtemp, rm} from "node:fs/promises";
-import {loadavg, tmpdir} from "node:os";
+import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {setTimeout as sleep} from "node:timers/promises";
 import type {CompletionModelCaps} from "../../src/completion/types";
 import {EngineClient} from "../../src/engine/client";
 import type {ModelInfo} from "../../src/engine/protocol";
 import type {CallRecord} from "../completion/recordingBackend";
-import {percentile, round} from "../completion/stats";
+import {type LoadReport, watchLoad} from "../machineLoad";
+import {percentile, round} from "../stats";
 import {answeredKeystrokes, completedSuggestCalls, createTypingSession, type SuggestionLimits} from "../completion/typingSession";
 import {ChatStream, type ChatStreamStats} from "./chatStream";
 import {isRunning, totalMemory, type MemoryTotal} from "./memory";
@@ -71,7 +72,7 @@ export interface PhaseResult extends PhaseSpec {
     /** Every window's model calls, for the details file. */
     calls: Array<Array<Pick<CallRecord, "purpose" | "startedAtMs" | "durationMs" | "error"> & {promptTokens?: number; reusedTokens?: number; generatedTokens?: number; stopReason?: string}>>;
     sessionS: number | null;
-    loadAverage: {start: number | null; end: number | null};
+    loadAverage: LoadReport;
 }
 
 /** Each window types in its own file; window 0's is bench:completion's. */
@@ -84,7 +85,7 @@ const chatAloneTokens = 64;
 export async function runPhase(spec: PhaseSpec, context: PhaseContext): Promise<PhaseResult> {
     const {log} = context;
     const tag = `${spec.design} ×${spec.windows}${spec.withChat ? " + chat" : ""}`;
-    const loadStart = loadavg()[0];
+    const load = watchLoad();
     // The shared process lives in this folder, not the user's runtime folder; private ones each in a folder inside it.
     const runtimeDir = await mkdtemp(join(tmpdir(), "enclave-bench-windows-"));
     const clients: EngineClient[] = [];
@@ -184,7 +185,7 @@ export async function runPhase(spec: PhaseSpec, context: PhaseContext): Promise<
                 }))
             ),
             sessionS,
-            loadAverage: {start: round(loadStart, 2), end: round(loadavg()[0], 2)}
+            loadAverage: load.report()
         };
         log(
             `${tag}: RSS ${memory.rssMb} MB, PSS ${memory.pssMb} MB; completion p50 ${perWindow.map((window) => window.p50Ms ?? "–").join(" / ")} ms` +

@@ -1,4 +1,4 @@
-/** Small statistics helpers for the completion benchmark. */
+/** Small statistics helpers shared by the benchmarks. */
 
 /** Nearest-rank percentile (p in 0–100); undefined for no values. */
 export function percentile(values: readonly number[], p: number): number | undefined {
@@ -6,6 +6,14 @@ export function percentile(values: readonly number[], p: number): number | undef
     const sorted = [...values].sort((a, b) => a - b);
     const rank = Math.max(1, Math.ceil((p / 100) * sorted.length));
     return sorted[Math.min(sorted.length, rank) - 1];
+}
+
+/** The middle value (the mean of the two middle ones for an even count); NaN for no values. */
+export function median(values: readonly number[]): number {
+    if (values.length === 0) return Number.NaN;
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 export const round = (value: number | undefined, digits = 1): number | null =>
