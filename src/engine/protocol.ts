@@ -180,7 +180,11 @@ const CompleteResult = z.object({
     /** Tokens of the prompt, and how many of them the sequence's KV cache already held. */
     promptTokens: z.number(),
     reusedTokens: z.number(),
-    /** Time spent evaluating the prompt (the tokens the cache did not hold), before generation, and how many it evaluated. */
+    /**
+     * Time spent evaluating the prompt (the tokens the cache did not hold) before generation, and how
+     * many it evaluated. A suggestion's last slice (complete.ts) is evaluated with its first
+     * prediction, in generation, and is not counted here.
+     */
     prefillMs: z.number().optional(),
     prefillTokens: z.number().optional(),
     /** Tokens cut from the front of a prompt too long for the context (0 or absent: none). */

@@ -77,7 +77,8 @@ describe("worker: abortable prefill", function () {
 
     it("sizes slices from the measured speed, within bounds", () => {
         const pace = new prefillModule.PrefillPace(250, 32, 2048);
-        assert.equal(pace.sliceSize(), 64, "a small first slice before any measurement");
+        assert.equal(new prefillModule.PrefillPace().sliceSize(), 256, "by default no slice is smaller than 256 tokens");
+        assert.equal(pace.sliceSize(), 32, "the smallest slice before any measurement");
         pace.record(256, 1000); // 256 tokens/s: a quarter second is 64 tokens
         assert.equal(pace.sliceSize(), 64);
         const fast = new prefillModule.PrefillPace(250, 32, 2048);
@@ -108,6 +109,17 @@ describe("worker: FIM middle", function () {
         const withoutMiddle = await loaded().complete({prefix, suffix});
         assert.equal(withoutMiddle.text, "return a - b;", "no middle: the answer starts right after <|fim_middle|>");
         assert.ok(withoutMiddle.reusedTokens >= withoutMiddle.promptTokens - 2, "prefix and suffix were still cached");
+    });
+
+    it("a suggestion leaves its last slice to generation (one batch with the first prediction); a warm-up evaluates all but the last token", async () => {
+        const prompt = {prefix: "let total = 0;\n".repeat(6), suffix: "\n}\n", middle: "    tot"};
+        const suggestion = await loaded().complete(prompt);
+        assert.ok(suggestion.promptTokens - suggestion.reusedTokens > 1, "the prompt was not cached before");
+        assert.ok(suggestion.promptTokens < 256, "the prompt fits in one slice");
+        assert.equal(suggestion.prefillTokens, 0, "nothing was evaluated before generation");
+        assert.ok(suggestion.generatedTokens > 0);
+        const warm = await loaded().complete({...prompt, prefix: "let count = 0;\n".repeat(6), prefillOnly: true});
+        assert.equal(warm.prefillTokens, warm.promptTokens - warm.reusedTokens - 1, "a warm-up leaves only the last token");
     });
 
     it("prefillOnly evaluates the prompt and generates nothing; the request after it evaluates only its last tokens", async () => {

@@ -34,8 +34,11 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         const sequence = slot.sequence;
         const prompt = completionPrompt(loaded.model, params, loaded.info.completionFormat, sequence.context.contextSize);
 
-        // Every token but the last: generation evaluates that one to get the first prediction.
-        const filled = await prefill(sequence, prompt.tokens.slice(0, -1), signal, slot.pace, keystrokePriority);
+        // A warm-up brings every token but the last into the cache (the suggestion after it evaluates
+        // that one to get its first prediction); a suggestion leaves its last slice to generation.
+        const filled = params.prefillOnly === true
+            ? await prefill(sequence, prompt.tokens.slice(0, -1), signal, slot.pace, keystrokePriority)
+            : await prefill(sequence, prompt.tokens, signal, slot.pace, keystrokePriority, {leaveLastSlice: true});
         const prefillMs = Math.round(filled.ms);
         const base = {mode: prompt.mode, promptTokens: prompt.tokens.length, reusedTokens: filled.reused, prefillMs, prefillTokens: filled.evaluated, cutTokens: prompt.cut};
         if (!filled.complete || params.prefillOnly === true)
@@ -51,7 +54,7 @@ export async function runComplete(loaded: LoadedModel, params: CompleteParams, s
         const generationStarted = performance.now();
         let generatedTokens = 0;
         try {
-            // LlamaCompletion prepends BOS itself; the rest is already in the cache but for the last token.
+            // LlamaCompletion prepends BOS itself; it evaluates the tokens the cache still lacks (at most one slice).
             const input = prompt.bos != null ? prompt.tokens.slice(1) : prompt.tokens;
             const response = await completion.generateCompletionWithMeta(input, {
                 signal: AbortSignal.any([signal, capped.signal]),
