@@ -1,8 +1,7 @@
 /**
  * Chat through a server the user configured that speaks OpenAI's `/v1/chat/completions` with
  * streaming (llama-server, vLLM, Ollama, LM Studio, mlx_lm.server). The answer comes as server-sent
- * events, parsed by eventsource-parser (a small, dependency-free, spec-following parser: chunk
- * boundaries fall anywhere in a line, and servers differ in `\r\n`, comments and keep-alives).
+ * events (eventStream.ts).
  * The reasoning comes in one of the three shapes servers use: `delta.reasoning_content`
  * (DeepSeek, vLLM, llama-server), `delta.reasoning` (Ollama, OpenRouter), or `<think>` in the
  * content (servers that pass the model's text through), split by ThoughtSplitter.
@@ -12,22 +11,16 @@
  * for a closed connection), and resolves with what came so far, stopReason "abort", as the local
  * engine does.
  */
-import {createParser, type EventSourceMessage} from "eventsource-parser";
+import type {EventSourceMessage} from "eventsource-parser";
 import type {ChatEvent, ChatParams, ChatResult} from "../protocol";
 import {type RemoteEndpoint, endpointUrl} from "./endpoint";
+import {type EventStreamOptions, authorization, postEventStream, seconds} from "./eventStream";
 import {RemoteError, httpFailure, requestFailure} from "./remoteErrors";
 import {ThoughtSplitter} from "./thoughtSplitter";
 
-export interface RemoteChatOptions {
-    signal: AbortSignal;
+export interface RemoteChatOptions extends EventStreamOptions {
     onEvent?: (event: ChatEvent) => void;
-    /** How long the server may take to send the first byte of its answer (it reads the prompt first). */
-    firstByteTimeoutMs?: number;
-    /** How long the stream may go quiet once it has started. */
-    idleTimeoutMs?: number;
 }
-
-const defaults = {firstByteTimeoutMs: 120_000, idleTimeoutMs: 60_000};
 
 interface Delta {
     content?: unknown;
@@ -37,29 +30,12 @@ interface Delta {
 
 export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, options: RemoteChatOptions): Promise<ChatResult> {
     const started = Date.now();
-    const {firstByteTimeoutMs, idleTimeoutMs} = {...defaults, ...options};
-    // One controller for the request: the caller's cancel and our own timeouts both abort it.
-    const request = new AbortController();
-    let timedOut: RemoteError | undefined;
-    let timer: NodeJS.Timeout | undefined;
-    const arm = (ms: number, error: () => RemoteError) => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-            timedOut = error();
-            request.abort(timedOut);
-        }, ms);
-    };
-    const cancel = () => request.abort(options.signal.reason);
-    options.signal.addEventListener("abort", cancel, {once: true});
-    if (options.signal.aborted) cancel();
-
     let thought = "";
     let answer = "";
     let thoughtTokens = 0;
     let answerTokens = 0;
     let firstTokenMs: number | null = null;
     let finishReason: string | undefined;
-    let done = false;
     let malformed = 0;
     let reasoningField = false;
     const splitter = new ThoughtSplitter(true);
@@ -75,17 +51,14 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
         }
         options.onEvent?.({kind, text, tokens: 1});
     };
-    const onMessage = (message: EventSourceMessage) => {
-        if (message.data === "[DONE]") {
-            done = true;
-            return;
-        }
+    const onMessage = (message: EventSourceMessage): "done" | undefined => {
+        if (message.data === "[DONE]") return "done";
         let chunk: {choices?: Array<{delta?: Delta; finish_reason?: unknown}>; usage?: {completion_tokens?: unknown}; error?: {message?: unknown}};
         try {
             chunk = JSON.parse(message.data) as typeof chunk;
         } catch {
             malformed++;
-            return;
+            return undefined;
         }
         if (chunk.error) throw new RemoteError("server", `The server at ${endpoint.origin} stopped the answer with an error: ${typeof chunk.error.message === "string" ? chunk.error.message : "no reason given"}.`);
         const choice = chunk.choices?.[0];
@@ -101,6 +74,7 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
             else for (const piece of splitter.push(delta.content)) emit(piece.kind, piece.text);
         }
         if (typeof choice?.finish_reason === "string") finishReason = choice.finish_reason;
+        return undefined;
     };
 
     let settled = false;
@@ -109,11 +83,6 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
         if (settled) return;
         settled = true;
         if (!reasoningField && answer === "" && !splitter.closed && thought !== "") options.onEvent?.({kind: "answer", text: thought, tokens: thoughtTokens});
-    };
-    /** What came is kept: said before a failure that ends the stream. */
-    const failWith = (error: RemoteError): RemoteError => {
-        settle();
-        return error;
     };
     const result = (): ChatResult => {
         settle();
@@ -131,56 +100,21 @@ export async function remoteChat(endpoint: RemoteEndpoint, params: ChatParams, o
         };
     };
 
+    let outcome: Awaited<ReturnType<typeof postEventStream>>;
     try {
-        arm(firstByteTimeoutMs, () => new RemoteError("timeout", `The server at ${endpoint.origin} did not start answering within ${seconds(firstByteTimeoutMs)}.`));
-        let response: Response;
-        try {
-            response = await fetch(endpointUrl(endpoint, "chat/completions"), {
-                method: "POST",
-                headers: {"content-type": "application/json", accept: "text/event-stream", ...(endpoint.apiKey ? {authorization: `Bearer ${endpoint.apiKey}`} : {})},
-                body: JSON.stringify(requestBody(endpoint, params)),
-                // The user confirmed this server, not wherever it might redirect the code to.
-                redirect: "error",
-                signal: request.signal
-            });
-        } catch (error) {
-            if (options.signal.aborted && !timedOut) return result();
-            throw timedOut ?? requestFailure(endpoint, error);
-        }
-        if (!response.ok || response.body === null) throw await httpFailure(endpoint, response);
-        const parser = createParser({onEvent: onMessage});
-        const decoder = new TextDecoder();
-        const reader = response.body.getReader();
-        try {
-            for (;;) {
-                const {value, done: ended} = await reader.read();
-                if (ended) break;
-                arm(idleTimeoutMs, () => new RemoteError("stalled", `The server at ${endpoint.origin} stopped sending the answer for ${seconds(idleTimeoutMs)}; what came is kept.`));
-                parser.feed(decoder.decode(value, {stream: true}));
-                if (done) break;
-            }
-        } catch (error) {
-            if (error instanceof RemoteError) throw failWith(error);
-            if (options.signal.aborted && !timedOut) return result();
-            throw failWith(timedOut ?? new RemoteError("cutOff", `The connection to ${endpoint.origin} broke off in the middle of the answer; what came is kept.`));
-        } finally {
-            // Closing the body closes the connection, so the server stops generating.
-            await reader.cancel().catch(() => undefined);
-        }
-        if (options.signal.aborted) return result();
-        for (const piece of splitter.end()) emit(piece.kind, piece.text);
-        if (!done && finishReason === undefined) throw failWith(new RemoteError("cutOff", `The answer from ${endpoint.origin} ended without its end mark; the server may have stopped. What came is kept.`));
+        outcome = await postEventStream(endpoint, endpointUrl(endpoint, "chat/completions"), requestBody(endpoint, params), options, onMessage);
+    } catch (error) {
+        // What came is kept: said before the failure that ends the stream.
         settle();
-        if (malformed > 0 && thought === "" && answer === "") throw new RemoteError("malformed", `The server at ${endpoint.origin} sent ${malformed} line(s) Enclave could not read and no answer: is it an OpenAI-compatible server?`);
-        return result();
-    } finally {
-        clearTimeout(timer);
-        options.signal.removeEventListener("abort", cancel);
+        throw error;
     }
+    if (outcome === "aborted" || options.signal.aborted) return result();
+    for (const piece of splitter.end()) emit(piece.kind, piece.text);
+    settle();
+    if (outcome !== "done" && finishReason === undefined) throw new RemoteError("cutOff", `The answer from ${endpoint.origin} ended without its end mark; the server may have stopped. What came is kept.`);
+    if (malformed > 0 && thought === "" && answer === "") throw new RemoteError("malformed", `The server at ${endpoint.origin} sent ${malformed} line(s) Enclave could not read and no answer: is it an OpenAI-compatible server?`);
+    return result();
 }
-
-/** "0.3 s", "120 s": a bound as the user reads it. */
-const seconds = (ms: number): string => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
 
 function aborted(): RemoteError {
     return new RemoteError("aborted", "Stopped.");
@@ -204,7 +138,7 @@ export async function remoteModels(endpoint: RemoteEndpoint, signal: AbortSignal
     const timeout = AbortSignal.timeout(timeoutMs);
     let response: Response;
     try {
-        response = await fetch(endpointUrl(endpoint, "models"), {headers: endpoint.apiKey ? {authorization: `Bearer ${endpoint.apiKey}`} : {}, signal: AbortSignal.any([signal, timeout])});
+        response = await fetch(endpointUrl(endpoint, "models"), {headers: authorization(endpoint), redirect: "error", signal: AbortSignal.any([signal, timeout])});
     } catch (error) {
         if (signal.aborted) throw aborted();
         if (timeout.aborted) throw new RemoteError("timeout", `The server at ${endpoint.origin} did not answer within ${seconds(timeoutMs)}.`);
