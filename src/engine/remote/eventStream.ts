@@ -20,7 +20,7 @@ export interface EventStreamOptions {
     idleTimeoutMs?: number;
 }
 
-export const streamDefaults = {firstByteTimeoutMs: 120_000, idleTimeoutMs: 60_000};
+const streamDefaults = {firstByteTimeoutMs: 120_000, idleTimeoutMs: 60_000};
 
 /**
  * How the stream ended: "done" (`onEvent` said the answer is complete), "ended" (the server closed
@@ -61,15 +61,10 @@ export async function postEventStream(endpoint: RemoteEndpoint, url: string, bod
         }
         if (!response.ok || response.body === null) throw await httpFailure(endpoint, response);
         let done = false;
-        let failure: Error | undefined;
+        // What onEvent throws comes out of feed() below, and ends the stream.
         const parser = createParser({
             onEvent: (message) => {
-                if (done || failure !== undefined) return;
-                try {
-                    done = onEvent(message) === "done";
-                } catch (error) {
-                    failure = error instanceof Error ? error : new Error(String(error));
-                }
+                if (!done) done = onEvent(message) === "done";
             }
         });
         const decoder = new TextDecoder();
@@ -80,11 +75,10 @@ export async function postEventStream(endpoint: RemoteEndpoint, url: string, bod
                 if (ended) break;
                 arm(idleTimeoutMs, () => new RemoteError("stalled", `The server at ${endpoint.origin} stopped sending the answer for ${seconds(idleTimeoutMs)}; what came is kept.`));
                 parser.feed(decoder.decode(value, {stream: true}));
-                if (failure !== undefined) throw failure;
                 if (done) return "done";
             }
         } catch (error) {
-            if (error === failure || error instanceof RemoteError) throw error;
+            if (error instanceof RemoteError) throw error;
             if (cancelled()) return "aborted";
             throw timedOut ?? new RemoteError("cutOff", `The connection to ${endpoint.origin} broke off in the middle of the answer; what came is kept.`);
         } finally {
